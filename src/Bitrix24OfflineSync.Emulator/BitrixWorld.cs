@@ -1,0 +1,147 @@
+using System.Collections.Concurrent;
+using System.Text.Json.Nodes;
+using Bitrix24OfflineSync.Emulator.Events;
+using Bitrix24OfflineSync.Emulator.Methods;
+using Bitrix24OfflineSync.Emulator.OAuth;
+using Bitrix24OfflineSync.Emulator.Portals;
+using Bitrix24OfflineSync.Emulator.Rest;
+
+namespace Bitrix24OfflineSync.Emulator;
+
+/// <summary>
+/// The emulated Bitrix24 cloud: the OAuth server, the apps it knows, and any number of portals. It holds all state;
+/// <see cref="Hosting.EmulatorServer"/> puts it behind real HTTP.
+/// </summary>
+public sealed partial class BitrixWorld : IAsyncDisposable
+{
+    private readonly ConcurrentDictionary<string, EmulatedPortal> _portals = new(StringComparer.OrdinalIgnoreCase);
+    private readonly ConcurrentDictionary<Task, bool> _background = new();
+    private readonly Lock _randomSync = new();
+    private readonly Random _random;
+    private long _sequence;
+
+    public BitrixWorld(EmulatorOptions? options = null, TimeProvider? time = null, HttpMessageHandler? outboundHandler = null)
+    {
+        Options = options ?? new EmulatorOptions();
+        Time = time ?? TimeProvider.System;
+        _random = Options.Seed is { } seed ? new Random(seed) : new Random();
+        Apps = [.. Options.Apps.Select(a => new EmulatedApp(a))];
+        OAuth = new OAuthServer(this);
+        Outbound = outboundHandler is null
+            ? new HttpClient(new SocketsHttpHandler { AllowAutoRedirect = false }) { Timeout = Options.DeliveryTimeout }
+            : new HttpClient(outboundHandler, disposeHandler: false) { Timeout = Options.DeliveryTimeout };
+        Methods = new MethodRegistry();
+        OfflineEventMethods.Register(Methods);
+        EventBindingMethods.Register(Methods);
+        FeatureMethods.Register(Methods);
+        CrmMethods.Register(Methods);
+        TaskMethods.Register(Methods);
+        BatchMethod.Register(Methods);
+        Invoker = new MethodInvoker(this);
+        Events = new EventPublisher(this);
+    }
+
+    public EmulatorOptions Options { get; }
+
+    public TimeProvider Time { get; }
+
+    public IReadOnlyList<EmulatedApp> Apps { get; }
+
+    /// <summary>The first configured app: the one helper methods act for unless told otherwise.</summary>
+    public EmulatedApp DefaultApp => Apps[0];
+
+    public OAuthServer OAuth { get; }
+
+    /// <summary>Where the emulator listens; portal endpoints and the OAuth server hang below it.</summary>
+    public Uri BaseAddress { get; internal set; } = new("http://127.0.0.1/");
+
+    /// <summary>The OAuth server's base, as a client's <c>Bitrix24__OAuthServer</c> setting names it.</summary>
+    public Uri OAuthServerAddress => BaseAddress;
+
+    public IReadOnlyCollection<EmulatedPortal> Portals => [.. _portals.Values];
+
+    public MethodRegistry Methods { get; }
+
+    internal MethodInvoker Invoker { get; }
+
+    internal EventPublisher Events { get; }
+
+    /// <summary>Sends the server's own POSTs: event deliveries, install and uninstall callbacks.</summary>
+    internal HttpClient Outbound { get; }
+
+    public EmulatedPortal CreatePortal(string domain) =>
+        _portals.TryAdd(domain, new EmulatedPortal(this, domain))
+            ? _portals[domain]
+            : throw new InvalidOperationException($"Portal {domain} exists already.");
+
+    public EmulatedPortal Portal(string domain) =>
+        _portals.TryGetValue(domain, out var portal) ? portal : throw new KeyNotFoundException($"No portal {domain}.");
+
+    public EmulatedPortal? FindPortal(string domain) => _portals.GetValueOrDefault(domain);
+
+    public EmulatedApp App(string? clientId = null) =>
+        clientId is null ? DefaultApp : Apps.FirstOrDefault(a => a.ClientId == clientId) ?? throw new KeyNotFoundException($"No app {clientId}.");
+
+    /// <summary>A number from the counter that orders the call log; tests stamp their own steps with it.</summary>
+    public long NextSequence() => Interlocked.Increment(ref _sequence);
+
+    /// <summary>Makes a call as a portal user (the UI, a robot, a webhook): it is not an app's, so its events are queued for every app.</summary>
+    public MethodResult CallAsUser(EmulatedPortal portal, string method, JsonObject parameters, int userId = 1)
+    {
+        var hit = new HitContext(this, portal, Caller.PortalUser(userId));
+        try
+        {
+            return Invoker.Invoke(hit, method, parameters, inBatch: false);
+        }
+        finally
+        {
+            Events.FinishHit(hit);
+        }
+    }
+
+    internal double NextRandom()
+    {
+        lock (_randomSync)
+        {
+            return _random.NextDouble();
+        }
+    }
+
+    internal int NextRandom(int maxExclusive)
+    {
+        lock (_randomSync)
+        {
+            return _random.Next(maxExclusive);
+        }
+    }
+
+    /// <summary>Keeps a fire-and-forget task (a delivery) so disposal can wait for it.</summary>
+    internal void Track(Task task)
+    {
+        _background[task] = true;
+        _ = task.ContinueWith(t => _background.TryRemove(t, out _), TaskScheduler.Default);
+    }
+
+    /// <summary>Waits until every delivery started so far has finished.</summary>
+    public async Task WhenDeliveriesIdleAsync(CancellationToken cancellationToken = default)
+    {
+        while (!_background.IsEmpty)
+        {
+            await Task.WhenAll(_background.Keys).WaitAsync(cancellationToken).ConfigureAwait(false);
+        }
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        try
+        {
+            await Task.WhenAll(_background.Keys).WaitAsync(TimeSpan.FromSeconds(5)).ConfigureAwait(false);
+        }
+        catch (Exception ex) when (ex is TimeoutException or HttpRequestException or TaskCanceledException)
+        {
+            // Deliveries are fire-and-forget, as on the real server; their failures do not concern disposal.
+        }
+
+        Outbound.Dispose();
+    }
+}

@@ -1,0 +1,81 @@
+namespace Bitrix24OfflineSync.Emulator;
+
+/// <summary>How the emulated Bitrix24 cloud behaves. Defaults follow the real cloud (see bitrix24-api.md).</summary>
+public sealed class EmulatorOptions
+{
+    /// <summary>The apps known to the OAuth server. The first one is the default app of the helper methods.</summary>
+    public IList<EmulatedAppOptions> Apps { get; init; } = [new EmulatedAppOptions()];
+
+    public TimeSpan AccessTokenLifetime { get; set; } = TimeSpan.FromHours(1);
+
+    public TimeSpan RefreshTokenLifetime { get; set; } = TimeSpan.FromDays(180);
+
+    public TimeSpan AuthorizationCodeLifetime { get; set; } = TimeSpan.FromSeconds(30);
+
+    /// <summary>What the OAuth answer calls its own <c>domain</c>.</summary>
+    public string OAuthDomain { get; set; } = "oauth.bitrix24.tech";
+
+    /// <summary>Per-portal request-intensity limit; portals copy it at creation and may change it later.</summary>
+    public LeakyBucketOptions RateLimit { get; init; } = new();
+
+    /// <summary>Per-method operating-time limit ("resource intensity"); off unless enabled.</summary>
+    public OperatingLimitOptions OperatingLimit { get; init; } = new();
+
+    /// <summary>The offset of the portals' local time, as in TIMESTAMP_X and DATE_MODIFY.</summary>
+    public TimeSpan PortalUtcOffset { get; set; } = TimeSpan.FromHours(3);
+
+    /// <summary>Seed of the random source used for faults and generated ids; null picks one.</summary>
+    public int? Seed { get; set; }
+
+    /// <summary>How long a delivery POST to a handler may take before it is given up (Bitrix24 never retries).</summary>
+    public TimeSpan DeliveryTimeout { get; set; } = TimeSpan.FromSeconds(10);
+
+    /// <summary>What <c>tasks.task.get</c> answers for a deleted task: the real answer is not documented.</summary>
+    public DeletedTaskAnswer DeletedTaskAnswer { get; set; } = DeletedTaskAnswer.AccessDenied;
+}
+
+public sealed class EmulatedAppOptions
+{
+    public string ClientId { get; set; } = "local.0123456789abcd.12345678";
+
+    public string ClientSecret { get; set; } = "emulator-client-secret-0123456789abcdef";
+
+    /// <summary>The scopes the app asked for; events outside them cannot be bound.</summary>
+    public string Scope { get; set; } = "crm,task";
+}
+
+public sealed class LeakyBucketOptions
+{
+    public bool Enabled { get; set; } = true;
+
+    /// <summary>X: requests above this level are answered 503 <c>QUERY_LIMIT_EXCEEDED</c>.</summary>
+    public int BurstLimit { get; set; } = 50;
+
+    /// <summary>Y: how many requests drain from the bucket per second.</summary>
+    public double DrainPerSecond { get; set; } = 2;
+
+    public LeakyBucketOptions Clone() => new() { Enabled = Enabled, BurstLimit = BurstLimit, DrainPerSecond = DrainPerSecond };
+}
+
+public sealed class OperatingLimitOptions
+{
+    public bool Enabled { get; set; }
+
+    /// <summary>Operating time a method may spend within the window before it is blocked.</summary>
+    public TimeSpan Limit { get; set; } = TimeSpan.FromSeconds(480);
+
+    /// <summary>The window is ten one-minute buckets in the cloud.</summary>
+    public TimeSpan Window { get; set; } = TimeSpan.FromMinutes(10);
+
+    /// <summary>Simulated operating time of one call, per method (lower case); methods not listed cost what they really took.</summary>
+    public IDictionary<string, TimeSpan> CostPerCall { get; init; } = new Dictionary<string, TimeSpan>(StringComparer.OrdinalIgnoreCase);
+}
+
+public enum DeletedTaskAnswer
+{
+    /// <summary>400 <c>ACCESS_DENIED</c>: the REST controller checks read access before existence.</summary>
+    AccessDenied,
+
+    /// <summary>400 with an empty code and "Not found", as the CRM methods answer.</summary>
+    NotFound,
+}

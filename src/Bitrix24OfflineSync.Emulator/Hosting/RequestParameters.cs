@@ -1,0 +1,74 @@
+using System.Text;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using Bitrix24OfflineSync.Emulator.Rest;
+
+namespace Bitrix24OfflineSync.Emulator.Hosting;
+
+/// <summary>Reads a request's parameters as the server's <c>CRestUtil::getRequestData</c> does: query, then a form or JSON body.</summary>
+internal static class RequestParameters
+{
+    public static async Task<JsonObject> ReadAsync(HttpRequest request, CancellationToken cancellationToken)
+    {
+        var parameters = PhpQuery.Parse(request.QueryString.HasValue ? request.QueryString.Value![1..] : "");
+        if (request.ContentLength is 0 || !(HttpMethods.IsPost(request.Method) || HttpMethods.IsPut(request.Method)))
+        {
+            return parameters;
+        }
+
+        using var reader = new StreamReader(request.Body, Encoding.UTF8);
+        var body = await reader.ReadToEndAsync(cancellationToken).ConfigureAwait(false);
+        if (body.Length == 0)
+        {
+            return parameters;
+        }
+
+        var contentType = request.ContentType ?? "";
+        if (contentType.Contains("json", StringComparison.OrdinalIgnoreCase) || body.TrimStart().StartsWith('{'))
+        {
+            JsonNode? parsed;
+            try
+            {
+                parsed = JsonNode.Parse(body);
+            }
+            catch (JsonException)
+            {
+                throw RestException.InvalidArgument("Invalid JSON in request body");
+            }
+
+            if (parsed is JsonObject json)
+            {
+                foreach (var (name, value) in json.ToList())
+                {
+                    json.Remove(name);
+                    parameters[name] = value;
+                }
+            }
+
+            return parameters;
+        }
+
+        var form = PhpQuery.Parse(body);
+        foreach (var (name, value) in form.ToList())
+        {
+            form.Remove(name);
+            parameters[name] = value;
+        }
+
+        return parameters;
+    }
+
+    /// <summary>Takes a parameter out (case-insensitively), as the server strips auth keys from method parameters.</summary>
+    public static string? Take(JsonObject parameters, string name)
+    {
+        var key = parameters.Select(p => p.Key).FirstOrDefault(k => string.Equals(k, name, StringComparison.OrdinalIgnoreCase));
+        if (key is null)
+        {
+            return null;
+        }
+
+        var value = MethodContext.Scalar(parameters[key]);
+        parameters.Remove(key);
+        return value;
+    }
+}

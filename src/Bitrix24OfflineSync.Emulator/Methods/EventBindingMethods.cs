@@ -1,0 +1,8 @@
+using Bitrix24OfflineSync.Emulator.Rest;
+
+namespace Bitrix24OfflineSync.Emulator.Methods;
+
+internal static class EventBindingMethods
+{
+    public static void Register(MethodRegistry methods) => _ = methods;
+}

@@ -1,0 +1,98 @@
+using System.Collections.Concurrent;
+using System.Security.Cryptography;
+using System.Text;
+using Bitrix24OfflineSync.Emulator.Crm;
+using Bitrix24OfflineSync.Emulator.Diagnostics;
+using Bitrix24OfflineSync.Emulator.Events;
+using Bitrix24OfflineSync.Emulator.Limits;
+using Bitrix24OfflineSync.Emulator.Queue;
+using Bitrix24OfflineSync.Emulator.Tasks;
+
+namespace Bitrix24OfflineSync.Emulator.Portals;
+
+/// <summary>One Bitrix24 portal: its data, offline queue, event bindings, installed apps, limits, faults and counters.</summary>
+public sealed class EmulatedPortal
+{
+    public const string OfflineExtendedFeature = "rest_offline_extended";
+    public const string AuthConnectorFeature = "rest_auth_connector";
+
+    private readonly ConcurrentDictionary<string, AppInstallation> _installations = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, bool> _features = new(StringComparer.OrdinalIgnoreCase)
+    {
+        [OfflineExtendedFeature] = true,
+        [AuthConnectorFeature] = true,
+    };
+
+    internal EmulatedPortal(BitrixWorld world, string domain)
+    {
+        World = world;
+        Domain = domain;
+        MemberId = Convert.ToHexStringLower(MD5.HashData(Encoding.UTF8.GetBytes("member|" + domain)));
+        Bucket = new LeakyBucket(world.Options.RateLimit, world.Time);
+        OperatingLimiter = new OperatingTimeLimiter(world.Options.OperatingLimit, world.Time);
+        Queue = new OfflineEventTable(this);
+        Bindings = new EventBindings(this);
+        Crm = new CrmStore(this);
+        Tasks = new TaskStore(this);
+    }
+
+    public BitrixWorld World { get; }
+
+    public string Domain { get; }
+
+    /// <summary>The portal's <c>member_id</c>: 32 hex characters, stable for a domain.</summary>
+    public string MemberId { get; }
+
+    /// <summary>Serialises the portal's state changes, as the server's database transactions would.</summary>
+    public Lock Sync { get; } = new();
+
+    /// <summary>Where this portal's REST answers: <c>{base}/{domain}/rest/</c>.</summary>
+    public Uri ClientEndpoint => new(World.BaseAddress, $"{Domain}/rest/");
+
+    public LeakyBucket Bucket { get; }
+
+    public OperatingTimeLimiter OperatingLimiter { get; }
+
+    public PortalFaults Faults { get; } = new();
+
+    public PortalStats Stats { get; } = new();
+
+    public OfflineEventTable Queue { get; }
+
+    public EventBindings Bindings { get; }
+
+    public CrmStore Crm { get; }
+
+    public TaskStore Tasks { get; }
+
+    public IReadOnlyCollection<AppInstallation> Installations => [.. _installations.Values];
+
+    /// <summary>Plan features as <c>feature.get</c> answers them; both are on unless switched off.</summary>
+    public bool HasFeature(string code) => _features.GetValueOrDefault(code);
+
+    public void SetFeature(string code, bool enabled) => _features[code] = enabled;
+
+    public bool IsInstalled(EmulatedApp app) => _installations.ContainsKey(app.ClientId);
+
+    public AppInstallation? Installation(EmulatedApp app) => _installations.GetValueOrDefault(app.ClientId);
+
+    internal AppInstallation Install(EmulatedApp app, int userId, bool isAdmin)
+    {
+        // application_token = md5(member_id|app|client_secret|shared key): constant per app and portal.
+        var shared = Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(16));
+        var token = _installations.TryGetValue(app.ClientId, out var existing)
+            ? existing.ApplicationToken
+            : Convert.ToHexStringLower(MD5.HashData(Encoding.UTF8.GetBytes($"{MemberId}|{app.ClientId}|{app.ClientSecret}|{shared}")));
+        var installation = new AppInstallation(app, userId, isAdmin, token, World.Time.GetUtcNow());
+        _installations[app.ClientId] = installation;
+        return installation;
+    }
+
+    internal AppInstallation? Uninstall(EmulatedApp app) => _installations.TryRemove(app.ClientId, out var removed) ? removed : null;
+
+    /// <summary>A time in the portal's zone, as TIMESTAMP_X and DATE_MODIFY are written.</summary>
+    public DateTimeOffset LocalTime(DateTimeOffset utc) => utc.ToOffset(World.Options.PortalUtcOffset);
+
+    public string FormatTime(DateTimeOffset utc) =>
+        LocalTime(utc).ToString("yyyy-MM-dd'T'HH:mm:sszzz", System.Globalization.CultureInfo.InvariantCulture);
+}

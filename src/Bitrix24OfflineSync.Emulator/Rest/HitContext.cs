@@ -1,0 +1,43 @@
+using System.Text.Json.Nodes;
+using Bitrix24OfflineSync.Emulator.Portals;
+
+namespace Bitrix24OfflineSync.Emulator.Rest;
+
+/// <summary>
+/// One server hit: an HTTP request, or one change made by a portal user. Events raised during the hit are written to
+/// the offline queue and delivered after it ends, as the server does in its finalize step.
+/// </summary>
+public sealed class HitContext(BitrixWorld world, EmulatedPortal portal, Caller caller)
+{
+    private readonly List<RaisedEvent> _events = [];
+
+    public BitrixWorld World { get; } = world;
+
+    public EmulatedPortal Portal { get; } = portal;
+
+    public Caller Caller { get; } = caller;
+
+    public DateTimeOffset StartedAt { get; } = world.Time.GetUtcNow();
+
+    public IReadOnlyList<RaisedEvent> Events
+    {
+        get
+        {
+            lock (_events)
+            {
+                return [.. _events];
+            }
+        }
+    }
+
+    public void Raise(string eventName, JsonNode data)
+    {
+        lock (_events)
+        {
+            _events.Add(new RaisedEvent(eventName.ToUpperInvariant(), data, Caller));
+        }
+    }
+}
+
+/// <summary>An event raised by a modifying call: its upper-case name, its <c>data</c>, and who caused it.</summary>
+public sealed record RaisedEvent(string Name, JsonNode Data, Caller Caller);
