@@ -26,7 +26,15 @@ public sealed class OAuthServer(BitrixWorld world)
     /// <summary>The most recent pair issued for an app on a portal (what a client should have stored).</summary>
     public TokenPair? LastIssued(EmulatedPortal portal, EmulatedApp app) => _lastIssued.GetValueOrDefault((portal.Domain, app.ClientId));
 
-    public TokenPair Issue(EmulatedPortal portal, EmulatedApp app, int userId)
+    /// <summary>
+    /// A pair for an event's <c>auth</c> block: valid like any other, but not what the client is expected to have
+    /// stored, and it revokes nothing.
+    /// </summary>
+    public TokenPair IssueForEvent(EmulatedPortal portal, EmulatedApp app, int userId) => Issue(portal, app, userId, track: false);
+
+    public TokenPair Issue(EmulatedPortal portal, EmulatedApp app, int userId) => Issue(portal, app, userId, track: true);
+
+    private TokenPair Issue(EmulatedPortal portal, EmulatedApp app, int userId, bool track)
     {
         var now = world.Time.GetUtcNow();
         var grant = new Grant(portal, app, userId, now + world.Options.AccessTokenLifetime, now + world.Options.RefreshTokenLifetime);
@@ -37,7 +45,11 @@ public sealed class OAuthServer(BitrixWorld world)
             _refreshTokens[pair.RefreshToken] = grant;
         }
 
-        _lastIssued[(portal.Domain, app.ClientId)] = pair;
+        if (track)
+        {
+            _lastIssued[(portal.Domain, app.ClientId)] = pair;
+        }
+
         return pair;
     }
 

@@ -57,6 +57,8 @@ public sealed class EmulatedPortal
 
     public PortalStats Stats { get; } = new();
 
+    public DeliveryLog Deliveries { get; } = new();
+
     public OfflineEventTable Queue { get; }
 
     public EventBindings Bindings { get; }
