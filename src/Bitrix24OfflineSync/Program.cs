@@ -4,13 +4,7 @@ using Serilog;
 Log.Logger = SerilogSetup.CreateBootstrapLogger();
 try
 {
-    var builder = WebApplication.CreateBuilder(args);
-    builder.AddSerilogLogging();
-    builder.Services.AddHealth();
-
-    var app = builder.Build();
-    app.MapHealth();
-
+    var app = SyncServiceApp.Build(args);
     await app.RunAsync();
     return 0;
 }

@@ -11,13 +11,20 @@ internal static class SerilogSetup
             .WriteTo.Console(new JsonFormatter(renderMessage: true))
             .CreateLogger();
 
-    public static WebApplicationBuilder AddSerilogLogging(this WebApplicationBuilder builder)
+    /// <param name="builder">The application being built.</param>
+    /// <param name="copyTo">A second writer that receives the same JSON lines (tests read every line the service writes).</param>
+    public static WebApplicationBuilder AddSerilogLogging(this WebApplicationBuilder builder, TextWriter? copyTo = null)
     {
-        var logger = new LoggerConfiguration()
+        var configuration = new LoggerConfiguration()
             .ReadFrom.Configuration(builder.Configuration)
             .Enrich.FromLogContext()
-            .WriteTo.Console(new JsonFormatter(renderMessage: true))
-            .CreateLogger();
+            .WriteTo.Console(new JsonFormatter(renderMessage: true));
+        if (copyTo is not null)
+        {
+            configuration = configuration.WriteTo.Sink(new TextWriterSink(new JsonFormatter(renderMessage: true), copyTo));
+        }
+
+        var logger = configuration.CreateLogger();
 
         builder.Logging.ClearProviders();
         // Serilog's MinimumLevel section decides what is written; the Microsoft.Extensions.Logging filter lets everything through.

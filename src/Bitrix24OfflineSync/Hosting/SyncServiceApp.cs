@@ -1,0 +1,27 @@
+using Bitrix24OfflineSync.Bitrix;
+using Bitrix24OfflineSync.Persistence;
+using Bitrix24OfflineSync.Webhooks;
+
+namespace Bitrix24OfflineSync.Hosting;
+
+/// <summary>The service's table of contents: one line per feature. Program.cs runs it; tests build it on a loopback port.</summary>
+internal static class SyncServiceApp
+{
+    public static WebApplication Build(string[] args, Action<WebApplicationBuilder>? configure = null, TextWriter? logCopy = null)
+    {
+        var builder = WebApplication.CreateBuilder(args);
+        configure?.Invoke(builder);
+        builder.AddSerilogLogging(logCopy);
+        builder.Services.AddSingleton(TimeProvider.System);
+        builder.Services.AddProblemDetails();
+        builder.Services.AddHealth();
+        builder.Services.AddBitrix24(builder.Configuration);
+        builder.Services.AddPersistence(builder.Configuration);
+        builder.Services.AddWebhooks();
+
+        var app = builder.Build();
+        app.MapHealth();
+        app.MapBitrixEvents();
+        return app;
+    }
+}

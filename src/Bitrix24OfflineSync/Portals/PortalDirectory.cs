@@ -1,0 +1,69 @@
+using System.Collections.Concurrent;
+
+namespace Bitrix24OfflineSync.Portals;
+
+/// <summary>
+/// What the event endpoint needs to know of a portal, kept in memory so a doorbell for a known portal reads no
+/// database: the token hash, the status, and whether it is already marked dirty. Unknown member ids are remembered
+/// briefly, so a flood of forged doorbells cannot turn into a flood of queries.
+/// </summary>
+internal sealed class PortalDirectory(IPortalRegistry registry, TimeProvider time)
+{
+    private const int MaxUnknown = 10_000;
+    private static readonly TimeSpan UnknownTtl = TimeSpan.FromSeconds(30);
+    private readonly ConcurrentDictionary<string, PortalEntry> _known = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, DateTimeOffset> _unknownUntil = new(StringComparer.Ordinal);
+
+    public async ValueTask<PortalEntry?> FindAsync(string memberId, CancellationToken cancellationToken)
+    {
+        if (_known.TryGetValue(memberId, out var entry))
+        {
+            return entry;
+        }
+
+        var now = time.GetUtcNow();
+        if (_unknownUntil.TryGetValue(memberId, out var until) && until > now)
+        {
+            return null;
+        }
+
+        var record = await registry.FindAsync(memberId, cancellationToken).ConfigureAwait(false);
+        if (record is null)
+        {
+            if (_unknownUntil.Count >= MaxUnknown)
+            {
+                _unknownUntil.Clear();
+            }
+
+            _unknownUntil[memberId] = now + UnknownTtl;
+            return null;
+        }
+
+        return Remember(record);
+    }
+
+    public PortalEntry Remember(PortalRecord record)
+    {
+        _unknownUntil.TryRemove(record.MemberId, out _);
+        var entry = new PortalEntry(record.ApplicationTokenHash, record.Status, record.IsDirty);
+        _known[record.MemberId] = entry;
+        return entry;
+    }
+
+    public void MarkDirty(string memberId) => Update(memberId, e => e with { Dirty = true });
+
+    /// <summary>The drain worker took the portal's signals: the next doorbell must mark it dirty again.</summary>
+    public void MarkConsumed(string memberId) => Update(memberId, e => e with { Dirty = false });
+
+    public void MarkUninstalled(string memberId) => Update(memberId, e => e with { Status = PortalStatus.Uninstalled });
+
+    private void Update(string memberId, Func<PortalEntry, PortalEntry> change)
+    {
+        while (_known.TryGetValue(memberId, out var current) && !_known.TryUpdate(memberId, change(current), current))
+        {
+        }
+    }
+}
+
+/// <summary>A portal as the intake sees it.</summary>
+internal sealed record PortalEntry(byte[]? ApplicationTokenHash, PortalStatus Status, bool Dirty);

@@ -1,0 +1,35 @@
+namespace Bitrix24OfflineSync.Webhooks;
+
+/// <summary>
+/// An event body flattened to PHP-style keys (<c>auth[member_id]</c>, <c>data[FIELDS][ID]</c>), every value a string,
+/// whether it came form-encoded or as JSON.
+/// </summary>
+internal sealed class EventPayload(IReadOnlyDictionary<string, string> values)
+{
+    public IReadOnlyDictionary<string, string> Values { get; } = values;
+
+    /// <summary>The event name, upper-cased as Bitrix24 spells it.</summary>
+    public string? Event => Get("event")?.ToUpperInvariant();
+
+    public string? Get(params string[] path) => Values.GetValueOrDefault(Key(path));
+
+    public string? Auth(string name) => Get("auth", name);
+
+    public static string Key(IReadOnlyList<string> path)
+    {
+        if (path.Count == 1)
+        {
+            return path[0];
+        }
+
+        var key = new System.Text.StringBuilder(path[0]);
+        for (var i = 1; i < path.Count; i++)
+        {
+            key.Append('[').Append(path[i]).Append(']');
+        }
+
+        return key.ToString();
+    }
+
+    public override string ToString() => $"EventPayload {{ Event = {Event}, Keys = {Values.Count} }}";
+}

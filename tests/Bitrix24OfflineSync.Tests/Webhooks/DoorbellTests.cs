@@ -1,0 +1,161 @@
+using System.Net;
+using System.Text.Json.Nodes;
+using Bitrix24OfflineSync.Portals;
+using Bitrix24OfflineSync.Sync;
+using Bitrix24OfflineSync.Tests.Infrastructure;
+using static Bitrix24OfflineSync.Tests.Infrastructure.EventForms;
+
+namespace Bitrix24OfflineSync.Tests.Webhooks;
+
+public sealed class DoorbellTests
+{
+    private static CancellationToken Ct => TestContext.Current.CancellationToken;
+
+    [Fact]
+    public async Task Doorbell_WithTheRightToken_MarksThePortalDirtyOnceAndWakesTheWorker()
+    {
+        await using var fixture = await IntakeFixture.StartAsync();
+        var (portal, outcome) = await fixture.InstallAsync();
+        var signals = fixture.Service.Get<DrainSignals>();
+
+        using var first = await fixture.Service.Http.PostAsync(fixture.Service.EventsUrl, Doorbell(portal.MemberId, outcome.ApplicationToken), Ct);
+        using var second = await fixture.Service.Http.PostAsync(fixture.Service.EventsUrl, Doorbell(portal.MemberId, outcome.ApplicationToken), Ct);
+
+        Assert.Equal(HttpStatusCode.OK, first.StatusCode);
+        Assert.Equal(HttpStatusCode.OK, second.StatusCode);
+        var stored = await fixture.Registry.FindAsync(portal.MemberId, Ct);
+        Assert.True(stored!.IsDirty);
+        Assert.Equal(1, stored.SignalSequence);
+        Assert.True(signals.TryTake(out var woken));
+        Assert.Equal(portal.MemberId, woken);
+        Assert.False(signals.TryTake(out _));
+    }
+
+    [Fact]
+    public async Task Doorbell_WithAWrongToken_Returns401AndMarksNothing()
+    {
+        await using var fixture = await IntakeFixture.StartAsync();
+        var (portal, _) = await fixture.InstallAsync();
+
+        using var response = await fixture.Service.Http.PostAsync(fixture.Service.EventsUrl, Doorbell(portal.MemberId, "0123456789abcdef0123456789abcdef"), Ct);
+
+        Assert.Equal(HttpStatusCode.Unauthorized, response.StatusCode);
+        Assert.False((await fixture.Registry.FindAsync(portal.MemberId, Ct))!.IsDirty);
+        Assert.False(fixture.Service.Get<DrainSignals>().TryTake(out _));
+    }
+
+    [Fact]
+    public async Task Doorbell_ForAnUnknownPortal_GetsTheSameAnswerAsAWrongToken()
+    {
+        await using var fixture = await IntakeFixture.StartAsync();
+        var (portal, _) = await fixture.InstallAsync();
+
+        using var wrongToken = await fixture.Service.Http.PostAsync(fixture.Service.EventsUrl, Doorbell(portal.MemberId, "0123456789abcdef0123456789abcdef"), Ct);
+        using var unknown = await fixture.Service.Http.PostAsync(fixture.Service.EventsUrl, Doorbell("ffffffffffffffffffffffffffffffff", "0123456789abcdef0123456789abcdef"), Ct);
+
+        Assert.Equal(HttpStatusCode.Unauthorized, wrongToken.StatusCode);
+        Assert.Equal(HttpStatusCode.Unauthorized, unknown.StatusCode);
+        Assert.Equal(WithoutTrace(await wrongToken.Content.ReadAsStringAsync(Ct)), WithoutTrace(await unknown.Content.ReadAsStringAsync(Ct)));
+    }
+
+    [Fact]
+    public async Task Doorbell_CarryingOtherTokens_LeavesTheStoredTokensByteForByteUnchanged()
+    {
+        await using var fixture = await IntakeFixture.StartAsync();
+        var (portal, outcome) = await fixture.InstallAsync();
+        var before = await StoredTokenBytesAsync(fixture, portal.MemberId);
+
+        using var response = await fixture.Service.Http.PostAsync(
+            fixture.Service.EventsUrl,
+            Doorbell(portal.MemberId, outcome.ApplicationToken, accessToken: "attacker-access", refreshToken: "attacker-refresh"),
+            Ct);
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        var after = await StoredTokenBytesAsync(fixture, portal.MemberId);
+        Assert.Equal(before.Access, after.Access);
+        Assert.Equal(before.Refresh, after.Refresh);
+    }
+
+    [Fact]
+    public async Task Uninstall_WithTheRightToken_DeletesTokensAndLaterDoorbellsAreRefused()
+    {
+        await using var fixture = await IntakeFixture.StartAsync();
+        var (portal, outcome) = await fixture.InstallAsync();
+
+        using var forged = await fixture.Service.Http.PostAsync(fixture.Service.EventsUrl, Uninstall(portal.MemberId, "0123456789abcdef0123456789abcdef"), Ct);
+        Assert.Equal(HttpStatusCode.Unauthorized, forged.StatusCode);
+        Assert.Equal(PortalStatus.Active, (await fixture.Registry.FindAsync(portal.MemberId, Ct))!.Status);
+
+        using var real = await fixture.Service.Http.PostAsync(fixture.Service.EventsUrl, Uninstall(portal.MemberId, outcome.ApplicationToken), Ct);
+        Assert.Equal(HttpStatusCode.OK, real.StatusCode);
+        Assert.Equal(PortalStatus.Uninstalled, (await fixture.Registry.FindAsync(portal.MemberId, Ct))!.Status);
+        var tokens = await StoredTokenBytesAsync(fixture, portal.MemberId);
+        Assert.Null(tokens.Access);
+        Assert.Null(tokens.Refresh);
+
+        using var doorbell = await fixture.Service.Http.PostAsync(fixture.Service.EventsUrl, Doorbell(portal.MemberId, outcome.ApplicationToken), Ct);
+        Assert.Equal(HttpStatusCode.Unauthorized, doorbell.StatusCode);
+    }
+
+    [Fact]
+    public async Task OtherEvents_AreAcknowledgedAndIgnored()
+    {
+        await using var fixture = await IntakeFixture.StartAsync();
+
+        using var response = await fixture.Service.Http.PostAsync(
+            fixture.Service.EventsUrl,
+            Form(("event", "ONCRMDEALUPDATE"), ("data[FIELDS][ID]", "759"), ("auth[member_id]", "a223c6")),
+            Ct);
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.Empty(await fixture.Registry.ListAsync(Ct));
+    }
+
+    [Fact]
+    public async Task Doorbell_AsJson_IsAcceptedLikeTheFormEncodedOne()
+    {
+        await using var fixture = await IntakeFixture.StartAsync();
+        var (portal, outcome) = await fixture.InstallAsync();
+        var body = new JsonObject
+        {
+            ["event"] = "ONOFFLINEEVENT",
+            ["data"] = new JsonArray(),
+            ["ts"] = "1466439714",
+            ["auth"] = new JsonObject { ["member_id"] = portal.MemberId, ["application_token"] = outcome.ApplicationToken },
+        };
+
+        using var response = await fixture.Service.Http.PostAsync(fixture.Service.EventsUrl, Raw(body.ToJsonString(), "application/json"), Ct);
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.True((await fixture.Registry.FindAsync(portal.MemberId, Ct))!.IsDirty);
+    }
+
+    private static FormUrlEncodedContent Uninstall(string memberId, string applicationToken) =>
+        Form(
+            ("event", "ONAPPUNINSTALL"),
+            ("data[LANGUAGE_ID]", "en"),
+            ("data[CLEAN]", "0"),
+            ("ts", "1766400000"),
+            ("auth[domain]", "shop.bitrix24.com"),
+            ("auth[member_id]", memberId),
+            ("auth[application_token]", applicationToken));
+
+    private static string WithoutTrace(string problem)
+    {
+        var json = JsonNode.Parse(problem)!.AsObject();
+        json.Remove("traceId");
+        return json.ToJsonString();
+    }
+
+    private static async Task<(byte[]? Access, byte[]? Refresh)> StoredTokenBytesAsync(IntakeFixture fixture, string memberId)
+    {
+        await using var connection = new Microsoft.Data.Sqlite.SqliteConnection($"Data Source={fixture.Service.DatabasePath};Mode=ReadOnly");
+        await connection.OpenAsync(Ct);
+        await using var command = connection.CreateCommand();
+        command.CommandText = "SELECT access_token, refresh_token FROM portals WHERE member_id = $id";
+        command.Parameters.AddWithValue("$id", memberId);
+        await using var reader = await command.ExecuteReaderAsync(Ct);
+        Assert.True(await reader.ReadAsync(Ct));
+        return (reader.IsDBNull(0) ? null : (byte[])reader[0], reader.IsDBNull(1) ? null : (byte[])reader[1]);
+    }
+}
