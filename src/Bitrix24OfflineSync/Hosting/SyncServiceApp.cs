@@ -1,6 +1,7 @@
 using Bitrix24OfflineSync.Bitrix;
 using Bitrix24OfflineSync.Persistence;
 using Bitrix24OfflineSync.Webhooks;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 
 namespace Bitrix24OfflineSync.Hosting;
 
@@ -12,7 +13,7 @@ internal static class SyncServiceApp
         var builder = WebApplication.CreateBuilder(args);
         configure?.Invoke(builder);
         builder.AddSerilogLogging(logCopy);
-        builder.Services.AddSingleton(TimeProvider.System);
+        builder.Services.TryAddSingleton(TimeProvider.System);
         builder.Services.AddProblemDetails();
         builder.Services.AddHealth();
         builder.Services.AddBitrix24(builder.Configuration);

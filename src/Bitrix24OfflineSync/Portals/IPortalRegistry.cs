@@ -16,6 +16,20 @@ internal interface IPortalRegistry
     /// <summary>Marks the portal uninstalled and deletes its tokens; false when the portal is unknown.</summary>
     Task<bool> MarkUninstalledAsync(string memberId, CancellationToken cancellationToken);
 
+    /// <summary>The portal's endpoint and decrypted access token; null when unknown or without tokens.</summary>
+    Task<PortalCredentials?> ReadCredentialsAsync(string memberId, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// Refreshes the portal's tokens under the portal's lock, so one refresh happens per expiry across processes:
+    /// the stored pair is re-read after the lock is taken, and <paramref name="refresh"/> is called only when the
+    /// stored access token is still <paramref name="staleAccessToken"/>. The new pair is committed before it is returned.
+    /// </summary>
+    Task<TokenRefreshResult> RefreshTokensAsync(
+        string memberId,
+        string staleAccessToken,
+        Func<string, CancellationToken, Task<Bitrix.OAuthResult>> refresh,
+        CancellationToken cancellationToken);
+
     /// <summary>Durably marks the portal dirty for the drain worker; returns the new signal sequence.</summary>
     Task<long> SignalAsync(string memberId, CancellationToken cancellationToken);
 }

@@ -1,4 +1,5 @@
 using Bitrix24OfflineSync.Bitrix;
+using Bitrix24OfflineSync.Bitrix.Tokens;
 using Bitrix24OfflineSync.Portals;
 using Bitrix24OfflineSync.Security;
 using Microsoft.Extensions.Options;
@@ -15,6 +16,7 @@ internal sealed class InstallHandler(
     IPortalRegistry registry,
     PortalDirectory directory,
     ApplicationTokenHasher hasher,
+    PortalTokens tokens,
     IOptions<Bitrix24Options> options,
     TimeProvider time,
     ILogger<InstallHandler> logger)
@@ -76,6 +78,7 @@ internal sealed class InstallHandler(
             answer.Scope ?? "",
             now);
         await registry.SaveInstallAsync(install, cancellationToken).ConfigureAwait(false);
+        tokens.Forget(memberId);
         var record = await registry.FindAsync(memberId, cancellationToken).ConfigureAwait(false);
         if (record is not null)
         {

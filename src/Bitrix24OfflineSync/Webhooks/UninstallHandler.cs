@@ -1,3 +1,4 @@
+using Bitrix24OfflineSync.Bitrix.Tokens;
 using Bitrix24OfflineSync.Portals;
 using Bitrix24OfflineSync.Security;
 
@@ -8,6 +9,7 @@ internal sealed class UninstallHandler(
     PortalDirectory directory,
     IPortalRegistry registry,
     ApplicationTokenHasher hasher,
+    PortalTokens tokens,
     ILogger<UninstallHandler> logger)
 {
     public async Task<IntakeResult> HandleAsync(EventPayload payload, CancellationToken cancellationToken)
@@ -30,6 +32,7 @@ internal sealed class UninstallHandler(
 
         await registry.MarkUninstalledAsync(memberId, cancellationToken).ConfigureAwait(false);
         directory.MarkUninstalled(memberId);
+        tokens.Forget(memberId);
         // CLEAN=1 asks for the mirrored data to go too; it is honoured by the sinks that hold such data.
         WebhooksLog.UninstallAccepted(logger, memberId, domain, payload.Get("data", "CLEAN") == "1");
         return IntakeResult.Accepted;

@@ -2,6 +2,7 @@ using Bitrix24OfflineSync.Emulator;
 using Bitrix24OfflineSync.Emulator.Hosting;
 using Bitrix24OfflineSync.Emulator.Portals;
 using Bitrix24OfflineSync.Portals;
+using Bitrix24OfflineSync.Security;
 
 namespace Bitrix24OfflineSync.Tests.Infrastructure;
 
@@ -22,12 +23,16 @@ public sealed class IntakeFixture : IAsyncDisposable
 
     internal IPortalRegistry Registry => Service.Get<IPortalRegistry>();
 
-    public static async Task<IntakeFixture> StartAsync(IDictionary<string, string?>? settings = null)
+    public static async Task<IntakeFixture> StartAsync(
+        IDictionary<string, string?>? settings = null,
+        TimeProvider? time = null,
+        Action<EmulatorOptions>? configure = null)
     {
         var options = new EmulatorOptions { Seed = 7 };
         options.RateLimit.Enabled = false;
-        var emulator = await EmulatorServer.StartAsync(new BitrixWorld(options), cancellationToken: TestContext.Current.CancellationToken);
-        var service = await ServiceHarness.StartAsync(emulator.World, settings);
+        configure?.Invoke(options);
+        var emulator = await EmulatorServer.StartAsync(new BitrixWorld(options, time), cancellationToken: TestContext.Current.CancellationToken);
+        var service = await ServiceHarness.StartAsync(emulator.World, settings, time: time);
         return new IntakeFixture(emulator, service);
     }
 
@@ -37,6 +42,18 @@ public sealed class IntakeFixture : IAsyncDisposable
         var portal = World.CreatePortal(domain);
         var outcome = await World.InstallAppAsync(portal, Service.EventsUrl, cancellationToken: TestContext.Current.CancellationToken);
         return (portal, outcome);
+    }
+
+    /// <summary>The refresh token the service stored for a portal, decrypted with the service's own key.</summary>
+    internal async Task<string?> StoredRefreshTokenAsync(string memberId)
+    {
+        await using var connection = new Microsoft.Data.Sqlite.SqliteConnection($"Data Source={Service.DatabasePath};Mode=ReadOnly");
+        await connection.OpenAsync(TestContext.Current.CancellationToken);
+        await using var command = connection.CreateCommand();
+        command.CommandText = "SELECT refresh_token FROM portals WHERE member_id = $id";
+        command.Parameters.AddWithValue("$id", memberId);
+        var bytes = await command.ExecuteScalarAsync(TestContext.Current.CancellationToken) as byte[];
+        return bytes is null ? null : Service.Get<TokenProtector>().Unprotect(bytes, memberId, TokenPurpose.Refresh);
     }
 
     public async ValueTask DisposeAsync()

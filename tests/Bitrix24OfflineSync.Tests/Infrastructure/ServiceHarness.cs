@@ -40,7 +40,11 @@ public sealed class ServiceHarness : IAsyncDisposable
 
     public IServiceProvider Services => _app.Services;
 
-    public static async Task<ServiceHarness> StartAsync(BitrixWorld? world, IDictionary<string, string?>? settings = null, string? dataDirectory = null)
+    public static async Task<ServiceHarness> StartAsync(
+        BitrixWorld? world,
+        IDictionary<string, string?>? settings = null,
+        string? dataDirectory = null,
+        TimeProvider? time = null)
     {
         dataDirectory ??= Path.Combine(Path.GetTempPath(), "b24sync-tests", Guid.NewGuid().ToString("N"));
         Directory.CreateDirectory(dataDirectory);
@@ -64,7 +68,17 @@ public sealed class ServiceHarness : IAsyncDisposable
         }
 
         var logs = new LogCapture();
-        var app = SyncServiceApp.Build([], builder => builder.Configuration.AddInMemoryCollection(config), logs);
+        var app = SyncServiceApp.Build(
+            [],
+            builder =>
+            {
+                builder.Configuration.AddInMemoryCollection(config);
+                if (time is not null)
+                {
+                    builder.Services.AddSingleton(time);
+                }
+            },
+            logs);
         await app.StartAsync(TestContext.Current.CancellationToken);
         return new ServiceHarness(app, dataDirectory, logs);
     }

@@ -1,4 +1,5 @@
 using System.Globalization;
+using Bitrix24OfflineSync.Bitrix;
 using Bitrix24OfflineSync.Portals;
 using Bitrix24OfflineSync.Security;
 using Dapper;
@@ -70,6 +71,78 @@ internal sealed class SqlitePortalRegistry(SqliteConnectionFactory connections, 
         return changed > 0;
     }
 
+    public async Task<PortalCredentials?> ReadCredentialsAsync(string memberId, CancellationToken cancellationToken)
+    {
+        await using var connection = await connections.OpenAsync(cancellationToken).ConfigureAwait(false);
+        var row = await connection.QuerySingleOrDefaultAsync<TokenRow>(new CommandDefinition(
+            "SELECT client_endpoint, status, access_token, refresh_token FROM portals WHERE member_id = @memberId;",
+            new { memberId },
+            cancellationToken: cancellationToken)).ConfigureAwait(false);
+        return row?.access_token is null ? null : Credentials(memberId, row);
+    }
+
+    public async Task<TokenRefreshResult> RefreshTokensAsync(
+        string memberId,
+        string staleAccessToken,
+        Func<string, CancellationToken, Task<OAuthResult>> refresh,
+        CancellationToken cancellationToken)
+    {
+        await using var connection = await connections.OpenAsync(cancellationToken).ConfigureAwait(false);
+        // BEGIN IMMEDIATE takes the database's write lock: the portal's lock on the embedded store.
+        await using var transaction = connection.BeginTransaction(deferred: false);
+        var row = await connection.QuerySingleOrDefaultAsync<TokenRow>(new CommandDefinition(
+            "SELECT client_endpoint, status, access_token, refresh_token FROM portals WHERE member_id = @memberId;",
+            new { memberId },
+            transaction,
+            cancellationToken: cancellationToken)).ConfigureAwait(false);
+        if (row?.access_token is null || row.refresh_token is null || row.status != nameof(PortalStatus.Active))
+        {
+            return new TokenRefreshResult(TokenRefreshOutcome.NeedsReauth, null, row is null ? "unknown portal" : $"portal is {row.status}");
+        }
+
+        var current = Credentials(memberId, row);
+        if (current.AccessToken != staleAccessToken)
+        {
+            return new TokenRefreshResult(TokenRefreshOutcome.AlreadyRefreshed, current);
+        }
+
+        var result = await refresh(protector.Unprotect(row.refresh_token, memberId, TokenPurpose.Refresh), cancellationToken).ConfigureAwait(false);
+        var now = Format(time.GetUtcNow());
+        if (result.Answer is { } answer && answer.MemberId == memberId)
+        {
+            await connection.ExecuteAsync(new CommandDefinition(
+                """
+                UPDATE portals SET access_token = @Access, refresh_token = @Refresh, access_expires_at = @Expires, updated_at = @Now
+                WHERE member_id = @memberId;
+                """,
+                new
+                {
+                    memberId,
+                    Access = protector.Protect(answer.AccessToken!, memberId, TokenPurpose.Access),
+                    Refresh = protector.Protect(answer.RefreshToken!, memberId, TokenPurpose.Refresh),
+                    Expires = Format(time.GetUtcNow().AddSeconds(answer.ExpiresIn ?? 3600)),
+                    Now = now,
+                },
+                transaction,
+                cancellationToken: cancellationToken)).ConfigureAwait(false);
+            await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
+            return new TokenRefreshResult(TokenRefreshOutcome.Refreshed, current with { AccessToken = answer.AccessToken! });
+        }
+
+        if (result.Error is "invalid_grant")
+        {
+            await connection.ExecuteAsync(new CommandDefinition(
+                "UPDATE portals SET status = @Status, updated_at = @Now WHERE member_id = @memberId;",
+                new { memberId, Status = nameof(PortalStatus.NeedsReauth), Now = now },
+                transaction,
+                cancellationToken: cancellationToken)).ConfigureAwait(false);
+            await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
+            return new TokenRefreshResult(TokenRefreshOutcome.NeedsReauth, null, result.Error);
+        }
+
+        return new TokenRefreshResult(TokenRefreshOutcome.Failed, null, result.Error ?? "OAuth answer named another member_id");
+    }
+
     public async Task<long> SignalAsync(string memberId, CancellationToken cancellationToken)
     {
         await using var connection = await connections.OpenAsync(cancellationToken).ConfigureAwait(false);
@@ -82,6 +155,14 @@ internal sealed class SqlitePortalRegistry(SqliteConnectionFactory connections, 
     private static string Format(DateTimeOffset value) => value.UtcDateTime.ToString("O", CultureInfo.InvariantCulture);
 
     private static DateTimeOffset Parse(string value) => DateTimeOffset.Parse(value, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal);
+
+    private PortalCredentials Credentials(string memberId, TokenRow row) => new(
+        memberId,
+        new Uri(row.client_endpoint),
+        protector.Unprotect(row.access_token!, memberId, TokenPurpose.Access),
+        Enum.Parse<PortalStatus>(row.status));
+
+    private sealed record TokenRow(string client_endpoint, string status, byte[]? access_token, byte[]? refresh_token);
 
     private sealed record PortalRow(
         string member_id,

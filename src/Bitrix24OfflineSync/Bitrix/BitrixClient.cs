@@ -1,0 +1,194 @@
+using System.Globalization;
+using System.Net;
+using System.Net.Http.Headers;
+using System.Text;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using Bitrix24OfflineSync.Bitrix.Budget;
+using Bitrix24OfflineSync.Bitrix.Tokens;
+using Bitrix24OfflineSync.Portals;
+using Microsoft.Extensions.Options;
+using Polly;
+using Polly.CircuitBreaker;
+using Polly.Timeout;
+
+namespace Bitrix24OfflineSync.Bitrix;
+
+/// <summary>
+/// Calls a portal's REST methods: only at the portal's stored endpoint, within its request budget, through its
+/// resilience pipeline, refreshing the access token once on <c>expired_token</c>. Redirects are never followed.
+/// </summary>
+internal sealed class BitrixClient(
+    HttpClient http,
+    PortalTokens tokens,
+    PortalBudgets budgets,
+    BitrixResilience resilience,
+    IOptions<Bitrix24Options> options,
+    ILogger<BitrixClient> logger)
+{
+    public const string HttpClientName = "bitrix24-rest";
+
+    /// <summary>Calls <paramref name="method"/> and returns its answer; <see cref="BitrixApiException"/> for an error answer.</summary>
+    public async Task<BitrixResponse> CallAsync(string memberId, string method, JsonObject? parameters, CancellationToken cancellationToken)
+    {
+        var context = ResilienceContextPool.Shared.Get(cancellationToken);
+        context.Properties.Set(BitrixResilience.SafeToRepeat, RetrySafety.IsSafe(method, parameters));
+        context.Properties.Set(BitrixResilience.Method, method);
+        try
+        {
+            return await resilience.For(memberId).ExecuteAsync(
+                static (ctx, state) => new ValueTask<BitrixResponse>(state.Client.AttemptAsync(state.MemberId, state.Method, state.Parameters, ctx.CancellationToken)),
+                context,
+                (Client: this, MemberId: memberId, Method: method, Parameters: parameters)).ConfigureAwait(false);
+        }
+        catch (BitrixTransientException ex)
+        {
+            throw new BitrixUnavailableException(memberId, method, ex.Reason, ex);
+        }
+        catch (TimeoutRejectedException ex)
+        {
+            throw new BitrixUnavailableException(memberId, method, "timed out", ex);
+        }
+        catch (BrokenCircuitException ex)
+        {
+            throw new BitrixUnavailableException(memberId, method, "circuit open after repeated failures", ex);
+        }
+        finally
+        {
+            ResilienceContextPool.Shared.Return(context);
+        }
+    }
+
+    private async Task<BitrixResponse> AttemptAsync(string memberId, string method, JsonObject? parameters, CancellationToken cancellationToken)
+    {
+        var budget = budgets.For(memberId);
+        await budget.AcquireAsync(method, cancellationToken).ConfigureAwait(false);
+        var credentials = await tokens.GetAsync(memberId, cancellationToken).ConfigureAwait(false);
+        var answer = await SendAsync(credentials, method, parameters, cancellationToken).ConfigureAwait(false);
+        if (answer.Error is { IsExpiredToken: true })
+        {
+            credentials = await tokens.RefreshAsync(memberId, credentials.AccessToken, cancellationToken).ConfigureAwait(false);
+            await budget.AcquireAsync(method, cancellationToken).ConfigureAwait(false);
+            answer = await SendAsync(credentials, method, parameters, cancellationToken).ConfigureAwait(false);
+        }
+
+        if (answer.Error is not { } error)
+        {
+            ReadOperating(budget, method, answer.Response!.Time);
+            return answer.Response!;
+        }
+
+        if (error.IsQueryLimit)
+        {
+            var pause = budget.OnQueryLimitExceeded(answer.RetryAfter);
+            BitrixLog.QueryLimitExceeded(logger, memberId, method, pause.TotalMilliseconds);
+            throw new BitrixTransientException("QUERY_LIMIT_EXCEEDED", notExecuted: true, TimeSpan.Zero);
+        }
+
+        if (error.IsOperationTimeLimit)
+        {
+            var pause = budget.OnOperatingLimit(method, answer.OperatingResetAt);
+            BitrixLog.OperationTimeLimit(logger, memberId, method, pause.TotalMilliseconds);
+            throw new BitrixTransientException("OPERATION_TIME_LIMIT", notExecuted: true, TimeSpan.Zero);
+        }
+
+        if ((int)error.Status >= 500)
+        {
+            throw new BitrixTransientException($"HTTP {(int)error.Status} {error.Code}", notExecuted: false);
+        }
+
+        throw new BitrixApiException(memberId, method, error);
+    }
+
+    private async Task<Answer> SendAsync(PortalCredentials credentials, string method, JsonObject? parameters, CancellationToken cancellationToken)
+    {
+        if (EndpointPolicy.Check(credentials.ClientEndpoint, options.Value.AllowInsecureEndpoints) is { } problem)
+        {
+            BitrixLog.EndpointRefused(logger, credentials.MemberId, problem);
+            throw new BitrixUnavailableException(credentials.MemberId, method, $"the portal's endpoint {problem}");
+        }
+
+        var body = parameters?.DeepClone().AsObject() ?? [];
+        body["auth"] = credentials.AccessToken;
+        using var request = new HttpRequestMessage(HttpMethod.Post, new Uri(credentials.ClientEndpoint, method))
+        {
+            Content = new StringContent(body.ToJsonString(), Encoding.UTF8, "application/json"),
+        };
+        HttpResponseMessage response;
+        try
+        {
+            response = await http.SendAsync(request, HttpCompletionOption.ResponseContentRead, cancellationToken).ConfigureAwait(false);
+        }
+        catch (HttpRequestException ex)
+        {
+            throw new BitrixTransientException($"connection failed ({ex.HttpRequestError})", notExecuted: false, inner: ex);
+        }
+
+        using (response)
+        {
+            if ((int)response.StatusCode is >= 300 and < 400)
+            {
+                var host = response.Headers.Location?.IsAbsoluteUri == true ? response.Headers.Location.Host : "(relative)";
+                BitrixLog.Redirected(logger, credentials.MemberId, method, host);
+                throw new BitrixUnavailableException(credentials.MemberId, method, $"redirect to {host} not followed; the portal may have been renamed");
+            }
+
+            JsonObject? json;
+            try
+            {
+                var text = await response.Content.ReadAsStringAsync(cancellationToken).ConfigureAwait(false);
+                json = text.Length == 0 ? null : JsonNode.Parse(text) as JsonObject;
+            }
+            catch (JsonException)
+            {
+                json = null;
+            }
+            catch (HttpRequestException ex)
+            {
+                throw new BitrixTransientException("connection failed while reading", notExecuted: false, inner: ex);
+            }
+
+            if (json?["error"] is { } code)
+            {
+                var error = new BitrixError(code.ToString(), json["error_description"]?.ToString() ?? "", response.StatusCode);
+                return new Answer(null, error, RetryAfter(response.Headers.RetryAfter), OperatingResetAt(json));
+            }
+
+            if (response.StatusCode != HttpStatusCode.OK || json is null)
+            {
+                return new Answer(null, new BitrixError("", $"unexpected answer {(int)response.StatusCode}", response.StatusCode), null, null);
+            }
+
+            return new Answer(
+                new BitrixResponse(json["result"]?.DeepClone(), Int(json["total"]), Int(json["next"]), json["time"]?.DeepClone() as JsonObject),
+                null,
+                null,
+                null);
+        }
+    }
+
+    private static void ReadOperating(PortalBudget budget, string method, JsonObject? time)
+    {
+        if (time?["operating"] is { } operating && time["operating_reset_at"] is { } reset &&
+            double.TryParse(operating.ToString(), NumberStyles.Float, CultureInfo.InvariantCulture, out var seconds) &&
+            long.TryParse(reset.ToString(), NumberStyles.Integer, CultureInfo.InvariantCulture, out var resetAt))
+        {
+            budget.OnOperating(method, seconds, DateTimeOffset.FromUnixTimeSeconds(resetAt));
+        }
+    }
+
+    private static DateTimeOffset? OperatingResetAt(JsonObject json)
+    {
+        var reset = json["operating_reset_at"] ?? json["time"]?["operating_reset_at"];
+        return reset is not null && long.TryParse(reset.ToString(), NumberStyles.Integer, CultureInfo.InvariantCulture, out var unix)
+            ? DateTimeOffset.FromUnixTimeSeconds(unix)
+            : null;
+    }
+
+    private static TimeSpan? RetryAfter(RetryConditionHeaderValue? header) => header?.Delta;
+
+    private static int? Int(JsonNode? node) =>
+        node is not null && int.TryParse(node.ToString(), NumberStyles.Integer, CultureInfo.InvariantCulture, out var value) ? value : null;
+
+    private sealed record Answer(BitrixResponse? Response, BitrixError? Error, TimeSpan? RetryAfter, DateTimeOffset? OperatingResetAt);
+}
