@@ -120,5 +120,5 @@ internal sealed class HandlerDelivery(BitrixWorld world)
         portal.Deliveries.Add(new DeliveryRecord(
             world.NextSequence(), world.Time.GetUtcNow(), binding.EventName, binding.Handler, binding.AppId, binding.Id, null, null, Suppressed: true, null));
 
-    private static string Seconds(TimeSpan span) => ((long)span.TotalSeconds).ToString(CultureInfo.InvariantCulture);
+    private static string Seconds(TimeSpan span) => ((long)Math.Round(span.TotalSeconds)).ToString(CultureInfo.InvariantCulture);
 }
