@@ -50,6 +50,18 @@ internal sealed class GeneratorEntity
     public void Delete(BitrixWorld world, EmulatedPortal portal, long id) =>
         world.CallAsUser(portal, Prefix + "delete", new JsonObject { [IdParameter] = id });
 
+    /// <summary>A new contact gets a phone; later revisions leave it alone so phones do not pile up.</summary>
+    private static JsonObject Contact(long serial, string suffix, Random? phoneRandom)
+    {
+        var fields = new JsonObject { ["NAME"] = $"Name {serial}", ["LAST_NAME"] = $"Surname {serial}{suffix}" };
+        if (phoneRandom is not null)
+        {
+            fields["PHONE"] = new JsonArray(new JsonObject { ["VALUE"] = $"+1555{phoneRandom.Next(1_000_000, 9_999_999)}", ["VALUE_TYPE"] = "WORK" });
+        }
+
+        return fields;
+    }
+
     private JsonObject Fields(long serial, int revision, Random random)
     {
         var suffix = revision == 0 ? "" : $" rev {revision}";
@@ -61,12 +73,7 @@ internal sealed class GeneratorEntity
                 ["STAGE_ID"] = DealStages[random.Next(DealStages.Length)],
                 ["OPPORTUNITY"] = random.Next(100, 100_000),
             },
-            CrmEntityType.Contact => new JsonObject
-            {
-                ["NAME"] = $"Name {serial}",
-                ["LAST_NAME"] = $"Surname {serial}{suffix}",
-                ["PHONE"] = new JsonArray(new JsonObject { ["VALUE"] = $"+1555{random.Next(1_000_000, 9_999_999)}", ["VALUE_TYPE"] = "WORK" }),
-            },
+            CrmEntityType.Contact => Contact(serial, suffix, revision == 0 ? random : null),
             CrmEntityType.Company => new JsonObject { ["TITLE"] = $"Company {serial}{suffix}" },
             CrmEntityType.Lead => new JsonObject { ["TITLE"] = $"Lead {serial}{suffix}", ["NAME"] = $"Lead person {serial}" },
             _ => new JsonObject
