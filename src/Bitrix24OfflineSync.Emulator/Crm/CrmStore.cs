@@ -1,9 +1,144 @@
+using System.Globalization;
+using System.Text.Json.Nodes;
 using Bitrix24OfflineSync.Emulator.Portals;
 
 namespace Bitrix24OfflineSync.Emulator.Crm;
 
-/// <summary>The portal's CRM deals, contacts, companies and leads.</summary>
-public sealed class CrmStore(EmulatedPortal portal)
+/// <summary>
+/// The portal's CRM deals, contacts, companies and leads. Values are kept as the server outputs them: strings,
+/// with IDs like <c>"12"</c>. Methods change it under the portal's lock; the public readers take that lock too.
+/// </summary>
+public sealed class CrmStore
 {
-    public EmulatedPortal Portal { get; } = portal;
+    private readonly CrmEntityTable[] _tables;
+    private long _lastValueId;
+
+    internal CrmStore(EmulatedPortal portal)
+    {
+        Portal = portal;
+        _tables = [.. CrmEntityDefinition.All.Select(d => new CrmEntityTable(d))];
+    }
+
+    public EmulatedPortal Portal { get; }
+
+    /// <summary>Copies of the current objects of an entity, by ascending ID, with every field <c>get</c> would show.</summary>
+    public IReadOnlyList<JsonObject> Snapshot(CrmEntityType type)
+    {
+        lock (Portal.Sync)
+        {
+            var table = Table(type);
+            return [.. table.Rows.OrderBy(r => r.Key).Select(r => CrmProjection.Full(table, r.Value))];
+        }
+    }
+
+    public int Count(CrmEntityType type)
+    {
+        lock (Portal.Sync)
+        {
+            return Table(type).Rows.Count;
+        }
+    }
+
+    public bool Exists(CrmEntityType type, long id)
+    {
+        lock (Portal.Sync)
+        {
+            return Table(type).Rows.ContainsKey(id);
+        }
+    }
+
+    internal CrmEntityTable Table(CrmEntityType type) => _tables[(int)type];
+
+    internal long Add(CrmEntityType type, JsonObject fields, int userId, DateTimeOffset now)
+    {
+        var table = Table(type);
+        var definition = table.Definition;
+        var id = ++table.LastId;
+        var stamp = Portal.FormatTime(now);
+        var row = new JsonObject();
+        foreach (var field in definition.StandardFields)
+        {
+            row[field] = definition.Defaults.GetValueOrDefault(field);
+        }
+
+        row["ID"] = Text(id);
+        row["ASSIGNED_BY_ID"] = Text(userId);
+        row["CREATED_BY_ID"] = Text(userId);
+        row["MODIFY_BY_ID"] = Text(userId);
+        row["DATE_CREATE"] = stamp;
+        row["DATE_MODIFY"] = stamp;
+        if (type == CrmEntityType.Deal)
+        {
+            var today = Portal.LocalTime(now);
+            row["BEGINDATE"] = Portal.FormatTime(new DateTimeOffset(today.Date, today.Offset));
+            row["CLOSEDATE"] = Portal.FormatTime(new DateTimeOffset(today.Date.AddDays(7), today.Offset));
+        }
+
+        CrmFieldWriter.Apply(table, row, fields, () => ++_lastValueId);
+        FillTitle(definition, row, id);
+        table.Rows[id] = row;
+        return id;
+    }
+
+    internal bool Update(CrmEntityType type, long id, JsonObject fields, int userId, DateTimeOffset now)
+    {
+        var table = Table(type);
+        if (!table.Rows.TryGetValue(id, out var row))
+        {
+            return false;
+        }
+
+        CrmFieldWriter.Apply(table, row, fields, () => ++_lastValueId);
+        FillTitle(table.Definition, row, id);
+        row["MODIFY_BY_ID"] = Text(userId);
+        row["DATE_MODIFY"] = Portal.FormatTime(now);
+        return true;
+    }
+
+    internal bool Delete(CrmEntityType type, long id) => Table(type).Rows.Remove(id);
+
+    internal JsonObject? Get(CrmEntityType type, long id)
+    {
+        var table = Table(type);
+        return table.Rows.TryGetValue(id, out var row) ? CrmProjection.Full(table, row) : null;
+    }
+
+    /// <summary>One page of a list: the filtered, ordered rows from <paramref name="start"/>, and how many matched.</summary>
+    internal (JsonArray Items, int Total) List(CrmEntityType type, JsonNode? filter, JsonNode? select, JsonNode? order, int start, int pageSize)
+    {
+        var table = Table(type);
+        var definition = table.Definition;
+        string? Resolve(string field) =>
+            definition.IsStandard(field) || CrmEntityDefinition.IsUserField(field) || definition.IsMultiField(field) ? field : null;
+
+        var conditions = ListFilter.Parse(filter, Resolve);
+        var matched = table.Rows.Values.Where(row => conditions.Matches(field => Values(row, field)));
+        var ordered = ListOrder.Parse(order, Resolve, "ID").Apply(matched, (row, field) => FieldValues.Text(row[field]), row => long.Parse(row["ID"]!.GetValue<string>(), CultureInfo.InvariantCulture));
+        var fields = CrmProjection.ParseSelect(select);
+        var page = new JsonArray([.. ordered.Skip(start).Take(pageSize).Select(row => (JsonNode)CrmProjection.Select(table, row, fields))]);
+        return (page, ordered.Count);
+    }
+
+    private static IReadOnlyList<string?> Values(JsonObject row, string field) => row[field] switch
+    {
+        JsonArray values => [.. values.Select(v => v is JsonObject entry ? FieldValues.Text(entry["VALUE"]) : FieldValues.Text(v))],
+        var value => [FieldValues.Text(value)],
+    };
+
+    private static void FillTitle(CrmEntityDefinition definition, JsonObject row, long id)
+    {
+        if (definition.Type == CrmEntityType.Contact)
+        {
+            if (string.IsNullOrEmpty(FieldValues.Text(row["NAME"])) && string.IsNullOrEmpty(FieldValues.Text(row["LAST_NAME"])))
+            {
+                row["NAME"] = "Untitled";
+            }
+        }
+        else if (string.IsNullOrEmpty(FieldValues.Text(row["TITLE"])))
+        {
+            row["TITLE"] = $"{definition.Caption} #{Text(id)}";
+        }
+    }
+
+    private static string Text(long value) => value.ToString(CultureInfo.InvariantCulture);
 }

@@ -1,9 +1,181 @@
+using System.Globalization;
+using System.Text.Json.Nodes;
+using Bitrix24OfflineSync.Emulator.Crm;
 using Bitrix24OfflineSync.Emulator.Portals;
+using Bitrix24OfflineSync.Emulator.Rest;
 
 namespace Bitrix24OfflineSync.Emulator.Tasks;
 
-/// <summary>The portal's tasks.</summary>
-public sealed class TaskStore(EmulatedPortal portal)
+/// <summary>
+/// The portal's tasks, kept under UPPER_SNAKE names with string values; answers are shaped by <see cref="Output"/>.
+/// Methods change it under the portal's lock; the public readers take that lock too.
+/// </summary>
+public sealed class TaskStore
 {
-    public EmulatedPortal Portal { get; } = portal;
+    private readonly Dictionary<long, JsonObject> _rows = [];
+    private readonly List<string> _userFields = [];
+    private long _lastId;
+
+    internal TaskStore(EmulatedPortal portal) => Portal = portal;
+
+    public EmulatedPortal Portal { get; }
+
+    /// <summary>Copies of the current tasks by ascending ID, as <c>tasks.task.get</c> shows them (lowerCamelCase keys).</summary>
+    public IReadOnlyList<JsonObject> Snapshot()
+    {
+        lock (Portal.Sync)
+        {
+            return [.. _rows.OrderBy(r => r.Key).Select(r => Output(r.Value, []))];
+        }
+    }
+
+    public int Count
+    {
+        get
+        {
+            lock (Portal.Sync)
+            {
+                return _rows.Count;
+            }
+        }
+    }
+
+    public bool Exists(long id)
+    {
+        lock (Portal.Sync)
+        {
+            return _rows.ContainsKey(id);
+        }
+    }
+
+    internal long Add(JsonObject fields, int userId, DateTimeOffset now)
+    {
+        var id = ++_lastId;
+        var stamp = Portal.FormatTime(now);
+        var row = new JsonObject();
+        foreach (var field in TaskFields.Standard)
+        {
+            row[field] = TaskFields.Defaults.GetValueOrDefault(field);
+        }
+
+        row["ID"] = id.ToString(CultureInfo.InvariantCulture);
+        foreach (var field in (string[])["CREATED_BY", "RESPONSIBLE_ID", "CHANGED_BY", "STATUS_CHANGED_BY"])
+        {
+            row[field] = Text(userId);
+        }
+
+        foreach (var field in (string[])["CREATED_DATE", "CHANGED_DATE", "STATUS_CHANGED_DATE"])
+        {
+            row[field] = stamp;
+        }
+
+        row["GUID"] = NewGuid();
+        Write(row, fields, userId, stamp);
+        _rows[id] = row;
+        return id;
+    }
+
+    internal bool Update(long id, JsonObject fields, int userId, DateTimeOffset now)
+    {
+        if (!_rows.TryGetValue(id, out var row))
+        {
+            return false;
+        }
+
+        var stamp = Portal.FormatTime(now);
+        Write(row, fields, userId, stamp);
+        row["CHANGED_BY"] = Text(userId);
+        row["CHANGED_DATE"] = stamp;
+        return true;
+    }
+
+    internal bool Delete(long id) => _rows.Remove(id);
+
+    internal JsonObject? Get(long id, IReadOnlyCollection<string> select) =>
+        _rows.TryGetValue(id, out var row) ? Output(row, select) : null;
+
+    internal (JsonArray Items, int Total) List(JsonNode? filter, IReadOnlyCollection<string> select, JsonNode? order, int start, int pageSize)
+    {
+        string? Resolve(string name)
+        {
+            var field = TaskFields.ToUpperSnake(name);
+            return TaskFields.IsStandard(field) || TaskFields.IsUserField(field) ? field : null;
+        }
+
+        var conditions = ListFilter.Parse(filter, Resolve);
+        var matched = _rows.Values.Where(row => conditions.Matches(field => Values(row, field)));
+        var ordered = ListOrder.Parse(order, Resolve, "ID").Apply(matched, (row, field) => FieldValues.Text(row[field]), row => long.Parse(row["ID"]!.GetValue<string>(), CultureInfo.InvariantCulture));
+        return (new JsonArray([.. ordered.Skip(start).Take(pageSize).Select(row => (JsonNode)Output(row, select))]), ordered.Count);
+    }
+
+    /// <summary>The <c>select</c> parameter as UPPER_SNAKE names.</summary>
+    internal static HashSet<string> ParseSelect(JsonNode? select) =>
+        [.. PhpJson.AsList(select).Select(FieldValues.Text).OfType<string>().Select(s => TaskFields.ToUpperSnake(s.Trim())).Where(s => s.Length > 0)];
+
+    /// <summary>Empty or <c>*</c> selects the standard fields, <c>UF_*</c> the user fields; ID is always there.</summary>
+    private JsonObject Output(JsonObject row, IReadOnlyCollection<string> select)
+    {
+        var all = select.Count == 0 || select.Contains("*");
+        var output = new JsonObject();
+        foreach (var field in TaskFields.Standard.Where(f => all || f == "ID" || select.Contains(f)))
+        {
+            output[TaskFields.ToCamel(field)] = row[field]?.DeepClone();
+        }
+
+        foreach (var field in _userFields.Where(f => select.Contains("UF_*") || select.Contains(f)))
+        {
+            output[TaskFields.ToCamel(field)] = row[field]?.DeepClone();
+        }
+
+        return output;
+    }
+
+    private void Write(JsonObject row, JsonObject fields, int userId, string stamp)
+    {
+        foreach (var (name, value) in fields)
+        {
+            var field = TaskFields.ToUpperSnake(name);
+            if (TaskFields.IsUserField(field))
+            {
+                if (!_userFields.Contains(field))
+                {
+                    _userFields.Add(field);
+                }
+
+                row[field] = FieldValues.UserField(value);
+            }
+            else if (TaskFields.IsWritable(field))
+            {
+                var text = FieldValues.Text(value);
+                if (field == "STATUS" && text != FieldValues.Text(row["STATUS"]))
+                {
+                    row["STATUS_CHANGED_BY"] = Text(userId);
+                    row["STATUS_CHANGED_DATE"] = stamp;
+                    row["CLOSED_BY"] = text == TaskFields.CompletedStatus ? Text(userId) : null;
+                    row["CLOSED_DATE"] = text == TaskFields.CompletedStatus ? stamp : null;
+                }
+
+                row[field] = text;
+            }
+        }
+    }
+
+    private static IReadOnlyList<string?> Values(JsonObject row, string field) => row[field] switch
+    {
+        JsonArray values => [.. values.Select(FieldValues.Text)],
+        var value => [FieldValues.Text(value)],
+    };
+
+    private string NewGuid()
+    {
+        var bytes = new byte[16];
+        for (var i = 0; i < bytes.Length; i++)
+        {
+            bytes[i] = (byte)Portal.World.NextRandom(256);
+        }
+
+        return "{" + new Guid(bytes).ToString().ToUpperInvariant() + "}";
+    }
+
+    private static string Text(long value) => value.ToString(CultureInfo.InvariantCulture);
 }

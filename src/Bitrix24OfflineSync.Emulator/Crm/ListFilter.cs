@@ -1,0 +1,74 @@
+using System.Text.Json.Nodes;
+using Bitrix24OfflineSync.Emulator.Rest;
+
+namespace Bitrix24OfflineSync.Emulator.Crm;
+
+/// <summary>
+/// A list method's <c>filter</c>: field names with an optional operator prefix (<c>=</c>, <c>!</c>, <c>&gt;</c>,
+/// <c>&gt;=</c>, <c>&lt;</c>, <c>&lt;=</c>, <c>%</c> LIKE, <c>@</c> IN and their negations). An array value means IN.
+/// Fields the entity does not have are dropped, as the server's field map drops them.
+/// </summary>
+internal sealed class ListFilter
+{
+    // Longest prefixes first, so ">=" is not read as ">" on a field named "=X".
+    private static readonly string[] Operators = ["!=", "!@", "!%", ">=", "<=", "=", "!", ">", "<", "%", "@"];
+
+    private readonly List<Condition> _conditions;
+
+    private ListFilter(List<Condition> conditions) => _conditions = conditions;
+
+    public static ListFilter Parse(JsonNode? filter, Func<string, string?> resolveField)
+    {
+        var conditions = new List<Condition>();
+        if (filter is JsonObject obj)
+        {
+            foreach (var (key, value) in obj)
+            {
+                var op = Operators.FirstOrDefault(o => key.StartsWith(o, StringComparison.Ordinal)) ?? "";
+                if (resolveField(key[op.Length..].Trim()) is not { } field)
+                {
+                    continue;
+                }
+
+                var isList = value is JsonArray or JsonObject;
+                var operands = isList ? PhpJson.AsList(value).Select(FieldValues.Text).ToList() : [FieldValues.Text(value)];
+                conditions.Add(new Condition(field, op, operands, isList));
+            }
+        }
+
+        return new ListFilter(conditions);
+    }
+
+    /// <summary>True when the item passes every condition; <paramref name="values"/> reads a field's values (several for a multi-field).</summary>
+    public bool Matches(Func<string, IReadOnlyList<string?>> values) =>
+        _conditions.All(c => c.Matches(values(c.Field)));
+
+    private sealed record Condition(string Field, string Operator, IReadOnlyList<string?> Operands, bool IsList)
+    {
+        public bool Matches(IReadOnlyList<string?> values) => Operator switch
+        {
+            "" or "=" or "@" => AnyEqual(values),
+            "!" or "!=" or "!@" => !AnyEqual(values),
+            "%" => AnyLike(values),
+            "!%" => !AnyLike(values),
+            _ => Operands.Count > 0 && Operands[0] is { } operand && values.Any(v => v is not null && Ordered(FieldValues.Compare(v, operand))),
+        };
+
+        private bool AnyEqual(IReadOnlyList<string?> values)
+        {
+            var present = values.Count == 0 ? [null] : values;
+            return present.Any(v => Operands.Any(o => FieldValues.Same(v, o)));
+        }
+
+        private bool AnyLike(IReadOnlyList<string?> values) =>
+            values.Any(v => v is not null && Operands.Any(o => v.Contains(o ?? "", StringComparison.OrdinalIgnoreCase)));
+
+        private bool Ordered(int comparison) => Operator switch
+        {
+            ">" => comparison > 0,
+            ">=" => comparison >= 0,
+            "<" => comparison < 0,
+            _ => comparison <= 0,
+        };
+    }
+}
