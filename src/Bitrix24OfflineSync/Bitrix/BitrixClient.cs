@@ -10,7 +10,6 @@ using Bitrix24OfflineSync.Portals;
 using Microsoft.Extensions.Options;
 using Polly;
 using Polly.CircuitBreaker;
-using Polly.Timeout;
 
 namespace Bitrix24OfflineSync.Bitrix;
 
@@ -24,6 +23,8 @@ internal sealed class BitrixClient(
     PortalBudgets budgets,
     BitrixResilience resilience,
     IOptions<Bitrix24Options> options,
+    IOptions<ResilienceOptions> resilienceOptions,
+    TimeProvider time,
     ILogger<BitrixClient> logger)
 {
     public const string HttpClientName = "bitrix24-rest";
@@ -44,10 +45,6 @@ internal sealed class BitrixClient(
         catch (BitrixTransientException ex)
         {
             throw new BitrixUnavailableException(memberId, method, ex.Reason, ex);
-        }
-        catch (TimeoutRejectedException ex)
-        {
-            throw new BitrixUnavailableException(memberId, method, "timed out", ex);
         }
         catch (BrokenCircuitException ex)
         {
@@ -114,14 +111,21 @@ internal sealed class BitrixClient(
         {
             Content = new StringContent(body.ToJsonString(), Encoding.UTF8, "application/json"),
         };
+        // The attempt timeout covers the exchange with the portal, not the wait for its budget.
+        using var attempt = new CancellationTokenSource(resilienceOptions.Value.AttemptTimeout, time);
+        using var linked = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, attempt.Token);
         HttpResponseMessage response;
         try
         {
-            response = await http.SendAsync(request, HttpCompletionOption.ResponseContentRead, cancellationToken).ConfigureAwait(false);
+            response = await http.SendAsync(request, HttpCompletionOption.ResponseContentRead, linked.Token).ConfigureAwait(false);
         }
         catch (HttpRequestException ex)
         {
             throw new BitrixTransientException($"connection failed ({ex.HttpRequestError})", notExecuted: false, inner: ex);
+        }
+        catch (OperationCanceledException ex) when (!cancellationToken.IsCancellationRequested)
+        {
+            throw new BitrixTransientException("timed out", notExecuted: false, inner: ex);
         }
 
         using (response)

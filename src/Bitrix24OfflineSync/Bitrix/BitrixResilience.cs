@@ -3,14 +3,14 @@ using Polly;
 using Polly.CircuitBreaker;
 using Polly.Registry;
 using Polly.Retry;
-using Polly.Timeout;
 
 namespace Bitrix24OfflineSync.Bitrix;
 
 /// <summary>
 /// One resilience pipeline per portal (so one portal's circuit never stops another): retry with jittered backoff
-/// outside, a circuit breaker, and an attempt timeout inside. A failure whose effect is unknown is retried only for
-/// calls marked safe; a refusal by the limits (nothing ran) is always waited out and retried.
+/// outside, a circuit breaker inside. The attempt timeout covers the HTTP exchange only (see <see cref="BitrixClient"/>),
+/// not the wait for the portal's budget. A failure whose effect is unknown is retried only for calls marked safe;
+/// a refusal by the limits (nothing ran) is always waited out and retried.
 /// </summary>
 internal sealed class BitrixResilience(IOptions<ResilienceOptions> options, TimeProvider time, ILogger<BitrixResilience> logger) : IAsyncDisposable
 {
@@ -45,15 +45,13 @@ internal sealed class BitrixResilience(IOptions<ResilienceOptions> options, Time
             MinimumThroughput = settings.BreakerMinimumThroughput,
             SamplingDuration = settings.BreakerSamplingDuration,
             BreakDuration = settings.BreakDuration,
-            ShouldHandle = args => ValueTask.FromResult(
-                args.Outcome.Exception is TimeoutRejectedException or BitrixTransientException { NotExecuted: false }),
+            ShouldHandle = args => ValueTask.FromResult(args.Outcome.Exception is BitrixTransientException { NotExecuted: false }),
             OnOpened = args =>
             {
                 BitrixLog.CircuitOpened(logger, memberId, args.BreakDuration.TotalSeconds);
                 return ValueTask.CompletedTask;
             },
         });
-        builder.AddTimeout(settings.AttemptTimeout);
     });
 
     public ValueTask DisposeAsync() => _registry.DisposeAsync();
@@ -61,7 +59,7 @@ internal sealed class BitrixResilience(IOptions<ResilienceOptions> options, Time
     private static bool ShouldRetry(Exception? exception, ResilienceContext context) => exception switch
     {
         BitrixTransientException { NotExecuted: true } => true,
-        BitrixTransientException or TimeoutRejectedException => context.Properties.GetValue(SafeToRepeat, false),
+        BitrixTransientException => context.Properties.GetValue(SafeToRepeat, false),
         _ => false,
     };
 }
