@@ -1,4 +1,5 @@
 using Bitrix24OfflineSync.Emulator.Hosting;
+using Microsoft.Extensions.Options;
 
 namespace Bitrix24OfflineSync.Emulator;
 
@@ -8,13 +9,113 @@ internal static class EmulatorApp
     public static async Task<int> RunAsync(string[] args)
     {
         var builder = WebApplication.CreateSlimBuilder(args);
-        var options = builder.Configuration.GetSection("Emulator").Get<EmulatorOptions>() ?? new EmulatorOptions();
+        builder.Services.AddEmulatorSettings(builder.Configuration);
+        await using var app = builder.Build();
+        var logger = app.Services.GetRequiredService<ILoggerFactory>().CreateLogger(typeof(EmulatorApp).Namespace!);
+
+        var options = Resolve<EmulatorOptions>(app.Services, out var failures);
+        var settings = Resolve<EmulatorAppOptions>(app.Services, out var appFailures);
+        if (options is null || settings is null)
+        {
+            foreach (var failure in failures.Concat(appFailures))
+            {
+                EmulatorAppLog.InvalidSettings(logger, failure);
+            }
+
+            return 2;
+        }
+
         await using var world = new BitrixWorld(options);
-        var app = builder.Build();
+        foreach (var domain in settings.Portals)
+        {
+            world.CreatePortal(domain);
+        }
+
         app.MapEmulator(world);
         await app.StartAsync().ConfigureAwait(false);
         world.BaseAddress = EmulatorServer.ListeningAddress(app);
+        Announce(world, logger);
+        await InstallAsync(world, settings, logger, app.Lifetime.ApplicationStopping).ConfigureAwait(false);
+        StartGenerators(world, settings, logger);
         await app.WaitForShutdownAsync().ConfigureAwait(false);
         return 0;
+    }
+
+    /// <summary>Reads validated options, collecting the failures so that every wrong setting is reported at once.</summary>
+    private static T? Resolve<T>(IServiceProvider services, out IEnumerable<string> failures)
+        where T : class
+    {
+        try
+        {
+            failures = [];
+            return services.GetRequiredService<IOptions<T>>().Value;
+        }
+        catch (OptionsValidationException ex)
+        {
+            failures = ex.Failures;
+            return null;
+        }
+    }
+
+    private static void Announce(BitrixWorld world, ILogger logger)
+    {
+        var tokenEndpoint = new Uri(world.OAuthServerAddress, "oauth/token/");
+        EmulatorAppLog.Listening(logger, world.BaseAddress, tokenEndpoint);
+        foreach (var app in world.Apps)
+        {
+            EmulatorAppLog.AppRegistered(logger, app.ClientId, app.Scope);
+        }
+
+        foreach (var portal in world.Portals.OrderBy(p => p.Domain, StringComparer.OrdinalIgnoreCase))
+        {
+            EmulatorAppLog.PortalReady(logger, portal.Domain, portal.MemberId, portal.ClientEndpoint);
+        }
+    }
+
+    /// <summary>Installs the default app everywhere, as a portal admin would; a failure is logged and the emulator runs on.</summary>
+    private static async Task InstallAsync(BitrixWorld world, EmulatorAppOptions settings, ILogger logger, CancellationToken cancellationToken)
+    {
+        var app = world.DefaultApp;
+        foreach (var portal in world.Portals.OrderBy(p => p.Domain, StringComparer.OrdinalIgnoreCase))
+        {
+            if (string.IsNullOrEmpty(settings.InstallUrl))
+            {
+                EmulatorAppLog.NotInstalled(logger, portal.Domain);
+                continue;
+            }
+
+            var installUrl = new Uri(settings.InstallUrl);
+            try
+            {
+                var outcome = await world.InstallAppAsync(portal, installUrl, app, cancellationToken).ConfigureAwait(false);
+                EmulatorAppLog.Installed(logger, app.ClientId, portal.Domain, installUrl, outcome.CallbackStatus);
+            }
+            catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+            {
+                return;
+            }
+            catch (Exception ex) when (ex is not OutOfMemoryException)
+            {
+                // The service being installed may not be up yet; the install can be repeated through the control endpoint.
+                EmulatorAppLog.InstallFailed(logger, ex, app.ClientId, portal.Domain, installUrl);
+            }
+        }
+    }
+
+    private static void StartGenerators(BitrixWorld world, EmulatorAppOptions settings, ILogger logger)
+    {
+        if (settings.Generator is not { } options)
+        {
+            return;
+        }
+
+        var generators = ControlGenerators.Of(world);
+        foreach (var portal in world.Portals)
+        {
+            if (generators.TryStart(portal, options, logger))
+            {
+                EmulatorAppLog.GeneratorStarted(logger, portal.Domain, options.ChangesPerSecond, options.Objects);
+            }
+        }
     }
 }

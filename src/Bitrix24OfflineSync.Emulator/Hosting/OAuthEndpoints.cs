@@ -42,7 +42,8 @@ internal static class OAuthEndpoints
                 ["client_endpoint"] = grant.Portal.ClientEndpoint.ToString(),
                 ["domain"] = world.Options.OAuthDomain,
                 ["expires"] = pair.AccessExpiresAt.ToUnixTimeSeconds(),
-                ["expires_in"] = (long)(pair.AccessExpiresAt - now).TotalSeconds,
+                // Rounded: the pair was issued a moment before "now", and the real server answers a whole 3600.
+                ["expires_in"] = (long)Math.Round((pair.AccessExpiresAt - now).TotalSeconds),
                 ["member_id"] = grant.Portal.MemberId,
                 ["refresh_token"] = pair.RefreshToken,
                 ["scope"] = grant.App.Scope,

@@ -20,6 +20,7 @@ internal sealed class MethodInvoker(BitrixWorld world)
         var status = HttpStatusCode.OK;
         string? errorCode = null;
         MethodResult? result = null;
+        var ran = false;
         try
         {
             var descriptor = world.Methods.Find(name)
@@ -44,6 +45,7 @@ internal sealed class MethodInvoker(BitrixWorld world)
             }
 
             var context = new MethodContext(hit, name, parameters);
+            ran = true;
             if (name == "batch")
             {
                 result = descriptor.Handler(context);
@@ -66,7 +68,9 @@ internal sealed class MethodInvoker(BitrixWorld world)
         }
         finally
         {
-            if (caller.App is { } app && name != "batch")
+            // Only a call that ran costs operating time: a refused one (blocked, unknown, out of scope) would otherwise
+            // keep a blocked method blocked for as long as the client retried it.
+            if (ran && caller.App is { } app && name != "batch")
             {
                 portal.OperatingLimiter.Account(app.ClientId, name, Stopwatch.GetElapsedTime(started));
             }

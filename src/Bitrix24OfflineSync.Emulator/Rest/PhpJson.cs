@@ -146,12 +146,14 @@ public static class PhpJson
                 case '\n': sb.Append("\\n"); break;
                 case '\r': sb.Append("\\r"); break;
                 case '\t': sb.Append("\\t"); break;
+                case '\b': sb.Append("\\b"); break;
+                case '\f': sb.Append("\\f"); break;
                 case '<': sb.Append("\\u003C"); break;
                 case '>': sb.Append("\\u003E"); break;
                 case '&': sb.Append("\\u0026"); break;
                 case '\'': sb.Append("\\u0027"); break;
                 default:
-                    if (c < 0x20 || c > 0x7e)
+                    if (c < 0x20 || c > 0x7f)
                     {
                         sb.Append("\\u").Append(((int)c).ToString("x4", CultureInfo.InvariantCulture));
                     }

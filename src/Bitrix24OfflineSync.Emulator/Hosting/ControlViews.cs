@@ -1,0 +1,45 @@
+using Bitrix24OfflineSync.Emulator.Diagnostics;
+
+namespace Bitrix24OfflineSync.Emulator.Hosting;
+
+// What the control endpoints answer, serialized in snake_case (ControlJson.Output).
+
+internal sealed record PortalView(
+    string Domain,
+    string MemberId,
+    string ClientEndpoint,
+    IReadOnlyList<InstalledAppView> Apps,
+    IReadOnlyDictionary<string, bool> Features,
+    int? QueueDepth,
+    GeneratorView? Generator);
+
+internal sealed record InstalledAppView(string ClientId, int UserId, bool IsAdmin, string ApplicationToken, string InstalledAt);
+
+internal sealed record StatsView(
+    int Requests,
+    IReadOnlyDictionary<string, int> Calls,
+    int RejectedByLimit,
+    int RejectedByOperatingLimit,
+    int MaxConcurrentRequests,
+    double BucketLevel,
+    IReadOnlyList<CallLogEntry> CallLog);
+
+internal sealed record FaultsView(long LatencyMs, double ServerErrorRate, double DropResponseRate);
+
+internal sealed record FeatureView(string Code, bool Enabled);
+
+internal sealed record RateLimitView(bool Enabled, int BurstLimit, double DrainPerSecond, double Level);
+
+internal sealed record InstallView(
+    string Domain,
+    string MemberId,
+    string ClientId,
+    string AccessToken,
+    string RefreshToken,
+    long Expires,
+    string ApplicationToken,
+    int? CallbackStatus);
+
+internal sealed record GenerateView(int ChangesMade);
+
+internal sealed record GeneratorView(bool Running, int ChangesMade, double? ChangesPerSecond, int? Objects);
