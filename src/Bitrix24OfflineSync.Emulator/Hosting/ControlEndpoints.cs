@@ -122,17 +122,7 @@ internal static class ControlEndpoints
                 [EmulatedPortal.OfflineExtendedFeature] = portal.HasFeature(EmulatedPortal.OfflineExtendedFeature),
                 [EmulatedPortal.AuthConnectorFeature] = portal.HasFeature(EmulatedPortal.AuthConnectorFeature),
             },
-            QueueDepth(portal),
+            portal.Queue.Count,
             generator is null ? null : new GeneratorView(true, generator.ChangesMade, generator.Options.ChangesPerSecond, generator.Options.Objects));
-    }
-
-    /// <summary>
-    /// The number of rows in the portal's offline queue, or null to leave it out of the answer. The seam for the
-    /// queue's own count: the control surface does not reach into the table's internals.
-    /// </summary>
-    internal static int? QueueDepth(EmulatedPortal portal)
-    {
-        _ = portal;
-        return null;
     }
 }

@@ -10,7 +10,7 @@ internal sealed record PortalView(
     string ClientEndpoint,
     IReadOnlyList<InstalledAppView> Apps,
     IReadOnlyDictionary<string, bool> Features,
-    int? QueueDepth,
+    int QueueDepth,
     GeneratorView? Generator);
 
 internal sealed record InstalledAppView(string ClientId, int UserId, bool IsAdmin, string ApplicationToken, string InstalledAt);

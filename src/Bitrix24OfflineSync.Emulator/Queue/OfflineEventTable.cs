@@ -34,6 +34,18 @@ public sealed class OfflineEventTable(EmulatedPortal portal)
         }
     }
 
+    /// <summary>Rows of every app and connector: the portal's queue depth.</summary>
+    public int Count
+    {
+        get
+        {
+            lock (_sync)
+            {
+                return _rows.Count;
+            }
+        }
+    }
+
     /// <summary>Every row of every app, in ID order.</summary>
     public IReadOnlyList<OfflineEventRow> Snapshot()
     {
