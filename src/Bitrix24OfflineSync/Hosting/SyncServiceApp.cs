@@ -1,5 +1,7 @@
 using Bitrix24OfflineSync.Bitrix;
 using Bitrix24OfflineSync.Persistence;
+using Bitrix24OfflineSync.Sinks;
+using Bitrix24OfflineSync.Sync;
 using Bitrix24OfflineSync.Webhooks;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 
@@ -19,6 +21,8 @@ internal static class SyncServiceApp
         builder.Services.AddBitrix24(builder.Configuration);
         builder.Services.AddPersistence(builder.Configuration);
         builder.Services.AddWebhooks();
+        builder.Services.AddSinks(builder.Configuration);
+        builder.Services.AddSync(builder.Configuration);
 
         var app = builder.Build();
         app.MapHealth();

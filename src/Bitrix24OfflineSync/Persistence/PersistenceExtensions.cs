@@ -2,6 +2,8 @@ using Bitrix24OfflineSync.Hosting;
 using Bitrix24OfflineSync.Persistence.Sqlite;
 using Bitrix24OfflineSync.Portals;
 using Bitrix24OfflineSync.Security;
+using Bitrix24OfflineSync.Sinks.Database;
+using Bitrix24OfflineSync.Sync.Journal;
 
 namespace Bitrix24OfflineSync.Persistence;
 
@@ -22,6 +24,8 @@ internal static class PersistenceExtensions
         services.AddSingleton<SqliteConnectionFactory>();
         services.AddHostedService<SqliteMigrator>();
         services.AddSingleton<IPortalRegistry, SqlitePortalRegistry>();
+        services.AddSingleton<IDrainJournal, SqliteDrainJournal>();
+        services.AddSingleton<IMirrorStore, SqliteMirrorStore>();
         services.AddHealthChecks().AddCheck<SqliteHealthCheck>("store", tags: [HealthEndpoints.ReadyTag]);
         return services;
     }

@@ -16,9 +16,10 @@ internal interface ISyncSink
 }
 
 /// <summary>
-/// One commit: the portal, a stable id (the same on every retry of the same reserved batch), and the changes.
+/// One commit: the portal, a stable id (the same on every retry of the same reserved batch), the changes, and the
+/// queue reservations (process ids) they came from.
 /// </summary>
-internal sealed record SinkBatch(string MemberId, string Domain, string BatchId, IReadOnlyList<ObjectChange> Changes);
+internal sealed record SinkBatch(string MemberId, string Domain, string BatchId, IReadOnlyList<ObjectChange> Changes, IReadOnlyList<string>? ProcessIds = null);
 
 /// <summary>The sink could not take the batch now; nothing of it may be cleared.</summary>
 internal sealed class SinkUnavailableException(string reason, Exception? inner = null) : Exception(reason, inner)

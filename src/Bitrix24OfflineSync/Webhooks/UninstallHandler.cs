@@ -1,6 +1,7 @@
 using Bitrix24OfflineSync.Bitrix.Tokens;
 using Bitrix24OfflineSync.Portals;
 using Bitrix24OfflineSync.Security;
+using Bitrix24OfflineSync.Sinks;
 
 namespace Bitrix24OfflineSync.Webhooks;
 
@@ -10,6 +11,7 @@ internal sealed class UninstallHandler(
     IPortalRegistry registry,
     ApplicationTokenHasher hasher,
     PortalTokens tokens,
+    ISyncSink sink,
     ILogger<UninstallHandler> logger)
 {
     public async Task<IntakeResult> HandleAsync(EventPayload payload, CancellationToken cancellationToken)
@@ -33,8 +35,27 @@ internal sealed class UninstallHandler(
         await registry.MarkUninstalledAsync(memberId, cancellationToken).ConfigureAwait(false);
         directory.MarkUninstalled(memberId);
         tokens.Forget(memberId);
-        // CLEAN=1 asks for the mirrored data to go too; it is honoured by the sinks that hold such data.
-        WebhooksLog.UninstallAccepted(logger, memberId, domain, payload.Get("data", "CLEAN") == "1");
+        var clean = payload.Get("data", "CLEAN") == "1";
+        WebhooksLog.UninstallAccepted(logger, memberId, domain, clean);
+        if (clean)
+        {
+            // The sink may be remote; Bitrix24 is answered without waiting for it.
+            _ = ForgetAsync(memberId);
+        }
+
         return IntakeResult.Accepted;
+    }
+
+    private async Task ForgetAsync(string memberId)
+    {
+        try
+        {
+            await sink.ForgetPortalAsync(memberId, CancellationToken.None).ConfigureAwait(false);
+            WebhooksLog.PortalDataDeleted(logger, memberId);
+        }
+        catch (Exception ex) when (ex is SinkUnavailableException or Microsoft.Data.Sqlite.SqliteException)
+        {
+            WebhooksLog.PortalDataNotDeleted(logger, ex, memberId);
+        }
     }
 }

@@ -27,6 +27,12 @@ internal static partial class WebhooksLog
     [LoggerMessage(1008, LogLevel.Information, "Event body rejected with {StatusCode}: {Reason}")]
     public static partial void BodyRejected(ILogger logger, int statusCode, string reason);
 
+    [LoggerMessage(1010, LogLevel.Information, "Mirrored data of portal {MemberId} deleted (uninstall with CLEAN=1)")]
+    public static partial void PortalDataDeleted(ILogger logger, string memberId);
+
+    [LoggerMessage(1011, LogLevel.Error, "Mirrored data of portal {MemberId} could not be deleted after an uninstall with CLEAN=1")]
+    public static partial void PortalDataNotDeleted(ILogger logger, Exception exception, string memberId);
+
     [LoggerMessage(1009, LogLevel.Warning, "Installs are refused: Bitrix24__ClientId and Bitrix24__ClientSecret are not configured")]
     public static partial void NoCredentials(ILogger logger);
 }

@@ -15,6 +15,7 @@ namespace Bitrix24OfflineSync.Tests.Infrastructure;
 public sealed class ServiceHarness : IAsyncDisposable
 {
     private readonly WebApplication _app;
+    private bool _stopped;
 
     private ServiceHarness(WebApplication app, string dataDirectory, LogCapture logs)
     {
@@ -44,7 +45,8 @@ public sealed class ServiceHarness : IAsyncDisposable
         BitrixWorld? world,
         IDictionary<string, string?>? settings = null,
         string? dataDirectory = null,
-        TimeProvider? time = null)
+        TimeProvider? time = null,
+        Action<IServiceCollection>? services = null)
     {
         dataDirectory ??= Path.Combine(Path.GetTempPath(), "b24sync-tests", Guid.NewGuid().ToString("N"));
         Directory.CreateDirectory(dataDirectory);
@@ -77,6 +79,8 @@ public sealed class ServiceHarness : IAsyncDisposable
                 {
                     builder.Services.AddSingleton(time);
                 }
+
+                services?.Invoke(builder.Services);
             },
             logs);
         await app.StartAsync(TestContext.Current.CancellationToken);
@@ -86,12 +90,24 @@ public sealed class ServiceHarness : IAsyncDisposable
     public T Get<T>()
         where T : notnull => _app.Services.GetRequiredService<T>();
 
-    public async ValueTask DisposeAsync()
+    /// <summary>Stops the service and leaves its data folder for another instance to start on.</summary>
+    public async Task StopKeepingDataAsync()
     {
+        if (_stopped)
+        {
+            return;
+        }
+
+        _stopped = true;
         Http.Dispose();
         await _app.StopAsync();
         await _app.DisposeAsync();
         Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await StopKeepingDataAsync();
         try
         {
             Directory.Delete(DataDirectory, recursive: true);

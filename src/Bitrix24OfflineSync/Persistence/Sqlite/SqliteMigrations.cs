@@ -22,5 +22,67 @@ internal static class SqliteMigrations
             updated_at         TEXT NOT NULL
         );
         """,
+        """
+        CREATE TABLE drain_journal (
+            member_id        TEXT NOT NULL,
+            process_id       TEXT NOT NULL,
+            error_queue      INTEGER NOT NULL DEFAULT 0,
+            done             INTEGER NOT NULL DEFAULT 0,
+            attempts         INTEGER NOT NULL DEFAULT 0,
+            last_error       TEXT NULL,
+            next_attempt_at  TEXT NULL,
+            created_at       TEXT NOT NULL,
+            updated_at       TEXT NOT NULL,
+            PRIMARY KEY (member_id, process_id)
+        );
+        CREATE INDEX ix_drain_journal_pending ON drain_journal (member_id) WHERE done = 0;
+        CREATE TABLE item_attempts (
+            member_id    TEXT NOT NULL,
+            message_id   TEXT NOT NULL,
+            attempts     INTEGER NOT NULL,
+            last_reason  TEXT NOT NULL,
+            updated_at   TEXT NOT NULL,
+            PRIMARY KEY (member_id, message_id)
+        );
+        CREATE TABLE dead_letters (
+            member_id    TEXT NOT NULL,
+            message_id   TEXT NOT NULL,
+            event_name   TEXT NOT NULL,
+            entity       TEXT NOT NULL,
+            entity_id    TEXT NOT NULL,
+            reason       TEXT NOT NULL,
+            attempts     INTEGER NOT NULL,
+            created_at   TEXT NOT NULL,
+            PRIMARY KEY (member_id, message_id)
+        );
+        CREATE TABLE mirror (
+            member_id    TEXT NOT NULL,
+            entity       TEXT NOT NULL,
+            entity_id    TEXT NOT NULL,
+            state        TEXT NULL,
+            deleted      INTEGER NOT NULL,
+            modified_at  TEXT NULL,
+            fetched_at   TEXT NOT NULL,
+            synced_at    TEXT NOT NULL,
+            events       TEXT NOT NULL,
+            PRIMARY KEY (member_id, entity, entity_id)
+        );
+        CREATE TABLE portal_sync (
+            member_id         TEXT PRIMARY KEY,
+            offline_extended  INTEGER NULL,
+            last_drain_at     TEXT NULL,
+            last_backlog      INTEGER NOT NULL DEFAULT 0,
+            synced_objects    INTEGER NOT NULL DEFAULT 0
+        );
+        CREATE TABLE basic_inbox (
+            member_id    TEXT NOT NULL,
+            message_id   TEXT NOT NULL,
+            event_id     INTEGER NOT NULL,
+            event_name   TEXT NOT NULL,
+            event_data   TEXT NULL,
+            received_at  TEXT NOT NULL,
+            PRIMARY KEY (member_id, message_id)
+        );
+        """,
     ];
 }

@@ -143,6 +143,50 @@ internal sealed class SqlitePortalRegistry(SqliteConnectionFactory connections, 
         return new TokenRefreshResult(TokenRefreshOutcome.Failed, null, result.Error ?? "OAuth answer named another member_id");
     }
 
+    public async Task<long> ConsumeSignalsAsync(string memberId, CancellationToken cancellationToken)
+    {
+        await using var connection = await connections.OpenAsync(cancellationToken).ConfigureAwait(false);
+        return await connection.ExecuteScalarAsync<long>(new CommandDefinition(
+            "UPDATE portals SET consumed_seq = signal_seq WHERE member_id = @memberId RETURNING consumed_seq;",
+            new { memberId },
+            cancellationToken: cancellationToken)).ConfigureAwait(false);
+    }
+
+    public async Task RecordDrainAsync(string memberId, DateTimeOffset at, int backlog, int syncedObjects, CancellationToken cancellationToken)
+    {
+        await using var connection = await connections.OpenAsync(cancellationToken).ConfigureAwait(false);
+        await connection.ExecuteAsync(new CommandDefinition(
+            """
+            INSERT INTO portal_sync (member_id, last_drain_at, last_backlog, synced_objects) VALUES (@memberId, @at, @backlog, @syncedObjects)
+            ON CONFLICT (member_id) DO UPDATE SET last_drain_at = excluded.last_drain_at, last_backlog = excluded.last_backlog,
+                synced_objects = portal_sync.synced_objects + excluded.synced_objects;
+            """,
+            new { memberId, at = SqliteTime.Format(at), backlog, syncedObjects },
+            cancellationToken: cancellationToken)).ConfigureAwait(false);
+    }
+
+    public async Task SetOfflineExtendedAsync(string memberId, bool available, CancellationToken cancellationToken)
+    {
+        await using var connection = await connections.OpenAsync(cancellationToken).ConfigureAwait(false);
+        await connection.ExecuteAsync(new CommandDefinition(
+            """
+            INSERT INTO portal_sync (member_id, offline_extended) VALUES (@memberId, @available)
+            ON CONFLICT (member_id) DO UPDATE SET offline_extended = excluded.offline_extended;
+            """,
+            new { memberId, available },
+            cancellationToken: cancellationToken)).ConfigureAwait(false);
+    }
+
+    public async Task<bool?> OfflineExtendedAsync(string memberId, CancellationToken cancellationToken)
+    {
+        await using var connection = await connections.OpenAsync(cancellationToken).ConfigureAwait(false);
+        var value = await connection.ExecuteScalarAsync<long?>(new CommandDefinition(
+            "SELECT offline_extended FROM portal_sync WHERE member_id = @memberId;",
+            new { memberId },
+            cancellationToken: cancellationToken)).ConfigureAwait(false);
+        return value is null ? null : value != 0;
+    }
+
     public async Task<long> SignalAsync(string memberId, CancellationToken cancellationToken)
     {
         await using var connection = await connections.OpenAsync(cancellationToken).ConfigureAwait(false);

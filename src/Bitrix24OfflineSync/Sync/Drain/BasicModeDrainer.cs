@@ -1,0 +1,65 @@
+using Bitrix24OfflineSync.Portals;
+using Bitrix24OfflineSync.Sinks;
+using Bitrix24OfflineSync.Sync.Journal;
+using Microsoft.Extensions.Options;
+
+namespace Bitrix24OfflineSync.Sync.Drain;
+
+/// <summary>
+/// The drain for plans without <c>rest_offline_extended</c>, where the only read is <c>clear=1</c>: the server
+/// deletes rows as it returns them. The rows are written to a local inbox before anything else and leave it only
+/// after the sink committed them, so what arrives is synced at least once; a read whose answer is lost in transit
+/// is lost, and no API call can bring it back. That is the most this plan allows, and the logs say so.
+/// </summary>
+internal sealed class BasicModeDrainer(
+    OfflineQueueClient queue,
+    IChangeResolver resolver,
+    ISyncSink sink,
+    IDrainJournal journal,
+    ItemFailures failures,
+    IOptions<SyncOptions> options)
+{
+    public async Task DrainAsync(PortalRecord portal, DrainTally tally, CancellationToken stopping)
+    {
+        var memberId = portal.MemberId;
+        while (true)
+        {
+            if (tally.Rounds >= options.Value.RoundsPerTurn || stopping.IsCancellationRequested)
+            {
+                tally.MoreWork = true;
+                return;
+            }
+
+            var inbox = await journal.InboxAsync(memberId, options.Value.GetLimit, CancellationToken.None).ConfigureAwait(false);
+            if (inbox.Count == 0)
+            {
+                var taken = await queue.TakeAsync(memberId, CancellationToken.None).ConfigureAwait(false);
+                if (taken.Count == 0)
+                {
+                    return;
+                }
+
+                await journal.SaveInboxAsync(memberId, taken, CancellationToken.None).ConfigureAwait(false);
+                inbox = taken;
+            }
+
+            var resolved = await resolver.ResolveAsync(memberId, inbox, CancellationToken.None).ConfigureAwait(false);
+            var (poison, retry) = await failures.CountAsync(memberId, resolved.Failures, CancellationToken.None).ConfigureAwait(false);
+            var batchId = BatchIds.For("i_", inbox.Select(e => e.MessageId));
+            await sink.CommitAsync(new SinkBatch(memberId, portal.Domain, batchId, resolved.Changes), CancellationToken.None).ConfigureAwait(false);
+            await failures.DeadLetterAsync(memberId, poison, inbox.ToDictionary(e => e.MessageId, StringComparer.Ordinal), CancellationToken.None).ConfigureAwait(false);
+
+            var keep = retry.SelectMany(f => f.MessageIds).ToHashSet(StringComparer.Ordinal);
+            await journal.RemoveFromInboxAsync(memberId, [.. inbox.Select(e => e.MessageId).Where(m => !keep.Contains(m))], CancellationToken.None).ConfigureAwait(false);
+            tally.Events += inbox.Count;
+            tally.Objects += resolved.Changes.Count;
+            tally.Rounds++;
+            if (keep.Count > 0 && keep.Count == inbox.Count)
+            {
+                // Only failing rows are left: wait for the next turn rather than spin on them.
+                tally.MoreWork = false;
+                return;
+            }
+        }
+    }
+}

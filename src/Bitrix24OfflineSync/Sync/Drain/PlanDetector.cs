@@ -1,0 +1,49 @@
+using System.Collections.Concurrent;
+using System.Text.Json.Nodes;
+using Bitrix24OfflineSync.Bitrix;
+using Bitrix24OfflineSync.Portals;
+using Microsoft.Extensions.Options;
+
+namespace Bitrix24OfflineSync.Sync.Drain;
+
+/// <summary>
+/// Whether a portal's plan has <c>rest_offline_extended</c> (reservations with <c>clear=0</c>), asked with
+/// <c>feature.get</c> and trusted for <see cref="SyncOptions.PlanRecheckInterval"/>.
+/// </summary>
+internal sealed class PlanDetector(BitrixClient client, IPortalRegistry registry, IOptions<SyncOptions> options, TimeProvider time, ILogger<PlanDetector> logger)
+{
+    public const string Feature = "rest_offline_extended";
+
+    private readonly ConcurrentDictionary<string, (bool Extended, DateTimeOffset CheckedAt)> _known = new(StringComparer.Ordinal);
+
+    public async Task<bool> HasExtendedAsync(string memberId, CancellationToken cancellationToken)
+    {
+        var now = time.GetUtcNow();
+        if (_known.TryGetValue(memberId, out var known) && now - known.CheckedAt < options.Value.PlanRecheckInterval)
+        {
+            return known.Extended;
+        }
+
+        var answer = await client.CallAsync(memberId, "feature.get", new JsonObject { ["CODE"] = Feature }, cancellationToken).ConfigureAwait(false);
+        var extended = string.Equals(answer.Result?["value"]?.ToString(), "Y", StringComparison.OrdinalIgnoreCase);
+        if (!_known.TryGetValue(memberId, out var before) || before.Extended != extended)
+        {
+            if (extended)
+            {
+                SyncLog.ExtendedMode(logger, memberId);
+            }
+            else
+            {
+                SyncLog.BasicMode(logger, memberId);
+            }
+
+            await registry.SetOfflineExtendedAsync(memberId, extended, cancellationToken).ConfigureAwait(false);
+        }
+
+        _known[memberId] = (extended, now);
+        return extended;
+    }
+
+    /// <summary>A licence refusal says the plan changed: ask again next time.</summary>
+    public void Forget(string memberId) => _known.TryRemove(memberId, out _);
+}

@@ -1,0 +1,107 @@
+using Bitrix24OfflineSync.Bitrix;
+using Bitrix24OfflineSync.Portals;
+using Bitrix24OfflineSync.Sinks;
+using Bitrix24OfflineSync.Sync.Journal;
+using Bitrix24OfflineSync.Sync.Model;
+using Microsoft.Extensions.Options;
+
+namespace Bitrix24OfflineSync.Sync.Drain;
+
+/// <summary>
+/// Takes reservations already recorded in the journal through fetch → commit → clear, in that order and no other:
+/// nothing is cleared before the sink has committed it. A failure leaves the reservations pending, to be re-read.
+/// </summary>
+internal sealed class ReservationProcessor(
+    IChangeResolver resolver,
+    ISyncSink sink,
+    OfflineQueueClient queue,
+    IDrainJournal journal,
+    ItemFailures failures,
+    IEnumerable<IDrainProgress> progress,
+    IOptions<SyncOptions> options,
+    TimeProvider time)
+{
+    public async Task ProcessAsync(PortalRecord portal, IReadOnlyList<Reservation> reservations, DrainTally tally, CancellationToken cancellationToken)
+    {
+        var memberId = portal.MemberId;
+        var processIds = reservations.Select(r => r.ProcessId).ToList();
+        var events = reservations.SelectMany(r => r.Events).ToList();
+        var byMessage = events.GroupBy(e => e.MessageId, StringComparer.Ordinal).ToDictionary(g => g.Key, g => g.First(), StringComparer.Ordinal);
+
+        ResolvedBatch resolved;
+        try
+        {
+            resolved = await resolver.ResolveAsync(memberId, events, cancellationToken).ConfigureAwait(false);
+        }
+        catch (Exception ex) when (ex is BitrixUnavailableException or BitrixApiException)
+        {
+            await PostponeAsync(memberId, processIds, ex.Message, cancellationToken).ConfigureAwait(false);
+            throw;
+        }
+
+        Report(p => p.Fetched(memberId, processIds));
+        var (poison, retry) = await failures.CountAsync(memberId, resolved.Failures, cancellationToken).ConfigureAwait(false);
+
+        var batch = new SinkBatch(memberId, portal.Domain, BatchIds.For("b_", processIds), resolved.Changes, processIds);
+        try
+        {
+            await sink.CommitAsync(batch, cancellationToken).ConfigureAwait(false);
+        }
+        catch (SinkUnavailableException ex)
+        {
+            await PostponeAsync(memberId, processIds, ex.Reason, cancellationToken).ConfigureAwait(false);
+            throw;
+        }
+
+        Report(p => p.Committed(memberId, batch));
+        await journal.ForgetFailuresAsync(memberId, [.. resolved.Changes.SelectMany(c => c.MessageIds)], cancellationToken).ConfigureAwait(false);
+
+        if (poison.Count > 0)
+        {
+            await failures.DeadLetterAsync(memberId, poison, byMessage, cancellationToken).ConfigureAwait(false);
+            var poisonIds = poison.SelectMany(f => f.MessageIds).ToHashSet(StringComparer.Ordinal);
+            foreach (var reservation in reservations)
+            {
+                var marked = reservation.Events.Select(e => e.MessageId).Where(poisonIds.Contains).ToList();
+                if (marked.Count > 0)
+                {
+                    await queue.MarkErrorAsync(memberId, reservation.ProcessId, marked, cancellationToken).ConfigureAwait(false);
+                }
+            }
+        }
+
+        // A reservation holding a row to retry keeps that row: only its other rows are cleared, by message id.
+        var retryIds = retry.SelectMany(f => f.MessageIds).ToHashSet(StringComparer.Ordinal);
+        var clears = reservations.Select(r => (r.ProcessId, r.Events.Any(e => retryIds.Contains(e.MessageId))
+            ? (IReadOnlyList<string>?)[.. r.Events.Select(e => e.MessageId).Where(m => !retryIds.Contains(m))]
+            : null)).ToList();
+        Report(p => p.Clearing(memberId, processIds));
+        await queue.ClearAsync(memberId, clears, cancellationToken).ConfigureAwait(false);
+        Report(p => p.Cleared(memberId, processIds));
+
+        var keep = clears.Where(c => c.Item2 is not null).Select(c => c.ProcessId).ToList();
+        await journal.MarkDoneAsync(memberId, [.. processIds.Except(keep)], cancellationToken).ConfigureAwait(false);
+        if (keep.Count > 0)
+        {
+            await PostponeAsync(memberId, keep, "objects failed; retried later", cancellationToken).ConfigureAwait(false);
+        }
+
+        tally.Events += events.Count;
+        tally.Objects += resolved.Changes.Count;
+    }
+
+    private Task PostponeAsync(string memberId, IReadOnlyCollection<string> processIds, string reason, CancellationToken cancellationToken)
+    {
+        var settings = options.Value;
+        var next = time.GetUtcNow() + settings.RetryDelay;
+        return journal.PostponeAsync(memberId, processIds, reason, next, cancellationToken);
+    }
+
+    private void Report(Action<IDrainProgress> step)
+    {
+        foreach (var observer in progress)
+        {
+            step(observer);
+        }
+    }
+}

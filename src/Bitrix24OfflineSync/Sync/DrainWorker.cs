@@ -1,0 +1,157 @@
+using System.Collections.Concurrent;
+using Bitrix24OfflineSync.Bitrix;
+using Bitrix24OfflineSync.Portals;
+using Bitrix24OfflineSync.Sync.Drain;
+using Microsoft.Extensions.Options;
+
+namespace Bitrix24OfflineSync.Sync;
+
+/// <summary>
+/// Schedules drains: portals woken by doorbells, by the start-up pass and by the safety-net poll, at most
+/// <see cref="SyncOptions.MaxConcurrentDrains"/> at once, never two turns of one portal at once, and each turn bounded
+/// so a huge backlog goes to the back of the line instead of starving small portals.
+/// </summary>
+internal sealed class DrainWorker(
+    DrainSignals signals,
+    IPortalRegistry registry,
+    PortalDirectory directory,
+    PortalDrainer drainer,
+    DrainHeartbeat heartbeat,
+    IOptions<SyncOptions> options,
+    TimeProvider time,
+    ILogger<DrainWorker> logger) : BackgroundService
+{
+    private readonly ConcurrentDictionary<string, bool> _running = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, bool> _wokenWhileRunning = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<Task, bool> _turns = new();
+
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        var settings = options.Value;
+        using var slots = new SemaphoreSlim(settings.MaxConcurrentDrains, settings.MaxConcurrentDrains);
+        var active = await WakeAllActiveAsync(stoppingToken).ConfigureAwait(false);
+        SyncLog.WorkerStarted(logger, active, settings.PollInterval, settings.MaxConcurrentDrains);
+        var poll = PollAsync(stoppingToken);
+        try
+        {
+            while (!stoppingToken.IsCancellationRequested)
+            {
+                var memberId = await signals.TakeAsync(stoppingToken).ConfigureAwait(false);
+                heartbeat.Beat();
+                if (!_running.TryAdd(memberId, true))
+                {
+                    _wokenWhileRunning[memberId] = true;
+                    continue;
+                }
+
+                await slots.WaitAsync(stoppingToken).ConfigureAwait(false);
+                var turn = TurnAsync(memberId, slots, stoppingToken);
+                _turns[turn] = true;
+                _ = turn.ContinueWith(t => _turns.TryRemove(t, out _), TaskScheduler.Default);
+            }
+        }
+        catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+        {
+        }
+
+        SyncLog.WorkerStopping(logger, _turns.Count);
+        await Task.WhenAll(_turns.Keys).ConfigureAwait(false);
+        await poll.ConfigureAwait(false);
+    }
+
+    private async Task TurnAsync(string memberId, SemaphoreSlim slots, CancellationToken stopping)
+    {
+        var goAgain = false;
+        try
+        {
+            await Task.Yield();
+            var portal = await registry.FindAsync(memberId, CancellationToken.None).ConfigureAwait(false);
+            if (portal is null || portal.Status != PortalStatus.Active)
+            {
+                if (portal?.Status == PortalStatus.NeedsReauth)
+                {
+                    SyncLog.SkippedNeedsReauth(logger, memberId);
+                }
+
+                return;
+            }
+
+            // Signals are taken before the drain looks at the queue: a doorbell from here on marks the portal dirty again.
+            await registry.ConsumeSignalsAsync(memberId, CancellationToken.None).ConfigureAwait(false);
+            directory.MarkConsumed(memberId);
+            var tally = await drainer.DrainAsync(portal, stopping).ConfigureAwait(false);
+            await registry.RecordDrainAsync(memberId, time.GetUtcNow(), tally.Events, tally.Objects, CancellationToken.None).ConfigureAwait(false);
+            if (tally.Events > 0)
+            {
+                SyncLog.Drained(logger, memberId, tally.Objects, tally.Events, tally.Rounds, tally.MoreWork);
+            }
+
+            goAgain = tally.MoreWork || (await registry.FindAsync(memberId, CancellationToken.None).ConfigureAwait(false))?.IsDirty == true;
+        }
+        catch (PortalNeedsReauthException)
+        {
+            SyncLog.SkippedNeedsReauth(logger, memberId);
+        }
+        catch (Exception ex)
+        {
+            SyncLog.DrainFailed(logger, ex, memberId, ex.Message);
+            _ = WakeLaterAsync(memberId, options.Value.RetryDelay, stopping);
+        }
+        finally
+        {
+            _running.TryRemove(memberId, out _);
+            slots.Release();
+            heartbeat.Beat();
+            if ((_wokenWhileRunning.TryRemove(memberId, out _) || goAgain) && !stopping.IsCancellationRequested)
+            {
+                signals.Wake(memberId);
+            }
+        }
+    }
+
+    private async Task PollAsync(CancellationToken stoppingToken)
+    {
+        using var timer = new PeriodicTimer(options.Value.PollInterval, time);
+        try
+        {
+            while (await timer.WaitForNextTickAsync(stoppingToken).ConfigureAwait(false))
+            {
+                try
+                {
+                    await WakeAllActiveAsync(stoppingToken).ConfigureAwait(false);
+                }
+                catch (Exception ex) when (ex is not OperationCanceledException)
+                {
+                    SyncLog.WorkerLoopFailed(logger, ex);
+                }
+            }
+        }
+        catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+        {
+        }
+    }
+
+    private async Task<int> WakeAllActiveAsync(CancellationToken cancellationToken)
+    {
+        var portals = await registry.ListAsync(cancellationToken).ConfigureAwait(false);
+        var active = portals.Where(p => p.Status == PortalStatus.Active).ToList();
+        foreach (var portal in active)
+        {
+            signals.Wake(portal.MemberId);
+        }
+
+        return active.Count;
+    }
+
+    private async Task WakeLaterAsync(string memberId, TimeSpan delay, CancellationToken stoppingToken)
+    {
+        try
+        {
+            await Task.Delay(delay, time, stoppingToken).ConfigureAwait(false);
+            signals.Wake(memberId);
+        }
+        catch (OperationCanceledException)
+        {
+        }
+    }
+}

@@ -1,0 +1,23 @@
+using Bitrix24OfflineSync.Hosting;
+using Bitrix24OfflineSync.Sync.Drain;
+
+namespace Bitrix24OfflineSync.Sync;
+
+internal static class SyncExtensions
+{
+    public static IServiceCollection AddSync(this IServiceCollection services, IConfiguration configuration)
+    {
+        services.AddOptions<SyncOptions>().Bind(configuration.GetSection(SyncOptions.Section)).ValidateDataAnnotations().ValidateOnStart();
+        services.AddSingleton<OfflineQueueClient>();
+        services.AddSingleton<PlanDetector>();
+        services.AddSingleton<ItemFailures>();
+        services.AddSingleton<ReservationProcessor>();
+        services.AddSingleton<BasicModeDrainer>();
+        services.AddSingleton<PortalDrainer>();
+        services.AddSingleton<DrainHeartbeat>();
+        services.AddSingleton<IDrainProgress>(sp => sp.GetRequiredService<DrainHeartbeat>());
+        services.AddHostedService<DrainWorker>();
+        services.AddHealthChecks().AddCheck<DrainWorkerHealthCheck>("drain-worker", tags: [HealthEndpoints.ReadyTag]);
+        return services;
+    }
+}

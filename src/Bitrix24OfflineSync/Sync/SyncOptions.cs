@@ -1,0 +1,45 @@
+using System.ComponentModel.DataAnnotations;
+
+namespace Bitrix24OfflineSync.Sync;
+
+/// <summary>The <c>Sync</c> configuration section: how the drain worker schedules and sizes its work.</summary>
+internal sealed class SyncOptions
+{
+    public const string Section = "Sync";
+
+    /// <summary>The safety net: every active portal is drained this often even without a doorbell.</summary>
+    [Range(typeof(TimeSpan), "00:00:01", "1.00:00:00")]
+    public TimeSpan PollInterval { get; set; } = TimeSpan.FromMinutes(10);
+
+    /// <summary>Portals drained at once by this process.</summary>
+    [Range(1, 1024)]
+    public int MaxConcurrentDrains { get; set; } = 8;
+
+    /// <summary>Reserve-fetch-commit-clear rounds a portal gets per turn before others get theirs.</summary>
+    [Range(1, 10_000)]
+    public int RoundsPerTurn { get; set; } = 8;
+
+    /// <summary>The <c>limit</c> of each <c>event.offline.get</c> (the server default; the cloud may cap larger ones).</summary>
+    [Range(1, 1000)]
+    public int GetLimit { get; set; } = 50;
+
+    /// <summary>How many <c>event.offline.get</c> commands one batch request carries (each reserves its own process id).</summary>
+    [Range(1, 50)]
+    public int GetsPerRequest { get; set; } = 50;
+
+    /// <summary>Failures of one queue row (not limits, not transient faults) before it is dead-lettered.</summary>
+    [Range(1, 1000)]
+    public int MaxItemAttempts { get; set; } = 5;
+
+    /// <summary>How long a reservation that failed (fetch, sink, or objects in it) waits before it is re-read and tried again.</summary>
+    public TimeSpan RetryDelay { get; set; } = TimeSpan.FromSeconds(30);
+
+    /// <summary>How often the error rows (marked with event.offline.error) are tried again; the wait doubles, up to an hour, while they keep coming back.</summary>
+    public TimeSpan ErrorPassInterval { get; set; } = TimeSpan.FromMinutes(5);
+
+    /// <summary>How often reserved rows nobody recorded (a reservation whose answer was lost) are looked for.</summary>
+    public TimeSpan OrphanScanInterval { get; set; } = TimeSpan.FromMinutes(30);
+
+    /// <summary>How long a portal's plan feature (rest_offline_extended) is trusted before it is asked again.</summary>
+    public TimeSpan PlanRecheckInterval { get; set; } = TimeSpan.FromHours(24);
+}

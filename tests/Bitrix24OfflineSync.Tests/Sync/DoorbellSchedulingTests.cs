@@ -1,0 +1,86 @@
+using System.Text.Json.Nodes;
+using Bitrix24OfflineSync.Sinks;
+using Bitrix24OfflineSync.Sync;
+using Bitrix24OfflineSync.Tests.Infrastructure;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace Bitrix24OfflineSync.Tests.Sync;
+
+public sealed class DoorbellSchedulingTests
+{
+    private static void AddDeal(SyncFixture fixture, Bitrix24OfflineSync.Emulator.Portals.EmulatedPortal portal, string title) =>
+        fixture.World.CallAsUser(portal, "crm.deal.add", new JsonObject { ["fields"] = new JsonObject { ["TITLE"] = title } });
+
+    [Fact]
+    public async Task ADoorbellDuringADrain_MakesTheDrainGoRoundAgain()
+    {
+        SyncFixture? fixture = null;
+        var duringDrain = new OnFirstFetch(() =>
+        {
+            AddDeal(fixture!, fixture!.World.Portal("shop.bitrix24.com"), "added while draining");
+            // The doorbell for it reaches the service while this drain is still in its round.
+            fixture.World.WhenDeliveriesIdleAsync(TestContext.Current.CancellationToken).GetAwaiter().GetResult();
+        });
+        fixture = await SyncFixture.StartAsync(
+            new Dictionary<string, string?> { ["Sync:PollInterval"] = "01:00:00" },
+            services: s => s.AddSingleton<IDrainProgress>(duringDrain));
+        await using var _ = fixture;
+        var portal = await fixture.InstallAndBindAsync();
+
+        AddDeal(fixture, portal, "first");
+        await duringDrain.Done.Task.WaitAsync(TimeSpan.FromSeconds(30), TestContext.Current.CancellationToken);
+        await fixture.WaitUntilDrainedAsync(portal);
+
+        var titles = (await fixture.Mirror.ListAsync(portal.MemberId, TestContext.Current.CancellationToken))
+            .Select(r => JsonNode.Parse(r.State!)!["TITLE"]!.ToString()).Order().ToList();
+        Assert.Equal(["added while draining", "first"], titles);
+    }
+
+    [Fact]
+    public async Task DoorbellsSuppressedByMinTimeout_AreCaughtByTheSafetyNetPoll()
+    {
+        await using var fixture = await SyncFixture.StartAsync(new Dictionary<string, string?> { ["Sync:PollInterval"] = "00:00:01" });
+        var portal = await fixture.InstallAndBindAsync(minTimeout: 3600);
+
+        AddDeal(fixture, portal, "rings");
+        await fixture.WaitUntilDrainedAsync(portal);
+        AddDeal(fixture, portal, "suppressed one");
+        AddDeal(fixture, portal, "suppressed two");
+        await fixture.World.WhenDeliveriesIdleAsync(TestContext.Current.CancellationToken);
+        await fixture.WaitUntilDrainedAsync(portal);
+
+        Assert.Equal(2, portal.Deliveries.Records.Count(r => r.Suppressed));
+        Assert.Equal(3, (await fixture.Mirror.ListAsync(portal.MemberId, TestContext.Current.CancellationToken)).Count);
+    }
+
+    /// <summary>Runs an action once, right after the first fetch of a drain, while that drain is still going.</summary>
+    private sealed class OnFirstFetch(Action action) : IDrainProgress
+    {
+        public TaskCompletionSource Done { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+        public void Fetched(string memberId, IReadOnlyCollection<string> processIds)
+        {
+            if (!Done.Task.IsCompleted)
+            {
+                action();
+                Done.TrySetResult();
+            }
+        }
+
+        public void Reserved(string memberId, IReadOnlyCollection<string> processIds)
+        {
+        }
+
+        public void Committed(string memberId, SinkBatch batch)
+        {
+        }
+
+        public void Clearing(string memberId, IReadOnlyCollection<string> processIds)
+        {
+        }
+
+        public void Cleared(string memberId, IReadOnlyCollection<string> processIds)
+        {
+        }
+    }
+}

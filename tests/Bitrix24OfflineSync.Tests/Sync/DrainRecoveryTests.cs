@@ -1,0 +1,71 @@
+using Bitrix24OfflineSync.Emulator.Generator;
+using Bitrix24OfflineSync.Sinks;
+using Bitrix24OfflineSync.Sync;
+using Bitrix24OfflineSync.Tests.Infrastructure;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace Bitrix24OfflineSync.Tests.Sync;
+
+public sealed class DrainRecoveryTests
+{
+    public static TheoryData<string> Phases => ["reserved", "fetched", "committed", "clearing"];
+
+    [Theory]
+    [MemberData(nameof(Phases))]
+    public async Task ACrashAtAPhaseBoundary_LosesNothingWhenANewInstanceStartsOnTheSameDatabase(string phase)
+    {
+        var crash = new CrashAt(phase);
+        await using var fixture = await SyncFixture.StartAsync(services: s => s.AddSingleton<IDrainProgress>(crash));
+        var portal = await fixture.InstallAndBindAsync();
+
+        new ChangeGenerator(fixture.World, portal, new ChangeGeneratorOptions { Objects = 50, Seed = 21 }).Generate(150);
+        await crash.Crashed.Task.WaitAsync(TimeSpan.FromSeconds(60), TestContext.Current.CancellationToken);
+        await fixture.RestartServiceAsync();
+        await fixture.WaitUntilDrainedAsync(portal);
+
+        await MirrorAssert.MatchesEmulatorAsync(fixture, portal);
+        Assert.Equal(0, portal.Queue.Count);
+    }
+
+    [Fact]
+    public async Task ADroppedAnswerToAReservation_LeavesAnOrphanThatIsRecovered()
+    {
+        await using var fixture = await SyncFixture.StartAsync();
+        var portal = await fixture.InstallAndBindAsync(doorbell: false);
+        new ChangeGenerator(fixture.World, portal, new ChangeGeneratorOptions { Objects = 40, Seed = 4 }).Generate(80);
+        portal.Faults.DropNextResponses("event.offline.get");
+
+        await fixture.BindDoorbellAsync(portal);
+        fixture.World.CallAsUser(portal, "crm.lead.add", new System.Text.Json.Nodes.JsonObject { ["fields"] = new System.Text.Json.Nodes.JsonObject { ["TITLE"] = "ring" } });
+        await fixture.WaitUntilDrainedAsync(portal);
+
+        await MirrorAssert.MatchesEmulatorAsync(fixture, portal);
+        Assert.Contains(fixture.Service.Logs.Lines, l => l.Contains("\"Id\":1303", StringComparison.Ordinal) && l.Contains("orphan scan", StringComparison.Ordinal));
+    }
+
+    /// <summary>Throws once at the chosen boundary, as a process dying there would stop the round.</summary>
+    private sealed class CrashAt(string phase) : IDrainProgress
+    {
+        public TaskCompletionSource Crashed { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+        public void Reserved(string memberId, IReadOnlyCollection<string> processIds) => Maybe("reserved");
+
+        public void Fetched(string memberId, IReadOnlyCollection<string> processIds) => Maybe("fetched");
+
+        public void Committed(string memberId, SinkBatch batch) => Maybe("committed");
+
+        public void Clearing(string memberId, IReadOnlyCollection<string> processIds) => Maybe("clearing");
+
+        public void Cleared(string memberId, IReadOnlyCollection<string> processIds)
+        {
+        }
+
+        private void Maybe(string at)
+        {
+            if (at == phase && Crashed.TrySetResult())
+            {
+                throw new InvalidOperationException($"simulated crash after {at}");
+            }
+        }
+    }
+}
