@@ -1,12 +1,10 @@
 using Bitrix24OfflineSync.Emulator;
 using Bitrix24OfflineSync.Emulator.Hosting;
-using Bitrix24OfflineSync.Hosting;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.AspNetCore.Http;
-using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 
@@ -25,26 +23,12 @@ internal static class DoorbellBenchmark
         var options = new EmulatorOptions();
         options.RateLimit.Enabled = false;
         await using var emulator = await EmulatorServer.StartAsync(new BitrixWorld(options));
-        var data = Path.Combine(Path.GetTempPath(), "b24sync-bench", Guid.NewGuid().ToString("N"));
-        var service = SyncServiceApp.Build([], builder =>
-        {
-            builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?>
-            {
-                ["urls"] = "http://127.0.0.1:0",
-                ["Storage:DataDirectory"] = data,
-                ["Bitrix24:ClientId"] = emulator.World.DefaultApp.ClientId,
-                ["Bitrix24:ClientSecret"] = emulator.World.DefaultApp.ClientSecret,
-                ["Bitrix24:OAuthServer"] = emulator.World.OAuthServerAddress.ToString(),
-                ["Bitrix24:AllowInsecureEndpoints"] = "true",
-                ["Serilog:MinimumLevel:Default"] = "Warning",
-            });
-        });
-        await service.StartAsync();
+        await using var service = await BenchService.StartAsync(emulator.World);
         var bare = BuildBare();
         await bare.StartAsync();
         try
         {
-            var serviceUrl = new Uri(Address(service), "bitrix24/events");
+            var serviceUrl = service.EventsUrl;
             var bareUrl = new Uri(Address(bare), "bare");
             var portal = emulator.World.CreatePortal("bench.bitrix24.com");
             var install = await emulator.World.InstallAppAsync(portal, serviceUrl);
@@ -79,9 +63,7 @@ internal static class DoorbellBenchmark
         finally
         {
             await bare.StopAsync();
-            await service.StopAsync();
-            await service.DisposeAsync();
-            Directory.Delete(data, recursive: true);
+            await bare.DisposeAsync();
         }
     }
 

@@ -1,5 +1,6 @@
 using System.Text.Json.Nodes;
 using Bitrix24OfflineSync.Bitrix;
+using Bitrix24OfflineSync.Emulator.Time;
 using Bitrix24OfflineSync.Tests.Infrastructure;
 
 namespace Bitrix24OfflineSync.Tests.Bitrix;

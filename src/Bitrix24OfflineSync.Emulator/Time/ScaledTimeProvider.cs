@@ -1,11 +1,11 @@
 using System.Diagnostics;
 
-namespace Bitrix24OfflineSync.Tests.Infrastructure;
+namespace Bitrix24OfflineSync.Emulator.Time;
 
 /// <summary>
 /// A clock that runs <c>scale</c> times faster than the wall clock, timers included, so that behaviour defined over
 /// minutes (budgets draining at 2 per second, a 10-minute operating window) plays out in seconds. The emulator and
-/// the service share one instance, so they agree on what time it is.
+/// the service share one instance, so they agree on what time it is. For tests and benchmarks only.
 /// </summary>
 public sealed class ScaledTimeProvider(double scale) : TimeProvider
 {
