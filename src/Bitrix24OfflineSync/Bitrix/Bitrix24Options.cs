@@ -21,6 +21,26 @@ internal sealed class Bitrix24Options
     /// <summary>Lets portal and OAuth endpoints be plain http, loopback or private (emulator, development).</summary>
     public bool AllowInsecureEndpoints { get; set; }
 
+    /// <summary>
+    /// The offline events to bind, comma-separated (one environment variable carries them all). Empty: add, update
+    /// and delete of CRM deals, contacts, companies and leads.
+    /// </summary>
+    public string? Events { get; set; }
+
+    /// <summary>The offline queue key (<c>auth_connector</c>); needs the plan's <c>rest_auth_connector</c>. Empty: none.</summary>
+    public string? AuthConnector { get; set; }
+
+    /// <summary>The doorbell's <c>minTimeout</c> in seconds: Bitrix24 drops doorbells closer together than this.</summary>
+    [Range(0, 86400)]
+    public int DoorbellMinTimeout { get; set; } = 1;
+
+    public static IReadOnlyList<string> DefaultEvents { get; } =
+        [.. new[] { "DEAL", "CONTACT", "COMPANY", "LEAD" }.SelectMany(e => new[] { "ADD", "UPDATE", "DELETE" }.Select(a => $"ONCRM{e}{a}"))];
+
+    public IReadOnlyList<string> EventList => string.IsNullOrWhiteSpace(Events)
+        ? DefaultEvents
+        : [.. Events.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).Select(e => e.ToUpperInvariant()).Distinct()];
+
     public bool HasCredentials => !string.IsNullOrWhiteSpace(ClientId) && !string.IsNullOrWhiteSpace(ClientSecret);
 
     /// <summary>The token endpoint: <c>{OAuthServer}oauth/token/</c>.</summary>

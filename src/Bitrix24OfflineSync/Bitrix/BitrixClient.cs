@@ -107,6 +107,12 @@ internal sealed class BitrixClient(
 
         var body = parameters?.DeepClone().AsObject() ?? [];
         body["auth"] = credentials.AccessToken;
+        if (!string.IsNullOrEmpty(options.Value.AuthConnector))
+        {
+            // The connector selects the offline queue and binding the calls work on; it rides on every call.
+            body["auth_connector"] = options.Value.AuthConnector;
+        }
+
         using var request = new HttpRequestMessage(HttpMethod.Post, new Uri(credentials.ClientEndpoint, method))
         {
             Content = new StringContent(body.ToJsonString(), Encoding.UTF8, "application/json"),

@@ -1,5 +1,6 @@
 using Bitrix24OfflineSync.Bitrix;
 using Bitrix24OfflineSync.Persistence;
+using Bitrix24OfflineSync.Registration;
 using Bitrix24OfflineSync.Sinks;
 using Bitrix24OfflineSync.Sync;
 using Bitrix24OfflineSync.Webhooks;
@@ -21,6 +22,7 @@ internal static class SyncServiceApp
         builder.Services.AddBitrix24(builder.Configuration);
         builder.Services.AddPersistence(builder.Configuration);
         builder.Services.AddWebhooks();
+        builder.Services.AddRegistration();
         builder.Services.AddSinks(builder.Configuration);
         builder.Services.AddSync(builder.Configuration);
 

@@ -1,6 +1,7 @@
 using Bitrix24OfflineSync.Bitrix;
 using Bitrix24OfflineSync.Bitrix.Tokens;
 using Bitrix24OfflineSync.Portals;
+using Bitrix24OfflineSync.Registration;
 using Bitrix24OfflineSync.Security;
 using Microsoft.Extensions.Options;
 
@@ -17,6 +18,7 @@ internal sealed class InstallHandler(
     PortalDirectory directory,
     ApplicationTokenHasher hasher,
     PortalTokens tokens,
+    RegistrationQueue registrations,
     IOptions<Bitrix24Options> options,
     TimeProvider time,
     ILogger<InstallHandler> logger)
@@ -86,6 +88,7 @@ internal sealed class InstallHandler(
         }
 
         WebhooksLog.InstallAccepted(logger, memberId, install.Domain, endpoint.GetLeftPart(UriPartial.Path));
+        registrations.Schedule(memberId);
         return IntakeResult.Accepted;
     }
 
