@@ -1,5 +1,11 @@
 using Bitrix24OfflineSync.Hosting;
+using Bitrix24OfflineSync.Operations;
 using Serilog;
+
+if (OperatorCommands.IsCommand(args))
+{
+    return await OperatorCommands.RunAsync(args, Console.Out, Console.Error);
+}
 
 Log.Logger = SerilogSetup.CreateBootstrapLogger();
 try

@@ -1,4 +1,5 @@
 using Serilog;
+using Serilog.Events;
 using Serilog.Formatting.Json;
 
 namespace Bitrix24OfflineSync.Hosting;
@@ -15,10 +16,12 @@ internal static class SerilogSetup
     /// <param name="copyTo">A second writer that receives the same JSON lines (tests read every line the service writes).</param>
     public static WebApplicationBuilder AddSerilogLogging(this WebApplicationBuilder builder, TextWriter? copyTo = null)
     {
+        // Operator commands print their answers on standard output, so their logs go to standard error.
+        var toStandardError = builder.Configuration.GetValue<bool>("Serilog:ToStandardError");
         var configuration = new LoggerConfiguration()
             .ReadFrom.Configuration(builder.Configuration)
             .Enrich.FromLogContext()
-            .WriteTo.Console(new JsonFormatter(renderMessage: true));
+            .WriteTo.Console(new JsonFormatter(renderMessage: true), standardErrorFromLevel: toStandardError ? LogEventLevel.Verbose : null);
         if (copyTo is not null)
         {
             configuration = configuration.WriteTo.Sink(new TextWriterSink(new JsonFormatter(renderMessage: true), copyTo));

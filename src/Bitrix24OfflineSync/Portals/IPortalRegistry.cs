@@ -44,6 +44,9 @@ internal interface IPortalRegistry
 
     Task<bool?> OfflineExtendedAsync(string memberId, CancellationToken cancellationToken);
 
+    /// <summary>Every portal with what operators watch: plan, last drain, backlog, synced objects, dead letters.</summary>
+    Task<IReadOnlyList<PortalOverview>> OverviewAsync(CancellationToken cancellationToken);
+
     /// <summary>Durably marks the portal dirty for the drain worker; returns the new signal sequence.</summary>
     Task<long> SignalAsync(string memberId, CancellationToken cancellationToken);
 }

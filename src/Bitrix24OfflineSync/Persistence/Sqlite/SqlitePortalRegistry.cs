@@ -187,6 +187,22 @@ internal sealed class SqlitePortalRegistry(SqliteConnectionFactory connections, 
         return value is null ? null : value != 0;
     }
 
+    public async Task<IReadOnlyList<PortalOverview>> OverviewAsync(CancellationToken cancellationToken)
+    {
+        await using var connection = await connections.OpenAsync(cancellationToken).ConfigureAwait(false);
+        var rows = await connection.QueryAsync<(string MemberId, string Domain, string Status, long? Extended, string? LastDrainAt, long? Backlog, long? Synced, long DeadLetters)>(new CommandDefinition(
+            """
+            SELECT p.member_id, p.domain, p.status, s.offline_extended, s.last_drain_at, s.last_backlog, s.synced_objects,
+                   (SELECT COUNT(*) FROM dead_letters d WHERE d.member_id = p.member_id)
+            FROM portals p LEFT JOIN portal_sync s ON s.member_id = p.member_id
+            ORDER BY p.domain;
+            """,
+            cancellationToken: cancellationToken)).ConfigureAwait(false);
+        return [.. rows.Select(r => new PortalOverview(
+            r.MemberId, r.Domain, Enum.Parse<PortalStatus>(r.Status), r.Extended is null ? null : r.Extended != 0,
+            SqliteTime.ParseOrNull(r.LastDrainAt), (int)(r.Backlog ?? 0), r.Synced ?? 0, (int)r.DeadLetters))];
+    }
+
     public async Task<long> SignalAsync(string memberId, CancellationToken cancellationToken)
     {
         await using var connection = await connections.OpenAsync(cancellationToken).ConfigureAwait(false);
