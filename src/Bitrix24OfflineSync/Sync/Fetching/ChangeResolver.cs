@@ -48,7 +48,6 @@ internal sealed class ChangeResolver(EventMapper mapper, StateFetcher fetcher, T
             group.Add(offlineEvent, mapping);
         }
 
-        // Dictionary enumeration keeps insertion order while nothing is removed: changes come in queue order.
         var toFetch = groups.Values.Where(g => g.NeedsFetch).Select(g => (g.Key, g.Fetch!)).ToList();
         var outcomes = toFetch.Count == 0
             ? new Dictionary<ObjectKey, FetchOutcome>()
@@ -64,22 +63,28 @@ internal sealed class ChangeResolver(EventMapper mapper, StateFetcher fetcher, T
             {
                 changes.Add(Change(group, ChangeAction.Delete, null, null, now));
             }
-            else if (outcomes[group.Key] is { Failure: { } reason })
-            {
-                failures.Add(new ItemFailure(group.Key, group.MessageIds, reason));
-            }
-            else if (outcomes[group.Key] is { State: { } state, FetchedAt: var fetchedAt })
-            {
-                changes.Add(Change(group, ChangeAction.Upsert, state, FetchAnswers.Time(state, group.Fetch!.ModifiedField), fetchedAt));
-            }
             else
             {
-                changes.Add(Change(group, ChangeAction.Delete, null, null, outcomes[group.Key].FetchedAt));
+                changes.AddRange(Fetched(group, outcomes[group.Key], failures));
             }
         }
 
         FetchLog.Resolved(logger, memberId, events.Count, changes.Count, failures.Count);
         return new ResolvedBatch(changes, failures);
+    }
+
+    /// <summary>A fetched object: its state, a tombstone when the fetch found nothing, or an item failure.</summary>
+    private static IEnumerable<ObjectChange> Fetched(ObjectGroup group, FetchOutcome outcome, List<ItemFailure> failures)
+    {
+        if (outcome.Failure is { } reason)
+        {
+            failures.Add(new ItemFailure(group.Key, group.MessageIds, reason));
+            return [];
+        }
+
+        return outcome.State is { } state
+            ? [Change(group, ChangeAction.Upsert, state, FetchAnswers.Time(state, group.Fetch!.ModifiedField), outcome.FetchedAt)]
+            : [Change(group, ChangeAction.Delete, null, null, outcome.FetchedAt)];
     }
 
     /// <summary>An unmapped event: its name and data as they came; its queue time is the best "modified" there is.</summary>
