@@ -1,0 +1,61 @@
+using System.Text.Json.Nodes;
+
+namespace Bitrix24OfflineSync.Sync.Mapping;
+
+/// <summary>
+/// How the current state of one entity's objects is read: a list method that takes many ids at once (the cheap
+/// way) and a get method for one id (the fallback), where each answer keeps its objects, and which field says when
+/// the source last changed the object.
+/// </summary>
+/// <param name="Entity">The entity name changes carry, e.g. <c>crm.deal</c>.</param>
+/// <param name="GetMethod">Reads one object, e.g. <c>crm.deal.get</c>.</param>
+/// <param name="GetIdParameter">The get method's id parameter: <c>id</c>, or <c>taskId</c> for tasks.</param>
+/// <param name="GetParameters">Extra parameters of every get, e.g. a task's <c>select</c>; null for none.</param>
+/// <param name="GetResultKey">Where a get answer keeps the object (<c>task</c>); null when the result is the object.</param>
+/// <param name="ListMethod">Reads up to 50 objects by id; null when the entity has none.</param>
+/// <param name="ListResultKey">Where a list answer keeps its rows (<c>tasks</c>); null when the result is the rows.</param>
+/// <param name="Select">The list's <c>select</c>; empty to send none.</param>
+/// <param name="IdField">The id's name in the list filter; rows are matched on it ignoring case (tasks answer <c>id</c>).</param>
+/// <param name="ModifiedField">The field holding the source's modification time, e.g. <c>DATE_MODIFY</c>.</param>
+internal sealed record EntityFetch(
+    string Entity,
+    string GetMethod,
+    string GetIdParameter,
+    JsonObject? GetParameters,
+    string? GetResultKey,
+    string? ListMethod,
+    string? ListResultKey,
+    IReadOnlyList<string> Select,
+    string IdField,
+    string? ModifiedField)
+{
+    /// <summary>The parameters of a single get of <paramref name="id"/>.</summary>
+    public JsonObject GetCommandParameters(string id)
+    {
+        var parameters = GetParameters?.DeepClone().AsObject() ?? [];
+        parameters[GetIdParameter] = id;
+        return parameters;
+    }
+
+    /// <summary>The parameters of one list command for up to 50 ids: an array filter is IN, so one page holds them all.</summary>
+    public JsonObject ListCommandParameters(IEnumerable<string> ids)
+    {
+        var parameters = new JsonObject
+        {
+            ["filter"] = new JsonObject { [IdField] = new JsonArray([.. ids.Select(id => (JsonNode?)JsonValue.Create(id))]) },
+        };
+        if (Select.Count > 0)
+        {
+            parameters["select"] = new JsonArray([.. Select.Select(field => (JsonNode?)JsonValue.Create(field))]);
+        }
+
+        return parameters;
+    }
+
+    /// <summary>Whether two mappings read their entity the same way (records compare lists and JSON by reference).</summary>
+    public bool SameAs(EntityFetch other) =>
+        Entity == other.Entity && GetMethod == other.GetMethod && GetIdParameter == other.GetIdParameter &&
+        GetResultKey == other.GetResultKey && ListMethod == other.ListMethod && ListResultKey == other.ListResultKey &&
+        Select.SequenceEqual(other.Select) && IdField == other.IdField && ModifiedField == other.ModifiedField &&
+        JsonNode.DeepEquals(GetParameters, other.GetParameters);
+}

@@ -1,0 +1,7 @@
+namespace Bitrix24OfflineSync.Sync.Mapping;
+
+/// <summary>
+/// What one event name means: which entity it changed, where its data keeps the object's id (the first path that
+/// holds one wins), whether it deletes the object, and how the entity is fetched (null only for a delete).
+/// </summary>
+internal sealed record EventMapping(string EventName, string Entity, IReadOnlyList<string> IdPaths, bool IsDelete, EntityFetch? Fetch);

@@ -1,0 +1,14 @@
+using Microsoft.Extensions.Options;
+
+namespace Bitrix24OfflineSync.Sync.Mapping;
+
+/// <summary>Stops the process at boot, naming the key, when a configured mapping cannot work.</summary>
+internal sealed class EventMappingOptionsValidator : IValidateOptions<EventMappingOptions>
+{
+    public ValidateOptionsResult Validate(string? name, EventMappingOptions options)
+    {
+        var failures = new List<string>();
+        ConfiguredMappings.Read(options, failures);
+        return failures.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(failures);
+    }
+}

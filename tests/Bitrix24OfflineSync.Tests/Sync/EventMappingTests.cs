@@ -1,0 +1,179 @@
+using System.Text.Json.Nodes;
+using Bitrix24OfflineSync.Sync.Mapping;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Options;
+
+namespace Bitrix24OfflineSync.Tests.Sync;
+
+public sealed class EventMappingTests
+{
+    private static readonly Dictionary<string, string?> InvoiceMappings = new()
+    {
+        ["Sync:Mappings:0:Event"] = "onCrmInvoiceUpdate",
+        ["Sync:Mappings:0:Entity"] = "crm.invoice",
+        ["Sync:Mappings:0:IdPath"] = "FIELDS.ID",
+        ["Sync:Mappings:0:GetMethod"] = "crm.invoice.get",
+        ["Sync:Mappings:0:ListMethod"] = "crm.invoice.list",
+        ["Sync:Mappings:0:Select:0"] = "*",
+        ["Sync:Mappings:1:Event"] = "ONCRMINVOICEDELETE",
+        ["Sync:Mappings:1:Entity"] = "crm.invoice",
+        ["Sync:Mappings:1:IdPath"] = "FIELDS.ID",
+        ["Sync:Mappings:1:Delete"] = "true",
+    };
+
+    [Theory]
+    [InlineData("ONCRMDEALADD", "crm.deal", false)]
+    [InlineData("ONCRMDEALUPDATE", "crm.deal", false)]
+    [InlineData("ONCRMDEALDELETE", "crm.deal", true)]
+    [InlineData("ONCRMCONTACTADD", "crm.contact", false)]
+    [InlineData("ONCRMCONTACTUPDATE", "crm.contact", false)]
+    [InlineData("ONCRMCONTACTDELETE", "crm.contact", true)]
+    [InlineData("ONCRMCOMPANYADD", "crm.company", false)]
+    [InlineData("ONCRMCOMPANYUPDATE", "crm.company", false)]
+    [InlineData("ONCRMCOMPANYDELETE", "crm.company", true)]
+    [InlineData("ONCRMLEADADD", "crm.lead", false)]
+    [InlineData("ONCRMLEADUPDATE", "crm.lead", false)]
+    [InlineData("ONCRMLEADDELETE", "crm.lead", true)]
+    [InlineData("ONTASKADD", "task", false)]
+    [InlineData("ONTASKUPDATE", "task", false)]
+    [InlineData("ONTASKDELETE", "task", true)]
+    public void EachBuiltInEvent_MapsToItsEntity_AndOnlyDeletesAreDeletes(string eventName, string entity, bool isDelete)
+    {
+        var mapping = Mapper().Find(eventName);
+
+        Assert.NotNull(mapping);
+        Assert.Equal(entity, mapping.Entity);
+        Assert.Equal(isDelete, mapping.IsDelete);
+        Assert.Equal(entity, mapping.Fetch!.Entity);
+    }
+
+    [Fact]
+    public void CrmIds_AreReadFromFieldsId_WhetherNumberOrString()
+    {
+        var mapping = Mapper().Find("ONCRMDEALUPDATE")!;
+
+        Assert.Equal("759", EventMapper.ReadId(ResolutionKit.Crm("ONCRMDEALUPDATE", 759).Data, mapping));
+        Assert.Equal("759", EventMapper.ReadId(ResolutionKit.Crm("ONCRMDEALUPDATE", 759, idAsString: true).Data, mapping));
+    }
+
+    [Fact]
+    public void TaskIds_AreReadFromFieldsAfter_OrFromFieldsBeforeWhenFieldsAfterIsUndefined()
+    {
+        var mapper = Mapper();
+
+        Assert.Equal("12", EventMapper.ReadId(ResolutionKit.Task("ONTASKADD", 12).Data, mapper.Find("ONTASKADD")!));
+        Assert.Equal("13", EventMapper.ReadId(ResolutionKit.Task("ONTASKDELETE", 13).Data, mapper.Find("ONTASKDELETE")!));
+    }
+
+    [Theory]
+    [InlineData("""{"FIELDS":{"ID":false}}""")]
+    [InlineData("""{"FIELDS":{"ID":0}}""")]
+    [InlineData("""{"FIELDS":{"ID":-4}}""")]
+    [InlineData("""{"FIELDS":{"ID":"undefined"}}""")]
+    [InlineData("""{"FIELDS":{"ID":""}}""")]
+    [InlineData("""{"FIELDS":{"ID":{"x":1}}}""")]
+    [InlineData("""{"FIELDS":"undefined"}""")]
+    [InlineData("""{"OTHER":{"ID":5}}""")]
+    [InlineData("[]")]
+    public void DataWithoutAUsableId_YieldsNoId(string data)
+    {
+        Assert.Null(EventMapper.ReadId(JsonNode.Parse(data), Mapper().Find("ONCRMDEALUPDATE")!));
+    }
+
+    [Fact]
+    public void MultiFields_AreSelectedForContactsCompaniesAndLeads_ButNotForDeals()
+    {
+        var mapper = Mapper();
+        string[] multiFields = ["PHONE", "EMAIL", "WEB", "IM"];
+
+        Assert.DoesNotContain(mapper.Find("ONCRMDEALUPDATE")!.Fetch!.Select, multiFields.Contains);
+        foreach (var name in (string[])["ONCRMCONTACTUPDATE", "ONCRMCOMPANYUPDATE", "ONCRMLEADUPDATE"])
+        {
+            Assert.All(multiFields, field => Assert.Contains(field, mapper.Find(name)!.Fetch!.Select));
+        }
+
+        Assert.All(BuiltInMappings.Entities, e => Assert.Contains("UF_*", e.Select));
+    }
+
+    [Fact]
+    public void AnEventNobodyMapped_HasNoMapping()
+    {
+        Assert.Null(Mapper().Find("ONCRMINVOICEUPDATE"));
+    }
+
+    [Fact]
+    public void ConfiguredMappings_AreFoundWhateverTheCaseOfTheirName_AndKeepTheirFetchSettings()
+    {
+        var mapper = Mapper(InvoiceMappings);
+
+        var update = mapper.Find("ONCRMINVOICEUPDATE");
+        var delete = mapper.Find("onCrmInvoiceDelete");
+
+        Assert.NotNull(update);
+        Assert.Equal("crm.invoice", update.Entity);
+        Assert.False(update.IsDelete);
+        Assert.Equal("crm.invoice.list", update.Fetch!.ListMethod);
+        Assert.Equal(["*"], update.Fetch.Select);
+        Assert.NotNull(delete);
+        Assert.True(delete.IsDelete);
+    }
+
+    [Fact]
+    public void ValidConfiguredMappings_PassTheStartCheck()
+    {
+        using var provider = ResolutionKit.Services(InvoiceMappings).BuildServiceProvider();
+
+        provider.GetRequiredService<IStartupValidator>().Validate();
+    }
+
+    [Theory]
+    [InlineData("Event", "", "Sync:Mappings:0:Event is required")]
+    [InlineData("Entity", " ", "Sync:Mappings:0:Entity is required")]
+    [InlineData("IdPath", "FIELDS..ID", "Sync:Mappings:0:IdPath must be a dotted path")]
+    [InlineData("GetMethod", "", "Sync:Mappings:0:GetMethod is required unless Delete is true")]
+    [InlineData("Event", "ONCRMDEALUPDATE", "Sync:Mappings:0:Event ONCRMDEALUPDATE is built in")]
+    [InlineData("Entity", "crm.deal", "Sync:Mappings:0:Entity crm.deal is reserved")]
+    [InlineData("Entity", "event", "Sync:Mappings:0:Entity event is reserved")]
+    public void AWrongConfiguredMapping_StopsTheStart_NamingTheKey(string setting, string value, string message)
+    {
+        var settings = new Dictionary<string, string?>(InvoiceMappings) { [$"Sync:Mappings:0:{setting}"] = value };
+        using var provider = ResolutionKit.Services(settings).BuildServiceProvider();
+
+        var error = Assert.Throws<OptionsValidationException>(() => provider.GetRequiredService<IStartupValidator>().Validate());
+
+        Assert.Contains(message, error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void AnEventMappedTwice_StopsTheStart_NamingBothKeys()
+    {
+        var settings = new Dictionary<string, string?>(InvoiceMappings) { ["Sync:Mappings:1:Event"] = "ONCRMINVOICEUPDATE" };
+        using var provider = ResolutionKit.Services(settings).BuildServiceProvider();
+
+        var error = Assert.Throws<OptionsValidationException>(() => provider.GetRequiredService<IStartupValidator>().Validate());
+
+        Assert.Contains("Sync:Mappings:1:Event ONCRMINVOICEUPDATE is already mapped by Sync:Mappings:0", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void TwoMappingsFetchingOneEntityDifferently_StopTheStart()
+    {
+        var settings = new Dictionary<string, string?>(InvoiceMappings)
+        {
+            ["Sync:Mappings:1:Delete"] = "false",
+            ["Sync:Mappings:1:GetMethod"] = "crm.invoice.get",
+            ["Sync:Mappings:1:ListMethod"] = "crm.invoice.fullList",
+        };
+        using var provider = ResolutionKit.Services(settings).BuildServiceProvider();
+
+        var error = Assert.Throws<OptionsValidationException>(() => provider.GetRequiredService<IStartupValidator>().Validate());
+
+        Assert.Contains("Sync:Mappings:1 fetches crm.invoice differently from Sync:Mappings:0", error.Message, StringComparison.Ordinal);
+    }
+
+    private static EventMapper Mapper(IDictionary<string, string?>? settings = null)
+    {
+        using var provider = ResolutionKit.Services(settings).BuildServiceProvider();
+        return provider.GetRequiredService<EventMapper>();
+    }
+}
