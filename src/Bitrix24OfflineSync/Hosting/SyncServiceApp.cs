@@ -3,6 +3,7 @@ using Bitrix24OfflineSync.Persistence;
 using Bitrix24OfflineSync.Registration;
 using Bitrix24OfflineSync.Sinks;
 using Bitrix24OfflineSync.Sync;
+using Bitrix24OfflineSync.Sync.Mapping;
 using Bitrix24OfflineSync.Webhooks;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 
@@ -20,6 +21,7 @@ internal static class SyncServiceApp
         builder.Services.AddProblemDetails();
         builder.Services.AddHealth();
         builder.Services.AddBitrix24(builder.Configuration);
+        builder.Services.AddChangeResolution(builder.Configuration);
         builder.Services.AddPersistence(builder.Configuration);
         builder.Services.AddWebhooks();
         builder.Services.AddRegistration();

@@ -20,18 +20,6 @@ internal sealed class DrainSignals
         }
     }
 
-    /// <summary>Takes a woken portal if one is waiting.</summary>
-    public bool TryTake(out string memberId)
-    {
-        if (_channel.Reader.TryRead(out memberId!))
-        {
-            _waiting.TryRemove(memberId, out _);
-            return true;
-        }
-
-        return false;
-    }
-
     public async ValueTask<string> TakeAsync(CancellationToken cancellationToken)
     {
         var memberId = await _channel.Reader.ReadAsync(cancellationToken).ConfigureAwait(false);

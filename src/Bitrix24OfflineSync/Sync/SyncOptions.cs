@@ -8,7 +8,7 @@ internal sealed class SyncOptions
     public const string Section = "Sync";
 
     /// <summary>The safety net: every active portal is drained this often even without a doorbell.</summary>
-    [Range(typeof(TimeSpan), "00:00:01", "1.00:00:00")]
+    [Range(typeof(TimeSpan), "00:00:00.100", "1.00:00:00")]
     public TimeSpan PollInterval { get; set; } = TimeSpan.FromMinutes(10);
 
     /// <summary>Portals drained at once by this process.</summary>
