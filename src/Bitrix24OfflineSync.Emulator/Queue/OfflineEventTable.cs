@@ -16,6 +16,9 @@ public sealed class OfflineEventTable(EmulatedPortal portal)
     private readonly Lock _sync = new();
     private readonly SortedDictionary<long, OfflineEventRow> _rows = [];
     private readonly Dictionary<(string, string, string, string), long> _byKey = [];
+
+    // Reserved rows by process id, as the server's index on PROCESS_ID makes re-gets and clears cheap in a large queue.
+    private readonly Dictionary<string, HashSet<long>> _byProcess = new(StringComparer.Ordinal);
     private long _lastId;
 
     public EmulatedPortal Portal { get; } = portal;
@@ -101,7 +104,7 @@ public sealed class OfflineEventTable(EmulatedPortal portal)
     {
         lock (_sync)
         {
-            return [.. _rows.Values
+            return [.. RowsOf(processId)
                 .Where(r => r.AppId == appId && r.ConnectorId == connectorId && r.Error == error && r.ProcessId == processId && filter.Matches(r))
                 .Order(order)
                 .Take(limit)];
@@ -122,7 +125,7 @@ public sealed class OfflineEventTable(EmulatedPortal portal)
     {
         lock (_sync)
         {
-            var doomed = _rows.Values
+            var doomed = RowsOf(processId)
                 .Where(r => r.AppId == appId && r.ConnectorId == connectorId && r.ProcessId == processId &&
                     (ids is null || ids.Contains(r.Id)) &&
                     (messageIds is null || messageIds.Contains(r.MessageId, StringComparer.OrdinalIgnoreCase)))
@@ -167,17 +170,51 @@ public sealed class OfflineEventTable(EmulatedPortal portal)
         }
     }
 
+    private IEnumerable<OfflineEventRow> RowsOf(string processId) =>
+        processId.Length == 0 ? _rows.Values
+        : _byProcess.TryGetValue(processId, out var ids) ? ids.Order().Select(id => _rows[id])
+        : [];
+
     private void Replace(OfflineEventRow old, OfflineEventRow updated)
     {
         _byKey.Remove(old.Key);
         _byKey[updated.Key] = updated.Id;
         _rows[updated.Id] = updated;
+        Unindex(old);
+        Index(updated);
     }
 
     private void Remove(OfflineEventRow row)
     {
         _rows.Remove(row.Id);
         _byKey.Remove(row.Key);
+        Unindex(row);
+    }
+
+    private void Index(OfflineEventRow row)
+    {
+        if (row.ProcessId.Length > 0)
+        {
+            if (!_byProcess.TryGetValue(row.ProcessId, out var ids))
+            {
+                ids = [];
+                _byProcess[row.ProcessId] = ids;
+            }
+
+            ids.Add(row.Id);
+        }
+    }
+
+    private void Unindex(OfflineEventRow row)
+    {
+        if (row.ProcessId.Length > 0 && _byProcess.TryGetValue(row.ProcessId, out var ids))
+        {
+            ids.Remove(row.Id);
+            if (ids.Count == 0)
+            {
+                _byProcess.Remove(row.ProcessId);
+            }
+        }
     }
 
     private static DateTimeOffset TruncateToSecond(DateTimeOffset utc) => DateTimeOffset.FromUnixTimeSeconds(utc.ToUnixTimeSeconds());
