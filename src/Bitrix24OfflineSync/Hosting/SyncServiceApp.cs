@@ -1,5 +1,7 @@
 using Bitrix24OfflineSync.Bitrix;
 using Bitrix24OfflineSync.Persistence;
+using Bitrix24OfflineSync.Sinks;
+using Bitrix24OfflineSync.Sinks.Http;
 using Bitrix24OfflineSync.Webhooks;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 
@@ -19,6 +21,10 @@ internal static class SyncServiceApp
         builder.Services.AddBitrix24(builder.Configuration);
         builder.Services.AddPersistence(builder.Configuration);
         builder.Services.AddWebhooks();
+        if (builder.Configuration.GetValue<SinkType>($"{SinkOptions.Section}:{nameof(SinkOptions.Type)}") == SinkType.Http)
+        {
+            builder.Services.AddHttpSink(builder.Configuration);
+        }
 
         var app = builder.Build();
         app.MapHealth();
