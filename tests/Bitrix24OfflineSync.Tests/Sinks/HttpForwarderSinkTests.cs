@@ -181,6 +181,22 @@ public sealed class HttpForwarderSinkTests
         Assert.Contains(service.Logs.Lines, l => l.Contains("\"Id\":1504", StringComparison.Ordinal) && l.Contains("\"ErrorKind\":\"Timeout\"", StringComparison.Ordinal));
     }
 
+    [Fact]
+    public async Task Commit_WhenTheCallerCancels_StopsWithoutRetrying()
+    {
+        await using var receiver = await WebhookReceiver.StartAsync();
+        await using var service = await StartAsync(receiver.BaseAddress, NewSecret(), maxAttempts: 5);
+        receiver.Hang();
+        using var stop = CancellationTokenSource.CreateLinkedTokenSource(Ct);
+
+        var commit = service.Sink().CommitAsync(Batch("batch-1", 1), stop.Token);
+        await receiver.NextAsync();
+        await stop.CancelAsync();
+
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => commit);
+        Assert.Empty(receiver.TakeAll());
+    }
+
     [Theory]
     [InlineData(302)]
     [InlineData(307)]
@@ -193,7 +209,9 @@ public sealed class HttpForwarderSinkTests
         var error = await Assert.ThrowsAsync<SinkUnavailableException>(() => service.Sink().CommitAsync(Batch("batch-1", 1), Ct));
 
         Assert.Contains($"HTTP {status}", error.Reason, StringComparison.Ordinal);
-        Assert.All(receiver.TakeAll(), d => Assert.Equal("/", d.Path));
+        var deliveries = receiver.TakeAll();
+        Assert.Equal(2, deliveries.Count);
+        Assert.All(deliveries, d => Assert.Equal("/", d.Path));
     }
 
     [Fact]
