@@ -1,4 +1,5 @@
 using Bitrix24OfflineSync.Sinks.Database;
+using Bitrix24OfflineSync.Sinks.Http;
 
 namespace Bitrix24OfflineSync.Sinks;
 
@@ -6,17 +7,14 @@ internal static class SinkExtensions
 {
     public static IServiceCollection AddSinks(this IServiceCollection services, IConfiguration configuration)
     {
-        var options = configuration.GetSection(SinkOptions.Section).Get<SinkOptions>() ?? new SinkOptions();
-        services.AddOptions<SinkOptions>().Bind(configuration.GetSection(SinkOptions.Section));
-        if (options.Type == SinkType.Database)
+        var type = configuration.GetValue<SinkType>($"{SinkOptions.Section}:{nameof(SinkOptions.Type)}");
+        if (type == SinkType.Http)
         {
-            services.AddSingleton<ISyncSink, DatabaseMirrorSink>();
-        }
-        else
-        {
-            throw new InvalidOperationException("Sink:Type Http needs the HTTP forwarder, which is not in this build.");
+            return services.AddHttpSink(configuration);
         }
 
+        services.AddOptions<SinkOptions>().Bind(configuration.GetSection(SinkOptions.Section));
+        services.AddSingleton<ISyncSink, DatabaseMirrorSink>();
         return services;
     }
 }

@@ -21,6 +21,12 @@ internal sealed class SinkOptions
 
     /// <summary>For <see cref="SinkType.Http"/>: delivery attempts within one commit before the batch is left for a later round.</summary>
     public int MaxAttempts { get; set; } = 5;
+
+    /// <summary>For <see cref="SinkType.Http"/>: the first pause between attempts; later pauses grow exponentially, with jitter.</summary>
+    public TimeSpan RetryBaseDelay { get; set; } = TimeSpan.FromSeconds(1);
+
+    /// <summary>For <see cref="SinkType.Http"/>: the longest pause between attempts.</summary>
+    public TimeSpan RetryMaxDelay { get; set; } = TimeSpan.FromSeconds(30);
 }
 
 internal enum SinkType

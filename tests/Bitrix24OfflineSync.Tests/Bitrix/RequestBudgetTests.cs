@@ -43,7 +43,7 @@ public sealed class RequestBudgetTests
     [Fact]
     public async Task OperationTimeLimit_PausesThatMethodUntilTheResetWhileOtherMethodsAndPortalsGoOn()
     {
-        var clock = new ScaledTimeProvider(600);
+        var clock = new ScaledTimeProvider(120);
         await using var fixture = await IntakeFixture.StartAsync(time: clock, configure: o =>
         {
             o.OperatingLimit.Enabled = true;

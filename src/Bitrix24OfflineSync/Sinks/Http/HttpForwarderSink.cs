@@ -1,0 +1,40 @@
+using Bitrix24OfflineSync.Portals;
+using Microsoft.Extensions.Options;
+
+namespace Bitrix24OfflineSync.Sinks.Http;
+
+/// <summary>
+/// Forwards batches to an external receiver as signed Standard Webhooks POSTs. A batch is split into chunks of at
+/// most <see cref="SinkOptions.MaxBatchSize"/> changes, delivered in order; the commit returns only when every
+/// chunk got a 2xx. A chunk's id depends only on the batch and its place in it, so a batch committed again (after
+/// a failed round or a restart) carries the same ids and the receiver can drop what it already stored.
+/// </summary>
+internal sealed class HttpForwarderSink(
+    WebhookSender sender,
+    IPortalRegistry portals,
+    IOptions<SinkOptions> options,
+    ILogger<HttpForwarderSink> logger) : ISyncSink
+{
+    public async Task CommitAsync(SinkBatch batch, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(batch);
+        var chunks = batch.Changes.Chunk(options.Value.MaxBatchSize).ToList();
+        for (var index = 0; index < chunks.Count; index++)
+        {
+            var id = WebhookIds.ForChunk(batch.MemberId, batch.BatchId, index, chunks.Count);
+            var body = SinkPayloadWriter.Changes(batch.MemberId, batch.Domain, chunks[index]);
+            await sender.SendAsync(new WebhookMessage(id, SinkPayloadWriter.ChangesType, batch.MemberId, body), cancellationToken).ConfigureAwait(false);
+        }
+
+        HttpSinkLog.BatchDelivered(logger, batch.MemberId, batch.BatchId, batch.Changes.Count, chunks.Count);
+    }
+
+    public async Task ForgetPortalAsync(string memberId, CancellationToken cancellationToken)
+    {
+        // The uninstalled portal's record stays (without tokens), so its domain is usually still known.
+        var domain = (await portals.FindAsync(memberId, cancellationToken).ConfigureAwait(false))?.Domain;
+        var message = new WebhookMessage(WebhookIds.Fresh(), SinkPayloadWriter.ForgetType, memberId, SinkPayloadWriter.Forget(memberId, domain));
+        await sender.SendAsync(message, cancellationToken).ConfigureAwait(false);
+        HttpSinkLog.PortalForgotten(logger, memberId, message.Id);
+    }
+}
