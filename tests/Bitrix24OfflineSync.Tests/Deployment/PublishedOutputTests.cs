@@ -18,7 +18,7 @@ public sealed class PublishedOutputTests(PublishedAppFixture published) : IClass
     public async Task AsANonRootUserOnAReadOnlyAppFolder_TheServiceIsReadyAndWritesOnlyItsDataFolder()
     {
         SkipUnlessRunnable();
-        var dataDirectory = OwnedDataDirectory();
+        var dataDirectory = await OwnedDataDirectoryAsync();
         var appBefore = Snapshot(published.AppDirectory);
         var port = FreePort();
 
@@ -43,7 +43,7 @@ public sealed class PublishedOutputTests(PublishedAppFixture published) : IClass
     public async Task TheHealthcheckVerb_ExitsZeroWhileTheServiceIsReadyAndOneOnceItIsGone()
     {
         SkipUnlessRunnable();
-        var dataDirectory = OwnedDataDirectory();
+        var dataDirectory = await OwnedDataDirectoryAsync();
         var port = FreePort();
 
         using (await StartServiceAsync(dataDirectory, port))
@@ -96,11 +96,11 @@ public sealed class PublishedOutputTests(PublishedAppFixture published) : IClass
     };
 
     /// <summary>A folder only the service's user may write, like the image's /data.</summary>
-    private string OwnedDataDirectory()
+    private async Task<string> OwnedDataDirectoryAsync()
     {
         var path = Path.Combine(published.Root, "data-" + Guid.NewGuid().ToString("N"));
         Directory.CreateDirectory(path);
-        var chown = ChildProcess.RunAsync("chown", [PublishedAppFixture.RunAs, path], published.Root, null, StartLimit).GetAwaiter().GetResult();
+        var chown = await ChildProcess.RunAsync("chown", [PublishedAppFixture.RunAs, path], published.Root, null, StartLimit);
         Assert.True(chown.ExitCode == 0, chown.Output);
         File.SetUnixFileMode(path, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
         return path;
