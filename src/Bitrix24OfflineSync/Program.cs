@@ -2,6 +2,11 @@ using Bitrix24OfflineSync.Hosting;
 using Bitrix24OfflineSync.Operations;
 using Serilog;
 
+if (HealthProbe.IsCommand(args))
+{
+    return await HealthProbe.RunAsync(Environment.GetEnvironmentVariable, Console.Error);
+}
+
 if (OperatorCommands.IsCommand(args))
 {
     return await OperatorCommands.RunAsync(args, Console.Out, Console.Error);

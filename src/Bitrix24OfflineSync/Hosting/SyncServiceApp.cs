@@ -20,6 +20,7 @@ internal static class SyncServiceApp
         builder.Services.TryAddSingleton(TimeProvider.System);
         builder.Services.AddProblemDetails();
         builder.Services.AddHealth();
+        builder.Services.AddProxySupport(builder.Configuration);
         builder.Services.AddBitrix24(builder.Configuration);
         builder.Services.AddChangeResolution(builder.Configuration);
         builder.Services.AddPersistence(builder.Configuration);
@@ -29,6 +30,7 @@ internal static class SyncServiceApp
         builder.Services.AddSync(builder.Configuration);
 
         var app = builder.Build();
+        app.UseProxySupport();
         app.MapHealth();
         app.MapBitrixEvents();
         return app;

@@ -1,0 +1,149 @@
+using System.Diagnostics;
+using System.Text;
+
+namespace Bitrix24OfflineSync.Tests.Deployment;
+
+/// <summary>A process the deployment tests start: output collected line by line, and killed with its children on dispose.</summary>
+internal sealed class ChildProcess : IDisposable
+{
+    private readonly Process _process;
+    private readonly StringBuilder _output = new();
+    private readonly List<(string Text, TaskCompletionSource Seen)> _awaited = [];
+
+    private ChildProcess(Process process) => _process = process;
+
+    public string Output
+    {
+        get
+        {
+            lock (_output)
+            {
+                return _output.ToString();
+            }
+        }
+    }
+
+    public bool HasExited => _process.HasExited;
+
+    public int ExitCode => _process.ExitCode;
+
+    public static ChildProcess Start(string fileName, IEnumerable<string> arguments, string workingDirectory, IDictionary<string, string?>? environment = null)
+    {
+        var info = new ProcessStartInfo(fileName)
+        {
+            WorkingDirectory = workingDirectory,
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            RedirectStandardInput = true,
+            UseShellExecute = false,
+        };
+        foreach (var argument in arguments)
+        {
+            info.ArgumentList.Add(argument);
+        }
+
+        foreach (var (key, value) in environment ?? new Dictionary<string, string?>())
+        {
+            info.Environment[key] = value;
+        }
+
+        var process = new Process { StartInfo = info, EnableRaisingEvents = true };
+        var child = new ChildProcess(process);
+        process.OutputDataReceived += (_, e) => child.Append(e.Data);
+        process.ErrorDataReceived += (_, e) => child.Append(e.Data);
+        process.Exited += (_, _) => child.FailWaiters();
+        process.Start();
+        process.StandardInput.Close();
+        process.BeginOutputReadLine();
+        process.BeginErrorReadLine();
+        return child;
+    }
+
+    /// <summary>Runs a command to its end and returns its exit code and output.</summary>
+    public static async Task<(int ExitCode, string Output)> RunAsync(
+        string fileName, IEnumerable<string> arguments, string workingDirectory, IDictionary<string, string?>? environment, TimeSpan limit)
+    {
+        using var child = Start(fileName, arguments, workingDirectory, environment);
+        using var deadline = new CancellationTokenSource(limit);
+        await child._process.WaitForExitAsync(deadline.Token);
+        return (child._process.ExitCode, child.Output);
+    }
+
+    /// <summary>Completes when a line containing <paramref name="text"/> is written; fails if the process exits first.</summary>
+    public Task WaitForLineAsync(string text, CancellationToken cancellationToken)
+    {
+        var seen = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        lock (_output)
+        {
+            if (_output.ToString().Contains(text, StringComparison.Ordinal))
+            {
+                return Task.CompletedTask;
+            }
+
+            _awaited.Add((text, seen));
+        }
+
+        if (_process.HasExited)
+        {
+            FailWaiters();
+        }
+
+        return seen.Task.WaitAsync(cancellationToken);
+    }
+
+    public void Dispose()
+    {
+        try
+        {
+            if (!_process.HasExited)
+            {
+                _process.Kill(entireProcessTree: true);
+                _process.WaitForExit();
+            }
+        }
+        finally
+        {
+            _process.Dispose();
+        }
+    }
+
+    private void Append(string? line)
+    {
+        if (line is null)
+        {
+            return;
+        }
+
+        lock (_output)
+        {
+            _output.AppendLine(line);
+            foreach (var (text, seen) in _awaited.Where(a => line.Contains(a.Text, StringComparison.Ordinal)).ToList())
+            {
+                seen.TrySetResult();
+                _awaited.Remove((text, seen));
+            }
+        }
+    }
+
+    private void FailWaiters()
+    {
+        // The exit event can come before the last lines are read; WaitForExit() drains them.
+        _process.WaitForExit();
+        lock (_output)
+        {
+            foreach (var (text, seen) in _awaited)
+            {
+                if (_output.ToString().Contains(text, StringComparison.Ordinal))
+                {
+                    seen.TrySetResult();
+                }
+                else
+                {
+                    seen.TrySetException(new InvalidOperationException($"the process exited ({_process.ExitCode}) before writing \"{text}\":\n{_output}"));
+                }
+            }
+
+            _awaited.Clear();
+        }
+    }
+}
