@@ -119,6 +119,7 @@ internal sealed class DrainWorker(
                 try
                 {
                     await WakeAllActiveAsync(stoppingToken).ConfigureAwait(false);
+                    await WarnAboutStalePortalsAsync(stoppingToken).ConfigureAwait(false);
                 }
                 catch (Exception ex) when (ex is not OperationCanceledException)
                 {
@@ -141,6 +142,19 @@ internal sealed class DrainWorker(
         }
 
         return active.Count;
+    }
+
+    /// <summary>A portal whose last drain is three polls old is stuck somewhere an operator should look.</summary>
+    private async Task WarnAboutStalePortalsAsync(CancellationToken cancellationToken)
+    {
+        var limit = time.GetUtcNow() - (3 * options.Value.PollInterval);
+        foreach (var portal in await registry.OverviewAsync(cancellationToken).ConfigureAwait(false))
+        {
+            if (portal.Status == PortalStatus.Active && portal.LastDrainAt is { } last && last < limit)
+            {
+                SyncLog.NotDrainedForLong(logger, portal.MemberId, last);
+            }
+        }
     }
 
     private async Task WakeLaterAsync(string memberId, TimeSpan delay, CancellationToken stoppingToken)

@@ -36,6 +36,9 @@ internal static partial class SyncLog
     [LoggerMessage(1311, LogLevel.Debug, "Portal {MemberId}: queue empty")]
     public static partial void QueueEmpty(ILogger logger, string memberId);
 
+    [LoggerMessage(1313, LogLevel.Warning, "Portal {MemberId} has not been drained since {LastDrainAt}; check its log lines and the REST answers")]
+    public static partial void NotDrainedForLong(ILogger logger, string memberId, DateTimeOffset lastDrainAt);
+
     [LoggerMessage(1312, LogLevel.Error, "Drain worker loop failed; it goes on")]
     public static partial void WorkerLoopFailed(ILogger logger, Exception exception);
 }
