@@ -1,37 +1,29 @@
 using Bitrix24OfflineSync.Bitrix.Tokens;
 using Bitrix24OfflineSync.Portals;
-using Bitrix24OfflineSync.Security;
 using Bitrix24OfflineSync.Sinks;
 
 namespace Bitrix24OfflineSync.Webhooks;
 
 /// <summary>ONAPPUNINSTALL: its <c>application_token</c> is its only proof. Marks the portal uninstalled and deletes its tokens.</summary>
 internal sealed class UninstallHandler(
+    ApplicationTokenCheck check,
     PortalDirectory directory,
     IPortalRegistry registry,
-    ApplicationTokenHasher hasher,
     PortalTokens tokens,
     ISyncSink sink,
     ILogger<UninstallHandler> logger)
 {
     public async Task<IntakeResult> HandleAsync(EventPayload payload, CancellationToken cancellationToken)
     {
-        var memberId = payload.Auth("member_id");
-        var presented = payload.Auth("application_token");
         var domain = Untrusted.Clip(payload.Auth("domain"));
-        if (string.IsNullOrEmpty(memberId) || string.IsNullOrEmpty(presented))
+        var verified = await check.VerifyAsync(payload, cancellationToken).ConfigureAwait(false);
+        if (verified.Refusal is { } refusal)
         {
-            WebhooksLog.UninstallRejected(logger, "missing member_id or application_token", Untrusted.Clip(memberId), domain);
+            WebhooksLog.UninstallRejected(logger, refusal, Untrusted.Clip(verified.MemberId), domain);
             return IntakeResult.Unauthorized;
         }
 
-        var portal = await directory.FindAsync(memberId, cancellationToken).ConfigureAwait(false);
-        if (!hasher.Matches(presented, portal?.ApplicationTokenHash) || portal is null)
-        {
-            WebhooksLog.UninstallRejected(logger, portal is null ? "unknown portal" : "wrong application_token", Untrusted.Clip(memberId), domain);
-            return IntakeResult.Unauthorized;
-        }
-
+        var memberId = verified.MemberId!;
         await registry.MarkUninstalledAsync(memberId, cancellationToken).ConfigureAwait(false);
         directory.MarkUninstalled(memberId);
         tokens.Forget(memberId);

@@ -9,6 +9,7 @@ internal static class WebhooksExtensions
     {
         services.AddSingleton<PortalDirectory>();
         services.AddSingleton<DrainSignals>();
+        services.AddSingleton<ApplicationTokenCheck>();
         services.AddSingleton<InstallHandler>();
         services.AddSingleton<UninstallHandler>();
         services.AddSingleton<DoorbellHandler>();
