@@ -28,8 +28,8 @@ internal sealed class PostgresConnections : IAsyncDisposable
         }
         catch (ArgumentException ex)
         {
-            // The message names the key only: the value may carry a password.
-            throw new InvalidOperationException($"{ConnectionStringKey} is not a valid PostgreSQL connection string: {ex.ParamName ?? "unknown keyword"}.", ex);
+            // The parser's message is left out: it can echo part of the value, and the value may carry a password.
+            throw new InvalidOperationException($"{ConnectionStringKey} is not a valid PostgreSQL connection string (an unknown keyword or a malformed value).");
         }
 
         if (string.IsNullOrWhiteSpace(builder.Host))
