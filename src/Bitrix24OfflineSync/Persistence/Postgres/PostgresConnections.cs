@@ -6,7 +6,7 @@ namespace Bitrix24OfflineSync.Persistence.Postgres;
 /// The shared database of several replicas: one pooled <see cref="NpgsqlDataSource"/> built from
 /// <c>ConnectionStrings:Sync</c>, checked when the service starts.
 /// </summary>
-internal sealed class PostgresConnections : IAsyncDisposable
+internal sealed class PostgresConnections : IAsyncDisposable, IDisposable
 {
     public const string ConnectionStringKey = "ConnectionStrings:Sync";
 
@@ -26,9 +26,10 @@ internal sealed class PostgresConnections : IAsyncDisposable
         {
             builder = new NpgsqlConnectionStringBuilder(configured);
         }
-        catch (ArgumentException ex)
+        catch (ArgumentException)
         {
-            // The parser's message is left out: it can echo part of the value, and the value may carry a password.
+            // Neither the parser's message nor the exception goes along: either can echo part of the value, and the
+            // value may carry a password.
             throw new InvalidOperationException($"{ConnectionStringKey} is not a valid PostgreSQL connection string (an unknown keyword or a malformed value).");
         }
 
@@ -52,4 +53,7 @@ internal sealed class PostgresConnections : IAsyncDisposable
     public ValueTask<NpgsqlConnection> OpenAsync(CancellationToken cancellationToken) => _dataSource.OpenConnectionAsync(cancellationToken);
 
     public ValueTask DisposeAsync() => _dataSource.DisposeAsync();
+
+    // A host disposed synchronously (not the service's own path) must still be able to release the pool.
+    public void Dispose() => _dataSource.Dispose();
 }
