@@ -1,4 +1,5 @@
 using Bitrix24OfflineSync.Hosting;
+using Bitrix24OfflineSync.Persistence.Postgres;
 using Bitrix24OfflineSync.Persistence.Sqlite;
 using Bitrix24OfflineSync.Portals;
 using Bitrix24OfflineSync.Security;
@@ -16,17 +17,33 @@ internal static class PersistenceExtensions
         services.AddSingleton<EncryptionKeyProvider>();
         services.AddSingleton<TokenProtector>();
         services.AddSingleton<ApplicationTokenHasher>();
-        if (options.Provider != StorageProvider.Sqlite)
+        return options.Provider switch
         {
-            throw new InvalidOperationException($"Storage:Provider {options.Provider} is not available in this version; use Sqlite.");
-        }
+            StorageProvider.Sqlite => services.AddSqlite(),
+            StorageProvider.Postgres => services.AddPostgres(),
+            _ => throw new InvalidOperationException($"Storage:Provider {options.Provider} is not known; use Sqlite or Postgres."),
+        };
+    }
 
+    private static IServiceCollection AddSqlite(this IServiceCollection services)
+    {
         services.AddSingleton<SqliteConnectionFactory>();
         services.AddHostedService<SqliteMigrator>();
         services.AddSingleton<IPortalRegistry, SqlitePortalRegistry>();
         services.AddSingleton<IDrainJournal, SqliteDrainJournal>();
         services.AddSingleton<IMirrorStore, SqliteMirrorStore>();
         services.AddHealthChecks().AddCheck<SqliteHealthCheck>("store", tags: [HealthEndpoints.ReadyTag]);
+        return services;
+    }
+
+    private static IServiceCollection AddPostgres(this IServiceCollection services)
+    {
+        services.AddSingleton<PostgresConnections>();
+        services.AddHostedService<PostgresMigrator>();
+        services.AddSingleton<IPortalRegistry, PostgresPortalRegistry>();
+        services.AddSingleton<IDrainJournal, PostgresDrainJournal>();
+        services.AddSingleton<IMirrorStore, PostgresMirrorStore>();
+        services.AddHealthChecks().AddCheck<PostgresHealthCheck>("store", tags: [HealthEndpoints.ReadyTag]);
         return services;
     }
 }

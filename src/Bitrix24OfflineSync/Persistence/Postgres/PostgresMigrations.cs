@@ -1,0 +1,90 @@
+namespace Bitrix24OfflineSync.Persistence.Postgres;
+
+/// <summary>
+/// The shared schema, one script per version; applied in order under an advisory lock, never edited once released.
+/// The tables and columns are those of the embedded schema, in PostgreSQL's own types; JSON stays <c>text</c> so it
+/// comes back exactly as fetched (jsonb would reorder keys and drop duplicates).
+/// </summary>
+internal static class PostgresMigrations
+{
+    public static readonly IReadOnlyList<string> Scripts =
+    [
+        """
+        CREATE TABLE portals (
+            member_id          text PRIMARY KEY,
+            domain             text NOT NULL,
+            client_endpoint    text NOT NULL,
+            status             text NOT NULL,
+            access_token       bytea NULL,
+            refresh_token      bytea NULL,
+            access_expires_at  timestamptz NULL,
+            app_token_hash     bytea NULL,
+            scope              text NOT NULL,
+            signal_seq         bigint NOT NULL DEFAULT 0,
+            consumed_seq       bigint NOT NULL DEFAULT 0,
+            installed_at       timestamptz NOT NULL,
+            updated_at         timestamptz NOT NULL
+        );
+        CREATE TABLE drain_journal (
+            member_id        text NOT NULL,
+            process_id       text NOT NULL,
+            error_queue      boolean NOT NULL DEFAULT false,
+            done             boolean NOT NULL DEFAULT false,
+            attempts         integer NOT NULL DEFAULT 0,
+            last_error       text NULL,
+            next_attempt_at  timestamptz NULL,
+            created_at       timestamptz NOT NULL,
+            updated_at       timestamptz NOT NULL,
+            PRIMARY KEY (member_id, process_id)
+        );
+        CREATE INDEX ix_drain_journal_pending ON drain_journal (member_id) WHERE NOT done;
+        CREATE TABLE item_attempts (
+            member_id    text NOT NULL,
+            message_id   text NOT NULL,
+            attempts     integer NOT NULL,
+            last_reason  text NOT NULL,
+            updated_at   timestamptz NOT NULL,
+            PRIMARY KEY (member_id, message_id)
+        );
+        CREATE TABLE dead_letters (
+            member_id    text NOT NULL,
+            message_id   text NOT NULL,
+            event_name   text NOT NULL,
+            entity       text NOT NULL,
+            entity_id    text NOT NULL,
+            reason       text NOT NULL,
+            attempts     integer NOT NULL,
+            created_at   timestamptz NOT NULL,
+            PRIMARY KEY (member_id, message_id)
+        );
+        CREATE TABLE mirror (
+            member_id    text NOT NULL,
+            entity       text NOT NULL,
+            entity_id    text NOT NULL,
+            state        text NULL,
+            deleted      boolean NOT NULL,
+            modified_at  timestamptz NULL,
+            fetched_at   timestamptz NOT NULL,
+            synced_at    timestamptz NOT NULL,
+            events       text NOT NULL,
+            PRIMARY KEY (member_id, entity, entity_id)
+        );
+        CREATE TABLE portal_sync (
+            member_id         text PRIMARY KEY,
+            offline_extended  boolean NULL,
+            last_drain_at     timestamptz NULL,
+            last_backlog      integer NOT NULL DEFAULT 0,
+            synced_objects    bigint NOT NULL DEFAULT 0
+        );
+        CREATE TABLE basic_inbox (
+            member_id    text NOT NULL,
+            message_id   text NOT NULL,
+            event_id     bigint NOT NULL,
+            event_name   text NOT NULL,
+            event_data   text NULL,
+            received_at  timestamptz NOT NULL,
+            PRIMARY KEY (member_id, message_id)
+        );
+        """,
+    ];
+}

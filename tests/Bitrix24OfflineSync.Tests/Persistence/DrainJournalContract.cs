@@ -1,0 +1,131 @@
+using System.Text.Json.Nodes;
+using Bitrix24OfflineSync.Sync.Journal;
+using Bitrix24OfflineSync.Sync.Model;
+
+namespace Bitrix24OfflineSync.Tests.Persistence;
+
+/// <summary>What every <see cref="IDrainJournal"/> does: reservations, failure counts, dead letters and the inbox.</summary>
+public abstract class DrainJournalContract(StoreTarget target) : StoreContract(target)
+{
+    private static readonly DateTimeOffset Far = new(2100, 1, 1, 0, 0, 0, TimeSpan.Zero);
+
+    [Fact]
+    public async Task RecordedReservations_ArePendingInOrderOnceEachAndPerPortal()
+    {
+        var journal = await StoreAsync<IDrainJournal>();
+
+        await journal.RecordAsync("m1", ["p1", "p2"], errorQueue: false, Ct);
+        await journal.RecordAsync("m1", ["p3"], errorQueue: true, Ct);
+        await journal.RecordAsync("m1", ["p1"], errorQueue: true, Ct);
+        await journal.RecordAsync("m2", ["q1"], errorQueue: false, Ct);
+
+        var pending = await journal.PendingAsync("m1", Far, Ct);
+        Assert.Equal([new JournalEntry("p1", false, 0), new JournalEntry("p2", false, 0), new JournalEntry("p3", true, 0)], pending.OrderBy(e => e.ProcessId, StringComparer.Ordinal));
+        Assert.Equal("p3", pending[^1].ProcessId);
+        Assert.Equal(["p1", "p2", "p3"], (await journal.KnownPendingAsync("m1", Ct)).Order(StringComparer.Ordinal));
+        Assert.Equal([new JournalEntry("q1", false, 0)], await journal.PendingAsync("m2", Far, Ct));
+    }
+
+    [Fact]
+    public async Task APostponedReservation_IsKnownButNotDueUntilItsTimeAndCountsItsAttempts()
+    {
+        var journal = await StoreAsync<IDrainJournal>();
+        var now = new DateTimeOffset(2026, 11, 22, 10, 0, 0, TimeSpan.Zero);
+        await journal.RecordAsync("m1", ["p1", "p2"], errorQueue: false, Ct);
+
+        await journal.PostponeAsync("m1", ["p1"], "sink unavailable", now.AddSeconds(30), Ct);
+
+        Assert.Equal([new JournalEntry("p2", false, 0)], await journal.PendingAsync("m1", now, Ct));
+        Assert.Equal(["p1", "p2"], (await journal.KnownPendingAsync("m1", Ct)).Order(StringComparer.Ordinal));
+        Assert.Contains(new JournalEntry("p1", false, 1), await journal.PendingAsync("m1", now.AddSeconds(30), Ct));
+
+        await journal.PostponeAsync("m1", ["p1"], "sink unavailable", now.AddSeconds(60), Ct);
+        Assert.Contains(new JournalEntry("p1", false, 2), await journal.PendingAsync("m1", now.AddSeconds(60), Ct));
+    }
+
+    [Fact]
+    public async Task ADoneReservation_IsNeitherPendingNorKnown()
+    {
+        var journal = await StoreAsync<IDrainJournal>();
+        await journal.RecordAsync("m1", ["p1", "p2", "p3"], errorQueue: false, Ct);
+
+        await journal.MarkDoneAsync("m1", ["p1", "p3"], Ct);
+        await journal.MarkDoneAsync("m1", [], Ct);
+        await journal.MarkDoneAsync("m2", ["p2"], Ct);
+
+        Assert.Equal([new JournalEntry("p2", false, 0)], await journal.PendingAsync("m1", Far, Ct));
+        Assert.Equal(["p2"], await journal.KnownPendingAsync("m1", Ct));
+
+        // A re-recorded process id that is done stays done: the queue never hands out one id twice.
+        await journal.RecordAsync("m1", ["p1"], errorQueue: false, Ct);
+        Assert.Equal(["p2"], await journal.KnownPendingAsync("m1", Ct));
+    }
+
+    [Fact]
+    public async Task Failures_AreCountedPerRowUntilForgotten()
+    {
+        var journal = await StoreAsync<IDrainJournal>();
+
+        var first = await journal.CountFailuresAsync("m1", ["a", "b"], "access denied", Ct);
+        var second = await journal.CountFailuresAsync("m1", ["a"], "access denied", Ct);
+        var other = await journal.CountFailuresAsync("m2", ["a"], "access denied", Ct);
+        await journal.ForgetFailuresAsync("m1", ["a"], Ct);
+        await journal.ForgetFailuresAsync("m1", [], Ct);
+        var afterForget = await journal.CountFailuresAsync("m1", ["a", "b"], "access denied", Ct);
+
+        Assert.Equal(new Dictionary<string, int> { ["a"] = 1, ["b"] = 1 }, first);
+        Assert.Equal(new Dictionary<string, int> { ["a"] = 2 }, second);
+        Assert.Equal(new Dictionary<string, int> { ["a"] = 1 }, other);
+        Assert.Equal(new Dictionary<string, int> { ["a"] = 1, ["b"] = 2 }, afterForget);
+        Assert.Empty(await journal.CountFailuresAsync("m1", [], "access denied", Ct));
+    }
+
+    [Fact]
+    public async Task ADeadLetter_IsRecordedOnceAndKeepsItsFirstRecord()
+    {
+        var journal = await StoreAsync<IDrainJournal>();
+        var at = new DateTimeOffset(2026, 11, 22, 10, 0, 0, TimeSpan.Zero);
+        var letter = new DeadLetter("a", "ONCRMDEALUPDATE", "crm.deal", "7", "access denied", 5, at);
+
+        await journal.DeadLetterAsync("m1", letter, Ct);
+        await journal.DeadLetterAsync("m1", letter with { Reason = "something else", Attempts = 9, CreatedAt = at.AddHours(1) }, Ct);
+        await journal.DeadLetterAsync("m1", letter with { MessageId = "b", CreatedAt = at.AddMinutes(1) }, Ct);
+
+        Assert.Equal([letter, letter with { MessageId = "b", CreatedAt = at.AddMinutes(1) }], await journal.DeadLettersAsync("m1", Ct));
+        Assert.Empty(await journal.DeadLettersAsync("m2", Ct));
+    }
+
+    [Fact]
+    public async Task TheInbox_KeepsRowsInOrderTheNewestDataPerMessageAndForgetsRemovedOnes()
+    {
+        var journal = await StoreAsync<IDrainJournal>();
+
+        await journal.SaveInboxAsync("m1", [Event(2, "a", 1), Event(1, "b", 1), Event(3, "a", 2)], Ct);
+        await journal.SaveInboxAsync("m1", [], Ct);
+        await journal.SaveInboxAsync("m2", [Event(9, "z", 1)], Ct);
+
+        var inbox = await journal.InboxAsync("m1", 10, Ct);
+        Assert.Equal([("b", 1L), ("a", 3L)], inbox.Select(e => (e.MessageId, e.Id)));
+        Assert.Equal("2", inbox[1].Data!["FIELDS"]!["ID"]!.ToString());
+        Assert.Equal("ONCRMDEALUPDATE", inbox[1].EventName);
+        Assert.Single(await journal.InboxAsync("m1", 1, Ct));
+
+        await journal.RemoveFromInboxAsync("m1", ["b"], Ct);
+        await journal.RemoveFromInboxAsync("m1", [], Ct);
+        Assert.Equal(["a"], (await journal.InboxAsync("m1", 10, Ct)).Select(e => e.MessageId));
+        Assert.Single(await journal.InboxAsync("m2", 10, Ct));
+    }
+
+    [Fact]
+    public async Task AnInboxRowWithoutData_ComesBackWithoutData()
+    {
+        var journal = await StoreAsync<IDrainJournal>();
+
+        await journal.SaveInboxAsync("m1", [new OfflineEvent(1, "ONAPPTEST", null, "a", null)], Ct);
+
+        Assert.Null(Assert.Single(await journal.InboxAsync("m1", 10, Ct)).Data);
+    }
+
+    private static OfflineEvent Event(long id, string messageId, int entityId) =>
+        new(id, "ONCRMDEALUPDATE", new JsonObject { ["FIELDS"] = new JsonObject { ["ID"] = entityId.ToString(System.Globalization.CultureInfo.InvariantCulture) } }, messageId, null);
+}

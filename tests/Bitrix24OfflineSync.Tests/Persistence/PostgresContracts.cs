@@ -1,0 +1,12 @@
+namespace Bitrix24OfflineSync.Tests.Persistence;
+
+// The store contracts on PostgreSQL (skipped, with the reason, when B24SYNC_TEST_POSTGRES is not set).
+public sealed class PostgresPortalRegistryTests() : PortalRegistryContract(new PostgresTarget());
+
+public sealed class PostgresTokenRefreshTests() : TokenRefreshContract(new PostgresTarget());
+
+public sealed class PostgresDrainJournalTests() : DrainJournalContract(new PostgresTarget());
+
+public sealed class PostgresMirrorStoreTests() : MirrorStoreContract(new PostgresTarget());
+
+public sealed class PostgresSchemaMigrationTests() : SchemaMigrationContract(new PostgresTarget());

@@ -1,0 +1,48 @@
+using System.Net;
+using Bitrix24OfflineSync.Sinks.Database;
+using static Bitrix24OfflineSync.Tests.Persistence.MirrorStoreContract;
+
+namespace Bitrix24OfflineSync.Tests.Persistence;
+
+/// <summary>What only PostgreSQL needs: its microsecond times, and readiness that follows the shared database.</summary>
+public sealed class PostgresStoreTests() : StoreContract(new PostgresTarget())
+{
+    [Fact]
+    public async Task Times_AreKeptToTheMicrosecondAndTicksWithinOneMicrosecondCompareEqual()
+    {
+        var mirror = await StoreAsync<IMirrorStore>();
+        var fetched = T0.AddTicks(15);
+
+        await mirror.UpsertAsync("m1", [State("7", "first", 1, 0) with { FetchedAt = fetched, ModifiedAt = T0.AddTicks(7) }], Ct);
+
+        var row = (await mirror.FindAsync("m1", "crm.deal", "7", Ct))!;
+        Assert.Equal((T0.AddTicks(10), T0), (row.FetchedAt, row.ModifiedAt));
+        Assert.Equal(0, await mirror.UpsertAsync("m1", [State("7", "a-microsecond-earlier", 1, 0) with { FetchedAt = T0.AddTicks(9), ModifiedAt = T0 }], Ct));
+        Assert.Equal(1, await mirror.UpsertAsync("m1", [State("7", "same-microsecond", 1, 0) with { FetchedAt = T0.AddTicks(19), ModifiedAt = T0.AddTicks(3) }], Ct));
+        Assert.Equal("""{"TITLE":"same-microsecond"}""", (await mirror.FindAsync("m1", "crm.deal", "7", Ct))!.State);
+    }
+
+    [Fact]
+    public async Task TimesInAnotherOffset_AreStoredAsTheSameInstant()
+    {
+        var mirror = await StoreAsync<IMirrorStore>();
+        var local = T0.ToOffset(TimeSpan.FromHours(3));
+
+        await mirror.UpsertAsync("m1", [State("7", "first", 1, 0) with { FetchedAt = local, ModifiedAt = local }], Ct);
+
+        var row = (await mirror.FindAsync("m1", "crm.deal", "7", Ct))!;
+        Assert.Equal((T0, T0), (row.FetchedAt, row.ModifiedAt!.Value));
+        Assert.Equal(TimeSpan.Zero, row.FetchedAt.Offset);
+    }
+
+    [Fact]
+    public async Task Readiness_FailsWhenTheDatabaseIsGone()
+    {
+        var service = await StartServiceAsync();
+        Assert.Equal(HttpStatusCode.OK, (await service.Http.GetAsync(new Uri("health/ready", UriKind.Relative), Ct)).StatusCode);
+
+        await ((PostgresTarget)Target).DropAsync();
+
+        Assert.Equal(HttpStatusCode.ServiceUnavailable, (await service.Http.GetAsync(new Uri("health/ready", UriKind.Relative), Ct)).StatusCode);
+    }
+}

@@ -1,0 +1,12 @@
+namespace Bitrix24OfflineSync.Tests.Persistence;
+
+// The store contracts on the embedded SQLite database.
+public sealed class SqlitePortalRegistryTests() : PortalRegistryContract(new SqliteTarget());
+
+public sealed class SqliteTokenRefreshTests() : TokenRefreshContract(new SqliteTarget());
+
+public sealed class SqliteDrainJournalTests() : DrainJournalContract(new SqliteTarget());
+
+public sealed class SqliteMirrorStoreTests() : MirrorStoreContract(new SqliteTarget());
+
+public sealed class SqliteSchemaMigrationTests() : SchemaMigrationContract(new SqliteTarget());

@@ -1,0 +1,44 @@
+using Bitrix24OfflineSync.Persistence.Sqlite;
+using Microsoft.Data.Sqlite;
+
+namespace Bitrix24OfflineSync.Tests.Persistence;
+
+/// <summary>A fresh SQLite file in a folder of its own; several instances share it as processes on one host would.</summary>
+public sealed class SqliteTarget : StoreTarget
+{
+    private readonly string _folder = Path.Combine(Path.GetTempPath(), "b24sync-tests", "store-" + Guid.NewGuid().ToString("N"));
+
+    public override int SchemaVersions => SqliteMigrations.Scripts.Count;
+
+    private string DatabasePath => Path.Combine(_folder, "sync.db");
+
+    public override async Task<long> ScalarAsync(string sql)
+    {
+        await using var connection = new SqliteConnection($"Data Source={DatabasePath}");
+        await connection.OpenAsync(TestContext.Current.CancellationToken);
+        await using var command = connection.CreateCommand();
+        command.CommandText = sql;
+        return Convert.ToInt64(await command.ExecuteScalarAsync(TestContext.Current.CancellationToken), System.Globalization.CultureInfo.InvariantCulture);
+    }
+
+    public override ValueTask DisposeAsync()
+    {
+        SqliteConnection.ClearAllPools();
+        try
+        {
+            Directory.Delete(_folder, recursive: true);
+        }
+        catch (IOException)
+        {
+            // A file still held open is left for the OS to clean with the temp folder.
+        }
+
+        return ValueTask.CompletedTask;
+    }
+
+    protected override Task<(string Provider, string ConnectionString)> PrepareAsync()
+    {
+        Directory.CreateDirectory(_folder);
+        return Task.FromResult(("Sqlite", $"Data Source={DatabasePath}"));
+    }
+}

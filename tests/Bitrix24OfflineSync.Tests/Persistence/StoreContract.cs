@@ -1,0 +1,48 @@
+using Bitrix24OfflineSync.Tests.Infrastructure;
+
+namespace Bitrix24OfflineSync.Tests.Persistence;
+
+/// <summary>
+/// The base of every store contract suite: the suite is written once and runs once per provider, each test on a
+/// fresh database, with the stores built by the real service composition.
+/// </summary>
+public abstract class StoreContract : IAsyncDisposable
+{
+    private readonly List<ServiceHarness> _services = [];
+
+    protected StoreContract(StoreTarget target) => Target = target;
+
+    protected static CancellationToken Ct => TestContext.Current.CancellationToken;
+
+    protected StoreTarget Target { get; }
+
+    /// <summary>
+    /// Starts one more service instance on the test's database. Start them before installing portals: an instance
+    /// starting wakes its drain worker for every active portal, and the test portals' endpoints are not reachable.
+    /// </summary>
+    protected async Task<ServiceHarness> StartServiceAsync()
+    {
+        var service = await ServiceHarness.StartAsync(world: null, await Target.SettingsAsync());
+        lock (_services)
+        {
+            _services.Add(service);
+        }
+
+        return service;
+    }
+
+    /// <summary>One service instance's store of type <typeparamref name="T"/>.</summary>
+    protected async Task<T> StoreAsync<T>()
+        where T : notnull => (await StartServiceAsync()).Get<T>();
+
+    public async ValueTask DisposeAsync()
+    {
+        foreach (var service in _services)
+        {
+            await service.DisposeAsync();
+        }
+
+        await Target.DisposeAsync();
+        GC.SuppressFinalize(this);
+    }
+}

@@ -1,0 +1,36 @@
+using System.Security.Cryptography;
+
+namespace Bitrix24OfflineSync.Tests.Persistence;
+
+/// <summary>
+/// One fresh database for one contract test, and the settings that point any number of service instances at it:
+/// <c>Storage:Provider</c>, <c>ConnectionStrings:Sync</c> and a shared <c>Storage:EncryptionKey</c>, as an operator sets them.
+/// </summary>
+public abstract class StoreTarget : IAsyncDisposable
+{
+    private readonly string _encryptionKey = Convert.ToBase64String(RandomNumberGenerator.GetBytes(32));
+
+    /// <summary>How many schema versions this provider's migrator knows.</summary>
+    public abstract int SchemaVersions { get; }
+
+    /// <summary>Settings for one more service instance on this target's database (created on first use).</summary>
+    public async Task<IDictionary<string, string?>> SettingsAsync()
+    {
+        var (provider, connectionString) = await PrepareAsync();
+        return new Dictionary<string, string?>
+        {
+            ["Storage:Provider"] = provider,
+            ["ConnectionStrings:Sync"] = connectionString,
+            ["Storage:EncryptionKey"] = _encryptionKey,
+            // The contract tests drive the stores themselves; the worker's safety-net poll stays out of their way.
+            ["Sync:PollInterval"] = "1.00:00:00",
+        };
+    }
+
+    /// <summary>Runs a query that answers one number, straight on the database (to look under the contract).</summary>
+    public abstract Task<long> ScalarAsync(string sql);
+
+    public abstract ValueTask DisposeAsync();
+
+    protected abstract Task<(string Provider, string ConnectionString)> PrepareAsync();
+}
