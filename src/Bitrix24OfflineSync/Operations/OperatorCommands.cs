@@ -1,7 +1,7 @@
 using System.Globalization;
 using Bitrix24OfflineSync.Bitrix;
 using Bitrix24OfflineSync.Hosting;
-using Bitrix24OfflineSync.Persistence.Sqlite;
+using Bitrix24OfflineSync.Persistence;
 using Bitrix24OfflineSync.Portals;
 using Bitrix24OfflineSync.Registration;
 
@@ -43,7 +43,7 @@ internal static class OperatorCommands
         var app = SyncServiceApp.Build([.. settings, "--Serilog:ToStandardError=true"], configure);
         await using (app.ConfigureAwait(false))
         {
-            foreach (var migrator in app.Services.GetServices<IHostedService>().OfType<SqliteMigrator>())
+            foreach (var migrator in app.Services.GetServices<IHostedService>().OfType<ISchemaMigrator>())
             {
                 await migrator.StartAsync(CancellationToken.None).ConfigureAwait(false);
             }

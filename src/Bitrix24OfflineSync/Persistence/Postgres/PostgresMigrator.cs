@@ -11,7 +11,7 @@ internal sealed class PostgresMigrator(
     PostgresConnections connections,
     EncryptionKeyProvider keys,
     TimeProvider time,
-    ILogger<PostgresMigrator> logger) : IHostedService
+    ILogger<PostgresMigrator> logger) : ISchemaMigrator
 {
     // Any constant works as long as every replica uses the same one; advisory locks are per database.
     private const long MigrationLockKey = 0x6232_3473_796E_6301;

@@ -8,7 +8,7 @@ internal sealed class SqliteMigrator(
     SqliteConnectionFactory connections,
     EncryptionKeyProvider keys,
     TimeProvider time,
-    ILogger<SqliteMigrator> logger) : IHostedService
+    ILogger<SqliteMigrator> logger) : ISchemaMigrator
 {
     public async Task StartAsync(CancellationToken cancellationToken)
     {
