@@ -87,6 +87,11 @@ internal sealed class DrainWorker(
             }
 
             goAgain = tally.MoreWork || (await registry.FindAsync(memberId, CancellationToken.None).ConfigureAwait(false))?.IsDirty == true;
+            if (tally.RetryPending && !goAgain)
+            {
+                // Postponed reservations are due one retry delay from now at the latest; the poll is too far away.
+                _ = WakeLaterAsync(memberId, options.Value.RetryDelay, stopping);
+            }
         }
         catch (PortalNeedsReauthException)
         {

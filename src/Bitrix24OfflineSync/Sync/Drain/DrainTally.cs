@@ -10,4 +10,7 @@ internal sealed class DrainTally
     public int Rounds { get; set; }
 
     public bool MoreWork { get; set; }
+
+    /// <summary>Reservations were left for a later attempt (failed items, a failed round): the portal needs a turn when they are due.</summary>
+    public bool RetryPending { get; set; }
 }

@@ -59,6 +59,7 @@ internal sealed class PortalDrainer(
             await ErrorPassAsync(portal, schedule, tally).ConfigureAwait(false);
         }
 
+        tally.RetryPending = (await journal.KnownPendingAsync(portal.MemberId, CancellationToken.None).ConfigureAwait(false)).Count > 0;
         return tally;
     }
 
