@@ -104,13 +104,17 @@ public sealed class SyncFixture : IAsyncDisposable
         Service = await ServiceHarness.StartAsync(World, _settings, dataDirectory, services: services);
     }
 
-    /// <summary>Waits until the portal's queue holds no row but error rows and the journal holds no pending reservation.</summary>
+    /// <summary>
+    /// Waits until the portal's queue holds no row but error rows, the journal holds no pending reservation, and the
+    /// local inbox (plans without reservations) is empty.
+    /// </summary>
     public async Task WaitUntilDrainedAsync(EmulatedPortal portal, TimeSpan? timeout = null)
     {
         using var deadline = CancellationTokenSource.CreateLinkedTokenSource(TestContext.Current.CancellationToken);
         deadline.CancelAfter(timeout ?? TimeSpan.FromSeconds(60));
         while (portal.Queue.Depth(World.DefaultApp, error: false) > 0 ||
-               (await Journal.KnownPendingAsync(portal.MemberId, deadline.Token)).Count > 0)
+               (await Journal.KnownPendingAsync(portal.MemberId, deadline.Token)).Count > 0 ||
+               (await Journal.InboxAsync(portal.MemberId, 1, deadline.Token)).Count > 0)
         {
             await Task.Delay(20, deadline.Token);
         }

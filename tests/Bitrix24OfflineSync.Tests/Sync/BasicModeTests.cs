@@ -1,0 +1,63 @@
+using System.Text.Json.Nodes;
+using Bitrix24OfflineSync.Emulator.Generator;
+using Bitrix24OfflineSync.Emulator.Portals;
+using Bitrix24OfflineSync.Tests.Infrastructure;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace Bitrix24OfflineSync.Tests.Sync;
+
+public sealed class BasicModeTests
+{
+    [Fact]
+    public async Task APlanWithoutOfflineExtended_IsDrainedWithClear1AndSaysWhatThatGuarantees()
+    {
+        await using var fixture = await SyncFixture.StartAsync();
+        var portal = await fixture.InstallAndBindAsync(doorbell: false);
+        portal.SetFeature(EmulatedPortal.OfflineExtendedFeature, false);
+        new ChangeGenerator(fixture.World, portal, new ChangeGeneratorOptions { Objects = 40, Seed = 8 }).Generate(120);
+
+        await fixture.BindDoorbellAsync(portal);
+        fixture.World.CallAsUser(portal, "crm.deal.add", new JsonObject { ["fields"] = new JsonObject { ["TITLE"] = "ring" } });
+        await fixture.WaitUntilDrainedAsync(portal);
+
+        await MirrorAssert.EventuallyMatchesEmulatorAsync(fixture, portal);
+        Assert.DoesNotContain(portal.Stats.CallLog, e => e.Method == "event.offline.clear");
+        Assert.All(portal.Stats.CallLog.Where(e => e.Method == "event.offline.get"), e => Assert.Equal(200, e.Status));
+        Assert.Contains(fixture.Service.Logs.Lines, l => l.Contains("\"Id\":1306", StringComparison.Ordinal));
+        Assert.Empty(await fixture.Journal.InboxAsync(portal.MemberId, 100, TestContext.Current.CancellationToken));
+    }
+
+    [Fact]
+    public async Task RowsTakenWithClear1_SurviveACrashBeforeTheirCommitInTheLocalInbox()
+    {
+        await using var fixture = await SyncFixture.StartAsync();
+        var portal = await fixture.InstallAndBindAsync(doorbell: false);
+        portal.SetFeature(EmulatedPortal.OfflineExtendedFeature, false);
+        fixture.World.CallAsUser(portal, "crm.company.add", new JsonObject { ["fields"] = new JsonObject { ["TITLE"] = "kept" } });
+        // The sink cannot be reached for the first rounds: rows are gone from the portal, so only the inbox holds them.
+        await fixture.RestartServiceAsync(services: s => s.AddSingleton<Bitrix24OfflineSync.Sinks.ISyncSink>(new FailingSink()));
+        await fixture.BindDoorbellAsync(portal);
+        fixture.World.CallAsUser(portal, "crm.company.add", new JsonObject { ["fields"] = new JsonObject { ["TITLE"] = "also kept" } });
+        while ((await fixture.Journal.InboxAsync(portal.MemberId, 100, TestContext.Current.CancellationToken)).Count < 2)
+        {
+            await Task.Delay(20, TestContext.Current.CancellationToken);
+        }
+
+        Assert.Equal(0, portal.Queue.Count);
+        await fixture.RestartServiceAsync();
+        while ((await fixture.Journal.InboxAsync(portal.MemberId, 100, TestContext.Current.CancellationToken)).Count > 0)
+        {
+            await Task.Delay(20, TestContext.Current.CancellationToken);
+        }
+
+        await MirrorAssert.EventuallyMatchesEmulatorAsync(fixture, portal);
+    }
+
+    private sealed class FailingSink : Bitrix24OfflineSync.Sinks.ISyncSink
+    {
+        public Task CommitAsync(Bitrix24OfflineSync.Sinks.SinkBatch batch, CancellationToken cancellationToken) =>
+            throw new Bitrix24OfflineSync.Sinks.SinkUnavailableException("the sink is down");
+
+        public Task ForgetPortalAsync(string memberId, CancellationToken cancellationToken) => Task.CompletedTask;
+    }
+}
