@@ -2,10 +2,14 @@ using System.Text.Json.Nodes;
 using Bitrix24OfflineSync.Emulator;
 using Bitrix24OfflineSync.Emulator.Hosting;
 using Bitrix24OfflineSync.Emulator.Portals;
+using Bitrix24OfflineSync.Sinks;
 using Bitrix24OfflineSync.Sinks.Database;
+using Bitrix24OfflineSync.Sync;
 using Bitrix24OfflineSync.Sync.Journal;
+using Bitrix24OfflineSync.Sync.Leases;
 using Bitrix24OfflineSync.Tests.Infrastructure;
 using Bitrix24OfflineSync.Tests.Persistence;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace Bitrix24OfflineSync.Tests.Sync;
 
@@ -20,6 +24,7 @@ public sealed class ReplicaTests : IAsyncDisposable
     private readonly PostgresTarget _database = new();
     private readonly List<ServiceHarness> _replicas = [];
     private EmulatorServer? _emulator;
+    private Action? _release;
 
     [Fact]
     public async Task ThreeReplicasRungInTurn_DrainThePortalOneAtATime_AndSyncEveryChange()
@@ -48,8 +53,56 @@ public sealed class ReplicaTests : IAsyncDisposable
         await MirrorAssert.MatchesEmulatorAsync(replicas[2].Get<IMirrorStore>(), portal);
     }
 
+    [Fact]
+    public async Task OnPostgres_EveryDoorbellWritesTheSignal_ThoughThisReplicaAlreadyCountsThePortalDirty()
+    {
+        var world = await StartEmulatorAsync();
+        var replica = await StartReplicaAsync(world);
+        var (portal, applicationToken) = await InstallAsync(world, replica);
+        // Another replica drains the portal: this one's worker never takes the signals, so its cache keeps saying "dirty".
+        while (await replica.Get<IDrainLeases>().TryAcquireAsync(portal.MemberId, "another replica", TimeSpan.FromMinutes(5), Ct) is null)
+        {
+            await Task.Delay(20, Ct);
+        }
+
+        var before = await _database.ScalarAsync("SELECT signal_seq FROM portals");
+
+        for (var i = 0; i < 3; i++)
+        {
+            using var answer = await replica.Http.PostAsync(replica.EventsUrl, EventForms.Doorbell(portal.MemberId, applicationToken), Ct);
+            Assert.True(answer.IsSuccessStatusCode);
+        }
+
+        Assert.Equal(before + 3, await _database.ScalarAsync("SELECT signal_seq FROM portals"));
+    }
+
+    [Fact]
+    public async Task AReplicaPausedMidRound_LosesThePortalWhenItsLeaseExpires_AndCommitsNothingWhenItWakes()
+    {
+        var world = await StartEmulatorAsync();
+        var pause = new PauseOnFirstFetch();
+        _release = pause.Resume;
+        var paused = await StartReplicaAsync(world, new Dictionary<string, string?> { ["Sync:LeaseDuration"] = "00:00:01" }, s => s.AddSingleton<IDrainProgress>(pause));
+        var (portal, _) = await InstallAsync(world, paused);
+        for (var i = 0; i < 5; i++)
+        {
+            world.CallAsUser(portal, "crm.deal.add", new JsonObject { ["fields"] = new JsonObject { ["TITLE"] = $"deal {i}" } });
+        }
+
+        await pause.Paused.Task.WaitAsync(TimeSpan.FromSeconds(30), Ct);
+        var successor = await StartReplicaAsync(world, new Dictionary<string, string?> { ["Sync:PollInterval"] = "00:00:00.500" });
+        await WaitUntilDrainedAsync(world, portal, successor);
+        pause.Resume();
+        await WaitForLogAsync(paused, "\"Id\":1351");
+
+        Assert.Equal(0, pause.Commits);
+        await MirrorAssert.MatchesEmulatorAsync(successor.Get<IMirrorStore>(), portal);
+        Assert.Contains(successor.Logs.Lines, l => l.Contains("\"Id\":1303", StringComparison.Ordinal));
+    }
+
     public async ValueTask DisposeAsync()
     {
+        _release?.Invoke();
         foreach (var replica in _replicas)
         {
             await replica.DisposeAsync();
@@ -72,7 +125,7 @@ public sealed class ReplicaTests : IAsyncDisposable
         return _emulator.World;
     }
 
-    private async Task<ServiceHarness> StartReplicaAsync(BitrixWorld world, IDictionary<string, string?>? overrides = null)
+    private async Task<ServiceHarness> StartReplicaAsync(BitrixWorld world, IDictionary<string, string?>? overrides = null, Action<IServiceCollection>? services = null)
     {
         var settings = await _database.SettingsAsync();
         settings["Sync:RetryDelay"] = "00:00:00.200";
@@ -83,7 +136,7 @@ public sealed class ReplicaTests : IAsyncDisposable
             settings[key] = value;
         }
 
-        var replica = await ServiceHarness.StartAsync(world, settings);
+        var replica = await ServiceHarness.StartAsync(world, settings, services: services);
         _replicas.Add(replica);
         return replica;
     }
@@ -112,6 +165,51 @@ public sealed class ReplicaTests : IAsyncDisposable
         while (portal.Queue.Depth(world.DefaultApp, error: false) > 0 || (await journal.KnownPendingAsync(portal.MemberId, deadline.Token)).Count > 0)
         {
             await Task.Delay(20, deadline.Token);
+        }
+    }
+
+    private static async Task WaitForLogAsync(ServiceHarness replica, string fragment)
+    {
+        using var deadline = CancellationTokenSource.CreateLinkedTokenSource(Ct);
+        deadline.CancelAfter(TimeSpan.FromSeconds(30));
+        while (!replica.Logs.Lines.Any(l => l.Contains(fragment, StringComparison.Ordinal)))
+        {
+            await Task.Delay(20, deadline.Token);
+        }
+    }
+
+    /// <summary>Holds the first drain round after its fetch, as a replica stalled by a long pause would be, until released.</summary>
+    private sealed class PauseOnFirstFetch : IDrainProgress
+    {
+        private readonly TaskCompletionSource _resume = new(TaskCreationOptions.RunContinuationsAsynchronously);
+        private int _commits;
+
+        public TaskCompletionSource Paused { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+        public int Commits => Volatile.Read(ref _commits);
+
+        public void Resume() => _resume.TrySetResult();
+
+        public void Fetched(string memberId, IReadOnlyCollection<string> processIds)
+        {
+            if (Paused.TrySetResult())
+            {
+                _resume.Task.Wait(TimeSpan.FromSeconds(60), CancellationToken.None);
+            }
+        }
+
+        public void Committed(string memberId, SinkBatch batch) => Interlocked.Increment(ref _commits);
+
+        public void Reserved(string memberId, IReadOnlyCollection<string> processIds)
+        {
+        }
+
+        public void Clearing(string memberId, IReadOnlyCollection<string> processIds)
+        {
+        }
+
+        public void Cleared(string memberId, IReadOnlyCollection<string> processIds)
+        {
         }
     }
 }
