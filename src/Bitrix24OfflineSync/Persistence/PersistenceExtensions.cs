@@ -5,6 +5,7 @@ using Bitrix24OfflineSync.Portals;
 using Bitrix24OfflineSync.Security;
 using Bitrix24OfflineSync.Sinks.Database;
 using Bitrix24OfflineSync.Sync.Journal;
+using Bitrix24OfflineSync.Sync.Leases;
 
 namespace Bitrix24OfflineSync.Persistence;
 
@@ -32,6 +33,7 @@ internal static class PersistenceExtensions
         services.AddSingleton<IPortalRegistry, SqlitePortalRegistry>();
         services.AddSingleton<IDrainJournal, SqliteDrainJournal>();
         services.AddSingleton<IMirrorStore, SqliteMirrorStore>();
+        services.AddSingleton<IDrainLeases, SqliteDrainLeases>();
         services.AddHealthChecks().AddCheck<SqliteHealthCheck>("store", tags: [HealthEndpoints.ReadyTag]);
         return services;
     }
@@ -43,6 +45,7 @@ internal static class PersistenceExtensions
         services.AddSingleton<IPortalRegistry, PostgresPortalRegistry>();
         services.AddSingleton<IDrainJournal, PostgresDrainJournal>();
         services.AddSingleton<IMirrorStore, PostgresMirrorStore>();
+        services.AddSingleton<IDrainLeases, PostgresDrainLeases>();
         services.AddHealthChecks().AddCheck<PostgresHealthCheck>("store", tags: [HealthEndpoints.ReadyTag]);
         return services;
     }

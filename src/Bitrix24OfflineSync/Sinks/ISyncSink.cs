@@ -1,3 +1,4 @@
+using Bitrix24OfflineSync.Sync.Leases;
 using Bitrix24OfflineSync.Sync.Model;
 
 namespace Bitrix24OfflineSync.Sinks;
@@ -17,9 +18,16 @@ internal interface ISyncSink
 
 /// <summary>
 /// One commit: the portal, a stable id (the same on every retry of the same reserved batch), the changes, and the
-/// queue reservations (process ids) they came from.
+/// queue reservations (process ids) they came from, and the drain lease of the turn (a sink that can, such as the
+/// database mirror, makes its commit conditional on it).
 /// </summary>
-internal sealed record SinkBatch(string MemberId, string Domain, string BatchId, IReadOnlyList<ObjectChange> Changes, IReadOnlyList<string>? ProcessIds = null);
+internal sealed record SinkBatch(
+    string MemberId,
+    string Domain,
+    string BatchId,
+    IReadOnlyList<ObjectChange> Changes,
+    IReadOnlyList<string>? ProcessIds = null,
+    DrainLease? Lease = null);
 
 /// <summary>The sink could not take the batch now; nothing of it may be cleared.</summary>
 internal sealed class SinkUnavailableException(string reason, Exception? inner = null) : Exception(reason, inner)

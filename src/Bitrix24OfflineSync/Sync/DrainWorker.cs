@@ -2,6 +2,7 @@ using System.Collections.Concurrent;
 using Bitrix24OfflineSync.Bitrix;
 using Bitrix24OfflineSync.Portals;
 using Bitrix24OfflineSync.Sync.Drain;
+using Bitrix24OfflineSync.Sync.Leases;
 using Microsoft.Extensions.Options;
 
 namespace Bitrix24OfflineSync.Sync;
@@ -9,13 +10,16 @@ namespace Bitrix24OfflineSync.Sync;
 /// <summary>
 /// Schedules drains: portals woken by doorbells, by the start-up pass and by the safety-net poll, at most
 /// <see cref="SyncOptions.MaxConcurrentDrains"/> at once, never two turns of one portal at once, and each turn bounded
-/// so a huge backlog goes to the back of the line instead of starving small portals.
+/// so a huge backlog goes to the back of the line instead of starving small portals. Across replicas on one database
+/// a portal's turn runs under its lease (<see cref="IDrainLeases"/>): one replica at a time drains it.
 /// </summary>
 internal sealed class DrainWorker(
     DrainSignals signals,
     IPortalRegistry registry,
     PortalDirectory directory,
     PortalDrainer drainer,
+    IDrainLeases leases,
+    LeaseOwner owner,
     DrainHeartbeat heartbeat,
     IOptions<SyncOptions> options,
     TimeProvider time,
@@ -31,6 +35,7 @@ internal sealed class DrainWorker(
         using var slots = new SemaphoreSlim(settings.MaxConcurrentDrains, settings.MaxConcurrentDrains);
         var active = await WakeAllActiveAsync(stoppingToken).ConfigureAwait(false);
         SyncLog.WorkerStarted(logger, active, settings.PollInterval, settings.MaxConcurrentDrains);
+        SyncLog.LeaseOwnerStarted(logger, owner.Id, settings.LeaseDuration);
         var poll = PollAsync(stoppingToken);
         try
         {
@@ -65,37 +70,16 @@ internal sealed class DrainWorker(
         try
         {
             await Task.Yield();
-            var portal = await registry.FindAsync(memberId, CancellationToken.None).ConfigureAwait(false);
-            if (portal is null || portal.Status != PortalStatus.Active)
-            {
-                if (portal?.Status == PortalStatus.NeedsReauth)
-                {
-                    SyncLog.SkippedNeedsReauth(logger, memberId);
-                }
-
-                return;
-            }
-
-            // Signals are taken before the drain looks at the queue: a doorbell from here on marks the portal dirty again.
-            await registry.ConsumeSignalsAsync(memberId, CancellationToken.None).ConfigureAwait(false);
-            directory.MarkConsumed(memberId);
-            var tally = await drainer.DrainAsync(portal, stopping).ConfigureAwait(false);
-            await registry.RecordDrainAsync(memberId, time.GetUtcNow(), tally.Events, tally.Objects, CancellationToken.None).ConfigureAwait(false);
-            if (tally.Events > 0)
-            {
-                SyncLog.Drained(logger, memberId, tally.Objects, tally.Events, tally.Rounds, tally.MoreWork);
-            }
-
-            goAgain = tally.MoreWork || (await registry.FindAsync(memberId, CancellationToken.None).ConfigureAwait(false))?.IsDirty == true;
-            if (tally.RetryPending && !goAgain)
-            {
-                // Postponed reservations are due one retry delay from now at the latest; the poll is too far away.
-                _ = WakeLaterAsync(memberId, options.Value.RetryDelay, stopping);
-            }
+            goAgain = await LeasedTurnAsync(memberId, stopping).ConfigureAwait(false);
         }
         catch (PortalNeedsReauthException)
         {
             SyncLog.SkippedNeedsReauth(logger, memberId);
+        }
+        catch (DrainLeaseLostException ex)
+        {
+            // No retry from here: the replica that took the lease over drains the portal.
+            SyncLog.LeaseLost(logger, memberId, ex.Lease.Fence);
         }
         catch (Exception ex)
         {
@@ -112,6 +96,64 @@ internal sealed class DrainWorker(
                 signals.Wake(memberId);
             }
         }
+    }
+
+    /// <summary>
+    /// One turn under the portal's lease; without the lease the turn is skipped, as its holder drains the portal.
+    /// Answers whether the portal needs another turn.
+    /// </summary>
+    private async Task<bool> LeasedTurnAsync(string memberId, CancellationToken stopping)
+    {
+        var portal = await registry.FindAsync(memberId, CancellationToken.None).ConfigureAwait(false);
+        if (portal is null || portal.Status != PortalStatus.Active)
+        {
+            if (portal?.Status == PortalStatus.NeedsReauth)
+            {
+                SyncLog.SkippedNeedsReauth(logger, memberId);
+            }
+
+            return false;
+        }
+
+        var lease = await leases.TryAcquireAsync(memberId, owner.Id, options.Value.LeaseDuration, CancellationToken.None).ConfigureAwait(false);
+        if (lease is null)
+        {
+            SyncLog.LeaseHeldElsewhere(logger, memberId);
+            return false;
+        }
+
+        bool moreWork;
+        bool retryPending;
+        try
+        {
+            // Signals are taken before the drain looks at the queue: a doorbell from here on marks the portal dirty again.
+            await registry.ConsumeSignalsAsync(memberId, CancellationToken.None).ConfigureAwait(false);
+            directory.MarkConsumed(memberId);
+            var tally = await drainer.DrainAsync(portal, stopping, lease).ConfigureAwait(false);
+            await registry.RecordDrainAsync(memberId, time.GetUtcNow(), tally.Events, tally.Objects, CancellationToken.None).ConfigureAwait(false);
+            if (tally.Events > 0)
+            {
+                SyncLog.Drained(logger, memberId, tally.Objects, tally.Events, tally.Rounds, tally.MoreWork);
+            }
+
+            moreWork = tally.MoreWork;
+            retryPending = tally.RetryPending;
+        }
+        finally
+        {
+            await leases.ReleaseAsync(lease, CancellationToken.None).ConfigureAwait(false);
+        }
+
+        // Read after the release: a replica rung while this one held the lease skipped its turn, so its signal,
+        // written before that attempt, is seen here and this replica goes again.
+        var again = moreWork || (await registry.FindAsync(memberId, CancellationToken.None).ConfigureAwait(false))?.IsDirty == true;
+        if (retryPending && !again)
+        {
+            // Postponed reservations are due one retry delay from now at the latest; the poll is too far away.
+            _ = WakeLaterAsync(memberId, options.Value.RetryDelay, stopping);
+        }
+
+        return again;
     }
 
     private async Task PollAsync(CancellationToken stoppingToken)

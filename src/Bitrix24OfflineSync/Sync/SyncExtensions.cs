@@ -1,5 +1,6 @@
 using Bitrix24OfflineSync.Hosting;
 using Bitrix24OfflineSync.Sync.Drain;
+using Bitrix24OfflineSync.Sync.Leases;
 
 namespace Bitrix24OfflineSync.Sync;
 
@@ -9,6 +10,8 @@ internal static class SyncExtensions
     {
         services.AddOptions<SyncOptions>().Bind(configuration.GetSection(SyncOptions.Section)).ValidateDataAnnotations().ValidateOnStart();
         services.AddSingleton<OfflineQueueClient>();
+        services.AddSingleton<LeaseOwner>();
+        services.AddSingleton<DrainTurnLease>();
         services.AddSingleton<PlanDetector>();
         services.AddSingleton<ItemFailures>();
         services.AddSingleton<ReservationProcessor>();

@@ -41,4 +41,13 @@ internal static partial class SyncLog
 
     [LoggerMessage(1312, LogLevel.Error, "Drain worker loop failed; it goes on")]
     public static partial void WorkerLoopFailed(ILogger logger, Exception exception);
+
+    [LoggerMessage(1350, LogLevel.Debug, "Portal {MemberId} is drained by another replica now (it holds the lease); this turn is skipped")]
+    public static partial void LeaseHeldElsewhere(ILogger logger, string memberId);
+
+    [LoggerMessage(1351, LogLevel.Warning, "Portal {MemberId}: this replica's drain lease (fence {Fence}) was taken over; the turn stopped before committing or clearing more, and the new holder finishes its reservations")]
+    public static partial void LeaseLost(ILogger logger, string memberId, long fence);
+
+    [LoggerMessage(1352, LogLevel.Information, "Drain leases: this replica is {Owner}, a lease lasts {LeaseDuration}")]
+    public static partial void LeaseOwnerStarted(ILogger logger, string owner, TimeSpan leaseDuration);
 }

@@ -40,6 +40,13 @@ internal sealed class SyncOptions
     /// <summary>How often reserved rows nobody recorded (a reservation whose answer was lost) are looked for.</summary>
     public TimeSpan OrphanScanInterval { get; set; } = TimeSpan.FromMinutes(30);
 
+    /// <summary>
+    /// How long a replica's hold on a portal lasts without renewal (it renews between rounds, before each commit and
+    /// clear); a crashed replica's portals are taken over by another after this.
+    /// </summary>
+    [Range(typeof(TimeSpan), "00:00:00.100", "1.00:00:00")]
+    public TimeSpan LeaseDuration { get; set; } = TimeSpan.FromMinutes(2);
+
     /// <summary>How long a portal's plan feature (rest_offline_extended) is trusted before it is asked again.</summary>
     public TimeSpan PlanRecheckInterval { get; set; } = TimeSpan.FromHours(24);
 }

@@ -1,17 +1,22 @@
+using Bitrix24OfflineSync.Persistence;
 using Bitrix24OfflineSync.Portals;
 using Bitrix24OfflineSync.Sync;
+using Microsoft.Extensions.Options;
 
 namespace Bitrix24OfflineSync.Webhooks;
 
 /// <summary>
 /// ONOFFLINEEVENT: verify <c>application_token</c> against the stored hash in constant time, mark the portal dirty
-/// (one write, only when it turns dirty), wake the worker. Tokens in the doorbell are ignored; no call leaves the service.
+/// (on SQLite one write, only when it turns dirty; on PostgreSQL every time, because the cached dirty flag is this
+/// replica's and another replica's worker may have taken the signals since), wake the worker. Tokens in the doorbell
+/// are ignored; no call leaves the service.
 /// </summary>
 internal sealed class DoorbellHandler(
     ApplicationTokenCheck check,
     PortalDirectory directory,
     IPortalRegistry registry,
     DrainSignals signals,
+    IOptions<StorageOptions> storage,
     ILogger<DoorbellHandler> logger)
 {
     public async Task<IntakeResult> HandleAsync(EventPayload payload, CancellationToken cancellationToken)
@@ -27,7 +32,7 @@ internal sealed class DoorbellHandler(
         var memberId = verified.MemberId!;
         var portal = verified.Portal!;
         var markedDirty = false;
-        if (!portal.Dirty)
+        if (!portal.Dirty || storage.Value.Provider == StorageProvider.Postgres)
         {
             await registry.SignalAsync(memberId, cancellationToken).ConfigureAwait(false);
             directory.MarkDirty(memberId);

@@ -1,6 +1,7 @@
 using System.Text.Json.Nodes;
 using Bitrix24OfflineSync.Emulator.Crm;
 using Bitrix24OfflineSync.Emulator.Portals;
+using Bitrix24OfflineSync.Sinks.Database;
 
 namespace Bitrix24OfflineSync.Tests.Infrastructure;
 
@@ -25,9 +26,11 @@ internal static class MirrorAssert
         }
     }
 
-    public static async Task MatchesEmulatorAsync(SyncFixture fixture, EmulatedPortal portal)
+    public static Task MatchesEmulatorAsync(SyncFixture fixture, EmulatedPortal portal) => MatchesEmulatorAsync(fixture.Mirror, portal);
+
+    public static async Task MatchesEmulatorAsync(IMirrorStore mirror, EmulatedPortal portal)
     {
-        var rows = await fixture.Mirror.ListAsync(portal.MemberId, TestContext.Current.CancellationToken);
+        var rows = await mirror.ListAsync(portal.MemberId, TestContext.Current.CancellationToken);
         var live = rows.Where(r => !r.Deleted).ToDictionary(r => (r.Entity, r.EntityId));
         var expected = new Dictionary<(string, string), JsonObject>();
         foreach (var (type, entity) in new[] { (CrmEntityType.Deal, "crm.deal"), (CrmEntityType.Contact, "crm.contact"), (CrmEntityType.Company, "crm.company"), (CrmEntityType.Lead, "crm.lead") })

@@ -10,3 +10,5 @@ public sealed class PostgresDrainJournalTests() : DrainJournalContract(new Postg
 public sealed class PostgresMirrorStoreTests() : MirrorStoreContract(new PostgresTarget());
 
 public sealed class PostgresSchemaMigrationTests() : SchemaMigrationContract(new PostgresTarget());
+
+public sealed class PostgresDrainLeaseTests() : DrainLeaseContract(new PostgresTarget());

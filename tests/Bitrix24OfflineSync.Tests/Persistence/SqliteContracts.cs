@@ -10,3 +10,5 @@ public sealed class SqliteDrainJournalTests() : DrainJournalContract(new SqliteT
 public sealed class SqliteMirrorStoreTests() : MirrorStoreContract(new SqliteTarget());
 
 public sealed class SqliteSchemaMigrationTests() : SchemaMigrationContract(new SqliteTarget());
+
+public sealed class SqliteDrainLeaseTests() : DrainLeaseContract(new SqliteTarget());

@@ -20,9 +20,9 @@ public abstract class StoreContract : IAsyncDisposable
     /// Starts one more service instance on the test's database. Start them before installing portals: an instance
     /// starting wakes its drain worker for every active portal, and the test portals' endpoints are not reachable.
     /// </summary>
-    protected async Task<ServiceHarness> StartServiceAsync()
+    protected async Task<ServiceHarness> StartServiceAsync(TimeProvider? time = null)
     {
-        var service = await ServiceHarness.StartAsync(world: null, await Target.SettingsAsync());
+        var service = await ServiceHarness.StartAsync(world: null, await Target.SettingsAsync(), time: time);
         lock (_services)
         {
             _services.Add(service);

@@ -86,5 +86,13 @@ internal static class PostgresMigrations
             PRIMARY KEY (member_id, message_id)
         );
         """,
+        """
+        CREATE TABLE drain_leases (
+            member_id   text PRIMARY KEY,
+            owner       text NOT NULL,
+            fence       bigint NOT NULL,
+            expires_at  timestamptz NOT NULL
+        );
+        """,
     ];
 }

@@ -1,4 +1,5 @@
 using Bitrix24OfflineSync.Sinks.Database;
+using Bitrix24OfflineSync.Sync.Leases;
 using Bitrix24OfflineSync.Sync.Model;
 using Dapper;
 using Npgsql;
@@ -23,7 +24,10 @@ internal sealed class PostgresMirrorStore(PostgresConnections connections, TimeP
           AND NOT (excluded.modified_at IS NOT NULL AND mirror.modified_at IS NOT NULL AND excluded.modified_at < mirror.modified_at);
         """;
 
-    public async Task<int> UpsertAsync(string memberId, IReadOnlyList<ObjectChange> changes, CancellationToken cancellationToken)
+    public Task<int> UpsertAsync(string memberId, IReadOnlyList<ObjectChange> changes, CancellationToken cancellationToken) =>
+        UpsertAsync(memberId, changes, lease: null, cancellationToken);
+
+    public async Task<int> UpsertAsync(string memberId, IReadOnlyList<ObjectChange> changes, DrainLease? lease, CancellationToken cancellationToken)
     {
         if (changes.Count == 0)
         {
@@ -33,6 +37,17 @@ internal sealed class PostgresMirrorStore(PostgresConnections connections, TimeP
         var syncedAt = PostgresTime.Write(time.GetUtcNow());
         await using var connection = await connections.OpenAsync(cancellationToken).ConfigureAwait(false);
         await using var transaction = await connection.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
+        // FOR SHARE holds the lease row until the commit: a takeover (an update of that row) waits for this
+        // transaction, and a takeover that came first leaves no matching row, so the write is refused.
+        if (lease is not null && await connection.ExecuteScalarAsync<long?>(new CommandDefinition(
+            "SELECT fence FROM drain_leases WHERE member_id = @MemberId AND owner = @Owner AND fence = @Fence FOR SHARE;",
+            new { lease.MemberId, lease.Owner, lease.Fence },
+            transaction,
+            cancellationToken: cancellationToken)).ConfigureAwait(false) is null)
+        {
+            throw new DrainLeaseLostException(lease);
+        }
+
         // One round trip for the whole list. Rows are written in key order so two writers of overlapping lists take
         // their row locks in the same order and cannot deadlock; the sort is stable, so one object's changes keep theirs.
         await using var batch = new NpgsqlBatch(connection, transaction);

@@ -84,5 +84,13 @@ internal static class SqliteMigrations
             PRIMARY KEY (member_id, message_id)
         );
         """,
+        """
+        CREATE TABLE drain_leases (
+            member_id   TEXT PRIMARY KEY,
+            owner       TEXT NOT NULL,
+            fence       INTEGER NOT NULL,
+            expires_at  TEXT NOT NULL
+        );
+        """,
     ];
 }

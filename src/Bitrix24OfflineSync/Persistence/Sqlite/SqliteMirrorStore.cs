@@ -1,4 +1,5 @@
 using Bitrix24OfflineSync.Sinks.Database;
+using Bitrix24OfflineSync.Sync.Leases;
 using Bitrix24OfflineSync.Sync.Model;
 using Dapper;
 
@@ -18,7 +19,10 @@ internal sealed class SqliteMirrorStore(SqliteConnectionFactory connections, Tim
           AND NOT (excluded.modified_at IS NOT NULL AND mirror.modified_at IS NOT NULL AND excluded.modified_at < mirror.modified_at);
         """;
 
-    public async Task<int> UpsertAsync(string memberId, IReadOnlyList<ObjectChange> changes, CancellationToken cancellationToken)
+    public Task<int> UpsertAsync(string memberId, IReadOnlyList<ObjectChange> changes, CancellationToken cancellationToken) =>
+        UpsertAsync(memberId, changes, lease: null, cancellationToken);
+
+    public async Task<int> UpsertAsync(string memberId, IReadOnlyList<ObjectChange> changes, DrainLease? lease, CancellationToken cancellationToken)
     {
         if (changes.Count == 0)
         {
@@ -28,6 +32,15 @@ internal sealed class SqliteMirrorStore(SqliteConnectionFactory connections, Tim
         var syncedAt = SqliteTime.Format(time.GetUtcNow());
         await using var connection = await connections.OpenAsync(cancellationToken).ConfigureAwait(false);
         await using var transaction = connection.BeginTransaction(deferred: false);
+        if (lease is not null && await connection.ExecuteScalarAsync<long>(new CommandDefinition(
+            "SELECT count(*) FROM drain_leases WHERE member_id = @MemberId AND owner = @Owner AND fence = @Fence;",
+            new { lease.MemberId, lease.Owner, lease.Fence },
+            transaction,
+            cancellationToken: cancellationToken)).ConfigureAwait(false) == 0)
+        {
+            throw new DrainLeaseLostException(lease);
+        }
+
         var changed = 0;
         foreach (var change in changes)
         {

@@ -10,7 +10,7 @@ internal sealed class DatabaseMirrorSink(IMirrorStore store) : ISyncSink
     {
         try
         {
-            await store.UpsertAsync(batch.MemberId, batch.Changes, cancellationToken).ConfigureAwait(false);
+            await store.UpsertAsync(batch.MemberId, batch.Changes, batch.Lease, cancellationToken).ConfigureAwait(false);
         }
         catch (Microsoft.Data.Sqlite.SqliteException ex)
         {

@@ -1,3 +1,4 @@
+using Bitrix24OfflineSync.Sync.Leases;
 using Bitrix24OfflineSync.Sync.Model;
 
 namespace Bitrix24OfflineSync.Sinks.Database;
@@ -10,6 +11,13 @@ internal interface IMirrorStore
 {
     /// <summary>Applies the changes in one transaction; returns how many rows changed (older states are skipped).</summary>
     Task<int> UpsertAsync(string memberId, IReadOnlyList<ObjectChange> changes, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// As above, fenced: in the same transaction the portal's lease must still be <paramref name="lease"/>'s owner and
+    /// fence, or nothing is written and <see cref="DrainLeaseLostException"/> is thrown. A holder paused past its lease
+    /// cannot overwrite what the new holder committed. A null lease is not fenced.
+    /// </summary>
+    Task<int> UpsertAsync(string memberId, IReadOnlyList<ObjectChange> changes, DrainLease? lease, CancellationToken cancellationToken);
 
     Task<MirrorRow?> FindAsync(string memberId, string entity, string entityId, CancellationToken cancellationToken);
 

@@ -1,6 +1,7 @@
 using Bitrix24OfflineSync.Portals;
 using Bitrix24OfflineSync.Sinks;
 using Bitrix24OfflineSync.Sync.Journal;
+using Bitrix24OfflineSync.Sync.Leases;
 using Microsoft.Extensions.Options;
 
 namespace Bitrix24OfflineSync.Sync.Drain;
@@ -17,6 +18,7 @@ internal sealed class BasicModeDrainer(
     ISyncSink sink,
     IDrainJournal journal,
     ItemFailures failures,
+    DrainTurnLease turnLease,
     IOptions<SyncOptions> options)
 {
     public async Task DrainAsync(PortalRecord portal, DrainTally tally, CancellationToken stopping)
@@ -30,6 +32,7 @@ internal sealed class BasicModeDrainer(
                 return;
             }
 
+            await turnLease.EnsureHeldAsync(tally.Lease, CancellationToken.None).ConfigureAwait(false);
             var inbox = await journal.InboxAsync(memberId, options.Value.GetLimit, CancellationToken.None).ConfigureAwait(false);
             if (inbox.Count == 0)
             {
@@ -46,7 +49,8 @@ internal sealed class BasicModeDrainer(
             var resolved = await resolver.ResolveAsync(memberId, inbox, CancellationToken.None).ConfigureAwait(false);
             var (poison, retry) = await failures.CountAsync(memberId, resolved.Failures, CancellationToken.None).ConfigureAwait(false);
             var batchId = BatchIds.For("i_", inbox.Select(e => e.MessageId));
-            await sink.CommitAsync(new SinkBatch(memberId, portal.Domain, batchId, resolved.Changes), CancellationToken.None).ConfigureAwait(false);
+            await turnLease.EnsureHeldAsync(tally.Lease, CancellationToken.None).ConfigureAwait(false);
+            await sink.CommitAsync(new SinkBatch(memberId, portal.Domain, batchId, resolved.Changes, Lease: tally.Lease), CancellationToken.None).ConfigureAwait(false);
             await failures.DeadLetterAsync(memberId, poison, inbox.ToDictionary(e => e.MessageId, StringComparer.Ordinal), CancellationToken.None).ConfigureAwait(false);
 
             var keep = retry.SelectMany(f => f.MessageIds).ToHashSet(StringComparer.Ordinal);

@@ -1,8 +1,13 @@
+using Bitrix24OfflineSync.Sync.Leases;
+
 namespace Bitrix24OfflineSync.Sync.Drain;
 
-/// <summary>What one turn of a portal's drain did.</summary>
+/// <summary>What one turn of a portal's drain did, and the lease it holds (every commit and clear is fenced by it).</summary>
 internal sealed class DrainTally
 {
+    /// <summary>Null for a turn not scheduled by the worker: such a turn is not fenced.</summary>
+    public DrainLease? Lease { get; init; }
+
     public int Events { get; set; }
 
     public int Objects { get; set; }

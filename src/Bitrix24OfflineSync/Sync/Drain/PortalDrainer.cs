@@ -2,6 +2,7 @@ using System.Collections.Concurrent;
 using Bitrix24OfflineSync.Bitrix;
 using Bitrix24OfflineSync.Portals;
 using Bitrix24OfflineSync.Sync.Journal;
+using Bitrix24OfflineSync.Sync.Leases;
 using Microsoft.Extensions.Options;
 
 namespace Bitrix24OfflineSync.Sync.Drain;
@@ -17,6 +18,7 @@ internal sealed class PortalDrainer(
     BasicModeDrainer basic,
     IDrainJournal journal,
     PlanDetector plans,
+    DrainTurnLease turnLease,
     IEnumerable<IDrainProgress> progress,
     IOptions<SyncOptions> options,
     TimeProvider time,
@@ -24,9 +26,9 @@ internal sealed class PortalDrainer(
 {
     private readonly ConcurrentDictionary<string, PortalSchedule> _schedules = new(StringComparer.Ordinal);
 
-    public async Task<DrainTally> DrainAsync(PortalRecord portal, CancellationToken stopping)
+    public async Task<DrainTally> DrainAsync(PortalRecord portal, CancellationToken stopping, DrainLease? lease = null)
     {
-        var tally = new DrainTally();
+        var tally = new DrainTally { Lease = lease };
         if (!await plans.HasExtendedAsync(portal.MemberId, CancellationToken.None).ConfigureAwait(false))
         {
             await basic.DrainAsync(portal, tally, stopping).ConfigureAwait(false);
@@ -43,6 +45,8 @@ internal sealed class PortalDrainer(
                 break;
             }
 
+            // Renewed between rounds: a turn that lost its lease reserves nothing more.
+            await turnLease.EnsureHeldAsync(lease, CancellationToken.None).ConfigureAwait(false);
             var reservations = await ReserveAsync(portal, schedule, errorQueue: false).ConfigureAwait(false);
             if (reservations.Count == 0)
             {

@@ -2,6 +2,7 @@ using Bitrix24OfflineSync.Bitrix;
 using Bitrix24OfflineSync.Portals;
 using Bitrix24OfflineSync.Sinks;
 using Bitrix24OfflineSync.Sync.Journal;
+using Bitrix24OfflineSync.Sync.Leases;
 using Bitrix24OfflineSync.Sync.Model;
 using Microsoft.Extensions.Options;
 
@@ -10,6 +11,8 @@ namespace Bitrix24OfflineSync.Sync.Drain;
 /// <summary>
 /// Takes reservations already recorded in the journal through fetch → commit → clear, in that order and no other:
 /// nothing is cleared before the sink has committed it. A failure leaves the reservations pending, to be re-read.
+/// Right before the commit and right before the queue is touched the turn's lease must still hold; a holder that lost
+/// it stops there, its reservations left for the new holder.
 /// </summary>
 internal sealed class ReservationProcessor(
     IChangeResolver resolver,
@@ -17,6 +20,7 @@ internal sealed class ReservationProcessor(
     OfflineQueueClient queue,
     IDrainJournal journal,
     ItemFailures failures,
+    DrainTurnLease turnLease,
     IEnumerable<IDrainProgress> progress,
     IOptions<SyncOptions> options,
     TimeProvider time)
@@ -42,7 +46,8 @@ internal sealed class ReservationProcessor(
         Report(p => p.Fetched(memberId, processIds));
         var (poison, retry) = await failures.CountAsync(memberId, resolved.Failures, cancellationToken).ConfigureAwait(false);
 
-        var batch = new SinkBatch(memberId, portal.Domain, BatchIds.For("b_", processIds), resolved.Changes, processIds);
+        var batch = new SinkBatch(memberId, portal.Domain, BatchIds.For("b_", processIds), resolved.Changes, processIds, tally.Lease);
+        await turnLease.EnsureHeldAsync(tally.Lease, cancellationToken).ConfigureAwait(false);
         try
         {
             await sink.CommitAsync(batch, cancellationToken).ConfigureAwait(false);
@@ -55,6 +60,7 @@ internal sealed class ReservationProcessor(
 
         Report(p => p.Committed(memberId, batch));
         await journal.ForgetFailuresAsync(memberId, [.. resolved.Changes.SelectMany(c => c.MessageIds)], cancellationToken).ConfigureAwait(false);
+        await turnLease.EnsureHeldAsync(tally.Lease, cancellationToken).ConfigureAwait(false);
 
         if (poison.Count > 0)
         {

@@ -1,0 +1,215 @@
+using System.Text.Json.Nodes;
+using Bitrix24OfflineSync.Emulator;
+using Bitrix24OfflineSync.Emulator.Hosting;
+using Bitrix24OfflineSync.Emulator.Portals;
+using Bitrix24OfflineSync.Sinks;
+using Bitrix24OfflineSync.Sinks.Database;
+using Bitrix24OfflineSync.Sync;
+using Bitrix24OfflineSync.Sync.Journal;
+using Bitrix24OfflineSync.Sync.Leases;
+using Bitrix24OfflineSync.Tests.Infrastructure;
+using Bitrix24OfflineSync.Tests.Persistence;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace Bitrix24OfflineSync.Tests.Sync;
+
+/// <summary>
+/// Several service instances on one PostgreSQL database and one emulated portal, as replicas behind a load balancer:
+/// doorbells land on any of them, one drains the portal at a time, and nothing is lost or synced twice at once.
+/// Skipped, with the reason, without <c>B24SYNC_TEST_POSTGRES</c>.
+/// </summary>
+public sealed class ReplicaTests : IAsyncDisposable
+{
+    private static readonly CancellationToken Ct = TestContext.Current.CancellationToken;
+    private readonly PostgresTarget _database = new();
+    private readonly List<ServiceHarness> _replicas = [];
+    private EmulatorServer? _emulator;
+    private Action? _release;
+
+    [Fact]
+    public async Task ThreeReplicasRungInTurn_DrainThePortalOneAtATime_AndSyncEveryChange()
+    {
+        var world = await StartEmulatorAsync();
+        var replicas = new[] { await StartReplicaAsync(world), await StartReplicaAsync(world), await StartReplicaAsync(world) };
+        var (portal, applicationToken) = await InstallAsync(world, replicas[0]);
+
+        for (var i = 0; i < 60; i++)
+        {
+            var id = world.CallAsUser(portal, "crm.deal.add", new JsonObject { ["fields"] = new JsonObject { ["TITLE"] = $"deal {i}" } }).Result!.ToString();
+            if (i % 4 == 0)
+            {
+                world.CallAsUser(portal, "crm.deal.update", new JsonObject { ["id"] = id, ["fields"] = new JsonObject { ["TITLE"] = $"deal {i} renamed" } });
+            }
+
+            // The emulator rings replica A; the other doorbells stand for the same portal's events reaching B and C.
+            var replica = replicas[i % replicas.Length];
+            using var answer = await replica.Http.PostAsync(replica.EventsUrl, EventForms.Doorbell(portal.MemberId, applicationToken), Ct);
+            Assert.True(answer.IsSuccessStatusCode);
+        }
+
+        await WaitUntilDrainedAsync(world, portal, replicas[1]);
+
+        Assert.Equal(1, portal.Stats.MaxConcurrentCallsOf("event.offline.get"));
+        await MirrorAssert.MatchesEmulatorAsync(replicas[2].Get<IMirrorStore>(), portal);
+    }
+
+    [Fact]
+    public async Task OnPostgres_EveryDoorbellWritesTheSignal_ThoughThisReplicaAlreadyCountsThePortalDirty()
+    {
+        var world = await StartEmulatorAsync();
+        var replica = await StartReplicaAsync(world);
+        var (portal, applicationToken) = await InstallAsync(world, replica);
+        // Another replica drains the portal: this one's worker never takes the signals, so its cache keeps saying "dirty".
+        while (await replica.Get<IDrainLeases>().TryAcquireAsync(portal.MemberId, "another replica", TimeSpan.FromMinutes(5), Ct) is null)
+        {
+            await Task.Delay(20, Ct);
+        }
+
+        var before = await _database.ScalarAsync("SELECT signal_seq FROM portals");
+
+        for (var i = 0; i < 3; i++)
+        {
+            using var answer = await replica.Http.PostAsync(replica.EventsUrl, EventForms.Doorbell(portal.MemberId, applicationToken), Ct);
+            Assert.True(answer.IsSuccessStatusCode);
+        }
+
+        Assert.Equal(before + 3, await _database.ScalarAsync("SELECT signal_seq FROM portals"));
+    }
+
+    [Fact]
+    public async Task AReplicaPausedMidRound_LosesThePortalWhenItsLeaseExpires_AndCommitsNothingWhenItWakes()
+    {
+        var world = await StartEmulatorAsync();
+        var pause = new PauseOnFirstFetch();
+        _release = pause.Resume;
+        var paused = await StartReplicaAsync(world, new Dictionary<string, string?> { ["Sync:LeaseDuration"] = "00:00:01" }, s => s.AddSingleton<IDrainProgress>(pause));
+        var (portal, _) = await InstallAsync(world, paused);
+        for (var i = 0; i < 5; i++)
+        {
+            world.CallAsUser(portal, "crm.deal.add", new JsonObject { ["fields"] = new JsonObject { ["TITLE"] = $"deal {i}" } });
+        }
+
+        await pause.Paused.Task.WaitAsync(TimeSpan.FromSeconds(30), Ct);
+        var successor = await StartReplicaAsync(world, new Dictionary<string, string?> { ["Sync:PollInterval"] = "00:00:00.500" });
+        await WaitUntilDrainedAsync(world, portal, successor);
+        pause.Resume();
+        await WaitForLogAsync(paused, "\"Id\":1351");
+
+        Assert.Equal(0, pause.Commits);
+        await MirrorAssert.MatchesEmulatorAsync(successor.Get<IMirrorStore>(), portal);
+        Assert.Contains(successor.Logs.Lines, l => l.Contains("\"Id\":1303", StringComparison.Ordinal));
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        _release?.Invoke();
+        foreach (var replica in _replicas)
+        {
+            await replica.DisposeAsync();
+        }
+
+        if (_emulator is not null)
+        {
+            await _emulator.DisposeAsync();
+        }
+
+        await _database.DisposeAsync();
+    }
+
+    private async Task<BitrixWorld> StartEmulatorAsync()
+    {
+        _ = PostgresTarget.Server;
+        var options = new EmulatorOptions { Seed = 11 };
+        options.RateLimit.Enabled = false;
+        _emulator = await EmulatorServer.StartAsync(new BitrixWorld(options), cancellationToken: Ct);
+        return _emulator.World;
+    }
+
+    private async Task<ServiceHarness> StartReplicaAsync(BitrixWorld world, IDictionary<string, string?>? overrides = null, Action<IServiceCollection>? services = null)
+    {
+        var settings = await _database.SettingsAsync();
+        settings["Sync:RetryDelay"] = "00:00:00.200";
+        settings["Bitrix24:Resilience:BaseDelay"] = "00:00:00.010";
+        settings["Bitrix24:Resilience:MaxDelay"] = "00:00:00.050";
+        foreach (var (key, value) in overrides ?? new Dictionary<string, string?>())
+        {
+            settings[key] = value;
+        }
+
+        var replica = await ServiceHarness.StartAsync(world, settings, services: services);
+        _replicas.Add(replica);
+        return replica;
+    }
+
+    /// <summary>Installs through one replica and binds the offline events and the doorbell to it.</summary>
+    private static async Task<(EmulatedPortal Portal, string ApplicationToken)> InstallAsync(BitrixWorld world, ServiceHarness replica)
+    {
+        var portal = world.CreatePortal("shop.bitrix24.com");
+        var outcome = await world.InstallAppAsync(portal, replica.EventsUrl, cancellationToken: Ct);
+        Assert.Equal(200, outcome.CallbackStatus);
+        using var client = new RestClient(new HttpClient(), portal.ClientEndpoint, world.OAuth.LastIssued(portal, world.DefaultApp)!.AccessToken);
+        (await client.CallAsync("event.bind", new JsonObject { ["event"] = "ONOFFLINEEVENT", ["handler"] = replica.EventsUrl.ToString() }, Ct)).EnsureSuccess();
+        foreach (var name in SyncFixture.AllEvents)
+        {
+            (await client.CallAsync("event.bind", new JsonObject { ["event"] = name, ["event_type"] = "offline" }, Ct)).EnsureSuccess();
+        }
+
+        return (portal, outcome.ApplicationToken);
+    }
+
+    private static async Task WaitUntilDrainedAsync(BitrixWorld world, EmulatedPortal portal, ServiceHarness replica)
+    {
+        using var deadline = CancellationTokenSource.CreateLinkedTokenSource(Ct);
+        deadline.CancelAfter(TimeSpan.FromSeconds(60));
+        var journal = replica.Get<IDrainJournal>();
+        while (portal.Queue.Depth(world.DefaultApp, error: false) > 0 || (await journal.KnownPendingAsync(portal.MemberId, deadline.Token)).Count > 0)
+        {
+            await Task.Delay(20, deadline.Token);
+        }
+    }
+
+    private static async Task WaitForLogAsync(ServiceHarness replica, string fragment)
+    {
+        using var deadline = CancellationTokenSource.CreateLinkedTokenSource(Ct);
+        deadline.CancelAfter(TimeSpan.FromSeconds(30));
+        while (!replica.Logs.Lines.Any(l => l.Contains(fragment, StringComparison.Ordinal)))
+        {
+            await Task.Delay(20, deadline.Token);
+        }
+    }
+
+    /// <summary>Holds the first drain round after its fetch, as a replica stalled by a long pause would be, until released.</summary>
+    private sealed class PauseOnFirstFetch : IDrainProgress
+    {
+        private readonly TaskCompletionSource _resume = new(TaskCreationOptions.RunContinuationsAsynchronously);
+        private int _commits;
+
+        public TaskCompletionSource Paused { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+        public int Commits => Volatile.Read(ref _commits);
+
+        public void Resume() => _resume.TrySetResult();
+
+        public void Fetched(string memberId, IReadOnlyCollection<string> processIds)
+        {
+            if (Paused.TrySetResult())
+            {
+                _resume.Task.Wait(TimeSpan.FromSeconds(60), CancellationToken.None);
+            }
+        }
+
+        public void Committed(string memberId, SinkBatch batch) => Interlocked.Increment(ref _commits);
+
+        public void Reserved(string memberId, IReadOnlyCollection<string> processIds)
+        {
+        }
+
+        public void Clearing(string memberId, IReadOnlyCollection<string> processIds)
+        {
+        }
+
+        public void Cleared(string memberId, IReadOnlyCollection<string> processIds)
+        {
+        }
+    }
+}
