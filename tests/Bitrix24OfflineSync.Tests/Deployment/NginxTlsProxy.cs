@@ -92,6 +92,8 @@ internal sealed class NginxTlsProxy : IDisposable
     }
 
     private string Configuration(Uri upstream) => $$"""
+        # One process, no workers: killing it leaves nothing behind.
+        master_process off;
         worker_processes 1;
         pid {{_directory}}/nginx.pid;
         error_log {{_directory}}/error.log;
