@@ -13,6 +13,7 @@ internal sealed class PortalDirectory(IPortalRegistry registry, TimeProvider tim
     private static readonly TimeSpan UnknownTtl = TimeSpan.FromSeconds(30);
     private readonly ConcurrentDictionary<string, PortalEntry> _known = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<string, DateTimeOffset> _unknownUntil = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, Lazy<Task<PortalRecord?>>> _loading = new(StringComparer.Ordinal);
 
     public async ValueTask<PortalEntry?> FindAsync(string memberId, CancellationToken cancellationToken)
     {
@@ -27,7 +28,18 @@ internal sealed class PortalDirectory(IPortalRegistry registry, TimeProvider tim
             return null;
         }
 
-        var record = await registry.FindAsync(memberId, cancellationToken).ConfigureAwait(false);
+        // A burst of doorbells for a portal this instance has not seen yet makes one query, not one per doorbell.
+        var load = _loading.GetOrAdd(memberId, id => new Lazy<Task<PortalRecord?>>(() => registry.FindAsync(id, CancellationToken.None)));
+        PortalRecord? record;
+        try
+        {
+            record = await load.Value.WaitAsync(cancellationToken).ConfigureAwait(false);
+        }
+        finally
+        {
+            _loading.TryRemove(new KeyValuePair<string, Lazy<Task<PortalRecord?>>>(memberId, load));
+        }
+
         if (record is null)
         {
             if (_unknownUntil.Count >= MaxUnknown)

@@ -14,7 +14,7 @@ namespace Bitrix24OfflineSync.Webhooks;
 internal sealed class DoorbellHandler(
     ApplicationTokenCheck check,
     PortalDirectory directory,
-    IPortalRegistry registry,
+    SignalWriter writer,
     DrainSignals signals,
     IOptions<StorageOptions> storage,
     ILogger<DoorbellHandler> logger)
@@ -34,7 +34,7 @@ internal sealed class DoorbellHandler(
         var markedDirty = false;
         if (!portal.Dirty || storage.Value.Provider == StorageProvider.Postgres)
         {
-            await registry.SignalAsync(memberId, cancellationToken).ConfigureAwait(false);
+            await writer.SignalAsync(memberId, cancellationToken).ConfigureAwait(false);
             directory.MarkDirty(memberId);
             markedDirty = true;
         }

@@ -10,6 +10,7 @@ internal static class WebhooksExtensions
         services.AddSingleton<PortalDirectory>();
         services.AddSingleton<DrainSignals>();
         services.AddSingleton<ApplicationTokenCheck>();
+        services.AddSingleton<SignalWriter>();
         services.AddSingleton<InstallHandler>();
         services.AddSingleton<UninstallHandler>();
         services.AddSingleton<DoorbellHandler>();

@@ -54,6 +54,47 @@ public sealed class ReplicaTests : IAsyncDisposable
     }
 
     [Fact]
+    public async Task AThousandConcurrentDoorbellsOverThreeReplicas_NeverDrainThePortalTwiceAtOnce_AndSyncEveryChange()
+    {
+        var world = await StartEmulatorAsync();
+        var replicas = new[] { await StartReplicaAsync(world), await StartReplicaAsync(world), await StartReplicaAsync(world) };
+        var (portal, applicationToken) = await InstallAsync(world, replicas[0]);
+        for (var i = 0; i < 200; i++)
+        {
+            world.CallAsUser(portal, $"crm.{(i % 2 == 0 ? "deal" : "lead")}.add", new JsonObject { ["fields"] = new JsonObject { ["TITLE"] = $"object {i}" } });
+        }
+
+        var answers = await Task.WhenAll(Enumerable.Range(0, 1000).Select(async i =>
+        {
+            var replica = replicas[i % replicas.Length];
+            using var answer = await replica.Http.PostAsync(replica.EventsUrl, EventForms.Doorbell(portal.MemberId, applicationToken), Ct);
+            return answer.IsSuccessStatusCode;
+        }));
+        await WaitUntilDrainedAsync(world, portal, replicas[1]);
+
+        Assert.All(answers, Assert.True);
+        Assert.Equal(1, portal.Stats.MaxConcurrentCallsOf("event.offline.get"));
+        await MirrorAssert.MatchesEmulatorAsync(replicas[2].Get<IMirrorStore>(), portal);
+    }
+
+    [Fact]
+    public async Task FiftyConcurrentCallsOnThreeReplicasWithAnExpiredToken_CauseExactlyOneRefresh()
+    {
+        var world = await StartEmulatorAsync();
+        world.Methods.Add("test.ping", null, _ => JsonValue.Create("pong"));
+        var replicas = new[] { await StartReplicaAsync(world), await StartReplicaAsync(world), await StartReplicaAsync(world) };
+        var (portal, _) = await InstallAsync(world, replicas[0]);
+        world.OAuth.ExpireAccessTokens(portal);
+        var refreshesBefore = world.OAuth.RefreshRequests;
+
+        var answers = await Task.WhenAll(Enumerable.Range(0, 50).Select(i =>
+            replicas[i % replicas.Length].Get<Bitrix24OfflineSync.Bitrix.BitrixClient>().CallAsync(portal.MemberId, "test.ping", null, Ct)));
+
+        Assert.All(answers, a => Assert.Equal("pong", a.Result!.GetValue<string>()));
+        Assert.Equal(refreshesBefore + 1, world.OAuth.RefreshRequests);
+    }
+
+    [Fact]
     public async Task OnPostgres_EveryDoorbellWritesTheSignal_ThoughThisReplicaAlreadyCountsThePortalDirty()
     {
         var world = await StartEmulatorAsync();
