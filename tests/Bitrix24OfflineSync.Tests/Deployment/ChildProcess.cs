@@ -42,6 +42,11 @@ internal sealed class ChildProcess : IDisposable
             info.ArgumentList.Add(argument);
         }
 
+        // Build servers (MSBuild nodes, the compiler server) started by a child would inherit its output pipes and
+        // outlive it by minutes; waiting for those pipes to close would then hang the test run.
+        info.Environment["MSBUILDDISABLENODEREUSE"] = "1";
+        info.Environment["DOTNET_CLI_USE_MSBUILD_SERVER"] = "0";
+        info.Environment["UseSharedCompilation"] = "false";
         foreach (var (key, value) in environment ?? new Dictionary<string, string?>())
         {
             info.Environment[key] = value;
@@ -98,7 +103,7 @@ internal sealed class ChildProcess : IDisposable
             if (!_process.HasExited)
             {
                 _process.Kill(entireProcessTree: true);
-                _process.WaitForExit();
+                _process.WaitForExit(TimeSpan.FromSeconds(10));
             }
         }
         finally
@@ -127,8 +132,9 @@ internal sealed class ChildProcess : IDisposable
 
     private void FailWaiters()
     {
-        // The exit event can come before the last lines are read; WaitForExit() drains them.
-        _process.WaitForExit();
+        // The exit event can come before the last lines are read; waiting drains them (bounded: a pipe inherited by
+        // a process that outlives the child would otherwise keep this waiting).
+        _process.WaitForExit(TimeSpan.FromSeconds(10));
         lock (_output)
         {
             foreach (var (text, seen) in _awaited)
