@@ -61,7 +61,7 @@ public sealed class RequestBudgetTests
         }
 
         var blocked = client.CallAsync(portal.MemberId, "test.heavy", null, Ct);
-        await WaitUntilAsync(() => portal.Stats.RejectedByOperatingLimit == 1);
+        await Wait.UntilAsync(() => portal.Stats.RejectedByOperatingLimit == 1, "the emulator has refused one call for the operating limit");
         await client.CallAsync(portal.MemberId, "test.ping", null, Ct);
         await client.CallAsync(other.MemberId, "test.ping", null, Ct);
         var pingsDone = fixture.World.NextSequence();
@@ -75,13 +75,5 @@ public sealed class RequestBudgetTests
         var resetAt = ((heavy[0].At.ToUnixTimeSeconds() / 60) + 10) * 60;
         Assert.True(heavy[^1].At.ToUnixTimeSeconds() >= resetAt, "the method was retried before its operating_reset_at");
         Assert.Equal(1, portal.Stats.RejectedByOperatingLimit);
-    }
-
-    private static async Task WaitUntilAsync(Func<bool> condition)
-    {
-        while (!condition())
-        {
-            await Task.Delay(5, Ct);
-        }
     }
 }

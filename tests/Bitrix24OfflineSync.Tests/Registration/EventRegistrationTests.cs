@@ -80,15 +80,10 @@ public sealed class EventRegistrationTests
     private static async Task<IReadOnlyList<EventBinding>> WaitForBindingsAsync(IntakeFixture fixture, Bitrix24OfflineSync.Emulator.Portals.EmulatedPortal portal, int count)
     {
         var registrar = fixture.Service.Get<EventRegistrar>();
-        while (true)
-        {
-            var bindings = await registrar.ListAsync(portal.MemberId, Ct);
-            if (bindings.Count >= count)
-            {
-                return bindings;
-            }
-
-            await Task.Delay(20, Ct);
-        }
+        IReadOnlyList<EventBinding> bindings = [];
+        await Wait.UntilAsync(
+            async () => (bindings = await registrar.ListAsync(portal.MemberId, Ct)).Count >= count,
+            $"the portal holds {count} bindings");
+        return bindings;
     }
 }

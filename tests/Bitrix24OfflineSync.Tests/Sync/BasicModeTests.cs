@@ -33,22 +33,20 @@ public sealed class BasicModeTests
         await using var fixture = await SyncFixture.StartAsync();
         var portal = await fixture.InstallAndBindAsync(doorbell: false);
         portal.SetFeature(EmulatedPortal.OfflineExtendedFeature, false);
-        fixture.World.CallAsUser(portal, "crm.company.add", new JsonObject { ["fields"] = new JsonObject { ["TITLE"] = "kept" } });
-        // The sink cannot be reached for the first rounds: rows are gone from the portal, so only the inbox holds them.
+        // The sink cannot be reached: rows taken with clear=1 are gone from the portal, so only the inbox holds them.
         await fixture.RestartServiceAsync(services: s => s.AddSingleton<Bitrix24OfflineSync.Sinks.ISyncSink>(new FailingSink()));
         await fixture.BindDoorbellAsync(portal);
+        fixture.World.CallAsUser(portal, "crm.company.add", new JsonObject { ["fields"] = new JsonObject { ["TITLE"] = "kept" } });
         fixture.World.CallAsUser(portal, "crm.company.add", new JsonObject { ["fields"] = new JsonObject { ["TITLE"] = "also kept" } });
-        while ((await fixture.Journal.InboxAsync(portal.MemberId, 100, TestContext.Current.CancellationToken)).Count < 2)
-        {
-            await Task.Delay(20, TestContext.Current.CancellationToken);
-        }
+        await Wait.UntilAsync(
+            async () => (await fixture.Journal.InboxAsync(portal.MemberId, 100, TestContext.Current.CancellationToken)).Count == 2,
+            "both changes sit in the local inbox");
 
         Assert.Equal(0, portal.Queue.Count);
         await fixture.RestartServiceAsync();
-        while ((await fixture.Journal.InboxAsync(portal.MemberId, 100, TestContext.Current.CancellationToken)).Count > 0)
-        {
-            await Task.Delay(20, TestContext.Current.CancellationToken);
-        }
+        await Wait.UntilAsync(
+            async () => (await fixture.Journal.InboxAsync(portal.MemberId, 100, TestContext.Current.CancellationToken)).Count == 0,
+            "the restarted service has committed the inbox");
 
         await MirrorAssert.EventuallyMatchesEmulatorAsync(fixture, portal);
     }

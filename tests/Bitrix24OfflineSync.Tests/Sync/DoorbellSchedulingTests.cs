@@ -19,7 +19,9 @@ public sealed class DoorbellSchedulingTests
         {
             AddDeal(fixture!, fixture!.World.Portal("shop.bitrix24.com"), "added while draining");
             // The doorbell for it reaches the service while this drain is still in its round.
-            fixture.World.WhenDeliveriesIdleAsync(TestContext.Current.CancellationToken).GetAwaiter().GetResult();
+            Assert.True(
+                fixture.World.WhenDeliveriesIdleAsync(TestContext.Current.CancellationToken).Wait(TimeSpan.FromSeconds(30), TestContext.Current.CancellationToken),
+                "the doorbell for the deal added during the drain was not delivered");
         });
         fixture = await SyncFixture.StartAsync(
             new Dictionary<string, string?> { ["Sync:PollInterval"] = "01:00:00" },

@@ -101,10 +101,9 @@ public sealed class ReplicaTests : IAsyncDisposable
         var replica = await StartReplicaAsync(world);
         var (portal, applicationToken) = await InstallAsync(world, replica);
         // Another replica drains the portal: this one's worker never takes the signals, so its cache keeps saying "dirty".
-        while (await replica.Get<IDrainLeases>().TryAcquireAsync(portal.MemberId, "another replica", TimeSpan.FromMinutes(5), Ct) is null)
-        {
-            await Task.Delay(20, Ct);
-        }
+        await Wait.UntilAsync(
+            async () => await replica.Get<IDrainLeases>().TryAcquireAsync(portal.MemberId, "another replica", TimeSpan.FromMinutes(5), Ct) is not null,
+            "another replica holds the portal's lease");
 
         var before = await _database.ScalarAsync("SELECT signal_seq FROM portals");
 

@@ -24,10 +24,7 @@ public sealed class DoorbellTests
         // One durable write: the second doorbell found the portal dirty already (or the worker had taken the first).
         Assert.InRange((await fixture.Registry.FindAsync(portal.MemberId, Ct))!.SignalSequence, 1, 2);
         // The worker woke and looked at the portal's queue.
-        while (portal.Stats.CallsOf("event.offline.get") == 0)
-        {
-            await Task.Delay(10, Ct);
-        }
+        await Wait.UntilAsync(() => portal.Stats.CallsOf("event.offline.get") > 0, "the worker has called event.offline.get");
     }
 
     [Fact]
