@@ -1,10 +1,12 @@
 using Bitrix24OfflineSync.Sinks.Database;
 using Bitrix24OfflineSync.Sinks.Http;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 
 namespace Bitrix24OfflineSync.Sinks;
 
 internal static class SinkExtensions
 {
+    /// <summary>The configured sink, unless the host registered its own <see cref="ISyncSink"/> before: that one is kept.</summary>
     public static IServiceCollection AddSinks(this IServiceCollection services, IConfiguration configuration)
     {
         var type = configuration.GetValue<SinkType>($"{SinkOptions.Section}:{nameof(SinkOptions.Type)}");
@@ -14,7 +16,7 @@ internal static class SinkExtensions
         }
 
         services.AddOptions<SinkOptions>().Bind(configuration.GetSection(SinkOptions.Section));
-        services.AddSingleton<ISyncSink, DatabaseMirrorSink>();
+        services.TryAddSingleton<ISyncSink, DatabaseMirrorSink>();
         return services;
     }
 }

@@ -15,7 +15,7 @@ internal static class HttpSinkExtensions
             // A signed body goes only where the operator pointed it, and the client's request log would print the URL.
             .ConfigurePrimaryHttpMessageHandler(() => new SocketsHttpHandler { AllowAutoRedirect = false, PooledConnectionLifetime = TimeSpan.FromMinutes(5) })
             .RemoveAllLoggers();
-        services.AddTransient<ISyncSink, HttpForwarderSink>();
+        services.TryAddTransient<ISyncSink, HttpForwarderSink>();
         return services;
     }
 }
