@@ -19,6 +19,10 @@ public sealed class OfflineEventTable(EmulatedPortal portal)
 
     // Reserved rows by process id, as the server's index on PROCESS_ID makes re-gets and clears cheap in a large queue.
     private readonly Dictionary<string, HashSet<long>> _byProcess = new(StringComparer.Ordinal);
+
+    // Unreserved rows per (app, connector, error) in TIMESTAMP_X, ID order, as the server's index serves the default
+    // order of a reservation without reading the whole queue.
+    private readonly Dictionary<(string AppId, string ConnectorId, bool Error), SortedSet<OfflineEventRow>> _pool = [];
     private long _lastId;
 
     public EmulatedPortal Portal { get; } = portal;
@@ -69,14 +73,16 @@ public sealed class OfflineEventTable(EmulatedPortal portal)
             var key = (messageId, appId, connectorId, "");
             if (_byKey.TryGetValue(key, out var id))
             {
-                var updated = _rows[id] with { TimestampX = now, EventData = data?.DeepClone(), UserId = userId };
-                _rows[id] = updated;
+                var existing = _rows[id];
+                var updated = existing with { TimestampX = now, EventData = data?.DeepClone(), UserId = userId };
+                Replace(existing, updated);
                 return updated;
             }
 
             var row = new OfflineEventRow(++_lastId, now, name, data?.DeepClone(), userId, messageId, "", Error: false, appId, connectorId);
             _rows[row.Id] = row;
             _byKey[key] = row.Id;
+            Index(row);
             return row;
         }
     }
@@ -86,11 +92,13 @@ public sealed class OfflineEventTable(EmulatedPortal portal)
     {
         lock (_sync)
         {
-            var chosen = _rows.Values
-                .Where(r => r.AppId == appId && r.ConnectorId == connectorId && r.Error == error && r.ProcessId.Length == 0 && filter.Matches(r))
-                .Order(order)
-                .Take(limit)
-                .ToList();
+            if (!_pool.TryGetValue((appId, connectorId, error), out var pool))
+            {
+                return 0;
+            }
+
+            var matching = pool.Where(filter.Matches);
+            var chosen = (order.IsTimestampAscending ? matching : matching.Order(order)).Take(limit).ToList();
             foreach (var row in chosen)
             {
                 Replace(row, row with { ProcessId = processId });
@@ -193,7 +201,17 @@ public sealed class OfflineEventTable(EmulatedPortal portal)
 
     private void Index(OfflineEventRow row)
     {
-        if (row.ProcessId.Length > 0)
+        if (row.ProcessId.Length == 0)
+        {
+            if (!_pool.TryGetValue((row.AppId, row.ConnectorId, row.Error), out var pool))
+            {
+                pool = new SortedSet<OfflineEventRow>(PoolOrder.Instance);
+                _pool[(row.AppId, row.ConnectorId, row.Error)] = pool;
+            }
+
+            pool.Add(row);
+        }
+        else
         {
             if (!_byProcess.TryGetValue(row.ProcessId, out var ids))
             {
@@ -207,13 +225,28 @@ public sealed class OfflineEventTable(EmulatedPortal portal)
 
     private void Unindex(OfflineEventRow row)
     {
-        if (row.ProcessId.Length > 0 && _byProcess.TryGetValue(row.ProcessId, out var ids))
+        if (row.ProcessId.Length == 0 && _pool.TryGetValue((row.AppId, row.ConnectorId, row.Error), out var pool))
+        {
+            pool.Remove(row);
+        }
+        else if (row.ProcessId.Length > 0 && _byProcess.TryGetValue(row.ProcessId, out var ids))
         {
             ids.Remove(row.Id);
             if (ids.Count == 0)
             {
                 _byProcess.Remove(row.ProcessId);
             }
+        }
+    }
+
+    private sealed class PoolOrder : IComparer<OfflineEventRow>
+    {
+        public static readonly PoolOrder Instance = new();
+
+        public int Compare(OfflineEventRow? x, OfflineEventRow? y)
+        {
+            var byTime = x!.TimestampX.CompareTo(y!.TimestampX);
+            return byTime != 0 ? byTime : x.Id.CompareTo(y.Id);
         }
     }
 

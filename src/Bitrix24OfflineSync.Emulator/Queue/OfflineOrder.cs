@@ -13,6 +13,9 @@ internal sealed class OfflineOrder : IComparer<OfflineEventRow>
 
     private OfflineOrder(IReadOnlyList<(string Field, bool Descending)> fields) => _fields = fields;
 
+    /// <summary>The default order of a reservation: TIMESTAMP_X ascending, ties in ID order.</summary>
+    public bool IsTimestampAscending => _fields is [("TIMESTAMP_X", false)];
+
     public static OfflineOrder By(string field) => new([(field, false)]);
 
     public static OfflineOrder Parse(System.Text.Json.Nodes.JsonNode? order, IReadOnlyList<string> fields)

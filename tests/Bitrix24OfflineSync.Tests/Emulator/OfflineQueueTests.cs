@@ -27,6 +27,29 @@ public sealed class OfflineQueueTests
     }
 
     [Fact]
+    public async Task Get_TakesRowsInTimestampOrder_SoARowChangedAgainComesAfterThoseChangedBefore()
+    {
+        var clock = new ManualTimeProvider();
+        await using var emulator = await QueueKit.StartAsync(time: clock);
+        await emulator.Client.BindOfflineAsync();
+        foreach (var id in new[] { 1, 2, 3 })
+        {
+            emulator.RaiseAsUser(id);
+            clock.Advance(TimeSpan.FromSeconds(1));
+        }
+
+        // Deal 1 changes again: its row keeps its ID, and its TIMESTAMP_X moves past the others'.
+        emulator.RaiseAsUser(1);
+
+        var first = await emulator.Client.ResultAsync("event.offline.get", """{"clear":0,"limit":2}""");
+        var second = await emulator.Client.ResultAsync("event.offline.get", """{"clear":0,"limit":2}""");
+
+        Assert.Equal([2, 3], first["events"]!.AsArray().Select(e => e!["EVENT_DATA"]!["FIELDS"]!["ID"]!.GetValue<int>()));
+        Assert.Equal([1], second["events"]!.AsArray().Select(e => e!["EVENT_DATA"]!["FIELDS"]!["ID"]!.GetValue<int>()));
+        Assert.Equal("1", second["events"]![0]!["ID"]!.ToString());
+    }
+
+    [Fact]
     public async Task Rows_OfAddUpdateAndDeleteOfOneDeal_AreSeparate()
     {
         await using var emulator = await QueueKit.StartAsync();
