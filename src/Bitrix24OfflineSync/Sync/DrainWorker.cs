@@ -25,8 +25,6 @@ internal sealed class DrainWorker(
     TimeProvider time,
     ILogger<DrainWorker> logger) : BackgroundService
 {
-    private readonly ConcurrentDictionary<string, bool> _running = new(StringComparer.Ordinal);
-    private readonly ConcurrentDictionary<string, bool> _wokenWhileRunning = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<Task, bool> _turns = new();
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
@@ -43,12 +41,6 @@ internal sealed class DrainWorker(
             {
                 var memberId = await signals.TakeAsync(stoppingToken).ConfigureAwait(false);
                 heartbeat.Beat();
-                if (!_running.TryAdd(memberId, true))
-                {
-                    _wokenWhileRunning[memberId] = true;
-                    continue;
-                }
-
                 await slots.WaitAsync(stoppingToken).ConfigureAwait(false);
                 var turn = TurnAsync(memberId, slots, stoppingToken);
                 _turns[turn] = true;
@@ -88,13 +80,9 @@ internal sealed class DrainWorker(
         }
         finally
         {
-            _running.TryRemove(memberId, out _);
             slots.Release();
             heartbeat.Beat();
-            if ((_wokenWhileRunning.TryRemove(memberId, out _) || goAgain) && !stopping.IsCancellationRequested)
-            {
-                signals.Wake(memberId);
-            }
+            signals.Finished(memberId, goAgain && !stopping.IsCancellationRequested);
         }
     }
 
