@@ -62,6 +62,13 @@ internal sealed class PortalDirectory(IPortalRegistry registry, TimeProvider tim
         return entry;
     }
 
+    /// <summary>
+    /// Keeps, in memory only, the token that matched the stored hash, so that the portal's next doorbells are
+    /// compared with it directly instead of hashed again. An entry replaced since (a reinstall) is left alone.
+    /// </summary>
+    public void RememberVerified(string memberId, PortalEntry verified, byte[] token) =>
+        Update(memberId, e => ReferenceEquals(e.ApplicationTokenHash, verified.ApplicationTokenHash) ? e with { VerifiedToken = token } : e);
+
     public void MarkDirty(string memberId) => Update(memberId, e => e with { Dirty = true });
 
     /// <summary>The drain worker took the portal's signals: the next doorbell must mark it dirty again.</summary>
@@ -77,5 +84,8 @@ internal sealed class PortalDirectory(IPortalRegistry registry, TimeProvider tim
     }
 }
 
-/// <summary>A portal as the intake sees it.</summary>
-internal sealed record PortalEntry(byte[]? ApplicationTokenHash, PortalStatus Status, bool Dirty);
+/// <summary>
+/// A portal as the intake sees it. <see cref="VerifiedToken"/> is the <c>application_token</c> that last matched
+/// <see cref="ApplicationTokenHash"/>; it lives in this process's memory only and is never stored or logged.
+/// </summary>
+internal sealed record PortalEntry(byte[]? ApplicationTokenHash, PortalStatus Status, bool Dirty, byte[]? VerifiedToken = null);

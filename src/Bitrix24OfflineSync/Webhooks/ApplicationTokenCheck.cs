@@ -1,3 +1,5 @@
+using System.Security.Cryptography;
+using System.Text;
 using Bitrix24OfflineSync.Portals;
 using Bitrix24OfflineSync.Security;
 
@@ -5,7 +7,9 @@ namespace Bitrix24OfflineSync.Webhooks;
 
 /// <summary>
 /// The one proof an event carries: its <c>application_token</c>, compared in constant time with the hash stored for
-/// its <c>member_id</c>. Unknown portal and wrong token do the same work; only the log tells them apart.
+/// its <c>member_id</c>. Unknown portal and wrong token do the same work; only the log tells them apart. A token
+/// that matched once is compared directly (in constant time) on the portal's later doorbells, so a burst of them
+/// costs no hashing; anything else is hashed.
 /// </summary>
 internal sealed class ApplicationTokenCheck(PortalDirectory directory, ApplicationTokenHasher hasher)
 {
@@ -19,10 +23,25 @@ internal sealed class ApplicationTokenCheck(PortalDirectory directory, Applicati
         }
 
         var portal = await directory.FindAsync(memberId, cancellationToken).ConfigureAwait(false);
+        var token = Encoding.UTF8.GetBytes(presented);
+        if (portal?.VerifiedToken is { } verified && CryptographicOperations.FixedTimeEquals(token, verified))
+        {
+            return new TokenCheck(memberId, portal, null);
+        }
+
         var matches = hasher.Matches(presented, portal?.ApplicationTokenHash);
-        return portal is null ? TokenCheck.Refused(memberId, "unknown portal")
-            : !matches ? TokenCheck.Refused(memberId, "wrong application_token")
-            : new TokenCheck(memberId, portal, null);
+        if (portal is null)
+        {
+            return TokenCheck.Refused(memberId, "unknown portal");
+        }
+
+        if (!matches)
+        {
+            return TokenCheck.Refused(memberId, "wrong application_token");
+        }
+
+        directory.RememberVerified(memberId, portal, token);
+        return new TokenCheck(memberId, portal, null);
     }
 }
 

@@ -41,6 +41,40 @@ public sealed class DoorbellTests
     }
 
     [Fact]
+    public async Task Doorbell_AfterTheRightTokenWasAccepted_StillRefusesAWrongOne_AndATokenReplacedByAReinstall()
+    {
+        await using var fixture = await IntakeFixture.StartAsync();
+        var (portal, outcome) = await fixture.InstallAsync();
+        using (var accepted = await fixture.Service.Http.PostAsync(fixture.Service.EventsUrl, Doorbell(portal.MemberId, outcome.ApplicationToken), Ct))
+        {
+            Assert.Equal(HttpStatusCode.OK, accepted.StatusCode);
+        }
+
+        // The accepted token is now compared directly; near misses, a prefix and an extension still fail.
+        var token = outcome.ApplicationToken;
+        foreach (var wrong in new[] { token[..^1] + (token[^1] == '0' ? '1' : '0'), token[..^1], token + "0", token.ToUpperInvariant() })
+        {
+            using var refused = await fixture.Service.Http.PostAsync(fixture.Service.EventsUrl, Doorbell(portal.MemberId, wrong), Ct);
+            Assert.Equal(HttpStatusCode.Unauthorized, refused.StatusCode);
+        }
+
+        // Uninstalled and installed again: the portal has a new application_token, and the old one proves nothing.
+        using (var uninstall = await fixture.Service.Http.PostAsync(fixture.Service.EventsUrl, Uninstall(portal.MemberId, token), Ct))
+        {
+            Assert.Equal(HttpStatusCode.OK, uninstall.StatusCode);
+        }
+
+        fixture.World.Portal(portal.Domain).Uninstall(fixture.World.DefaultApp);
+        var again = await fixture.World.InstallAppAsync(portal, fixture.Service.EventsUrl, cancellationToken: Ct);
+        Assert.Equal(200, again.CallbackStatus);
+        Assert.NotEqual(token, again.ApplicationToken);
+        using var old = await fixture.Service.Http.PostAsync(fixture.Service.EventsUrl, Doorbell(portal.MemberId, token), Ct);
+        using var current = await fixture.Service.Http.PostAsync(fixture.Service.EventsUrl, Doorbell(portal.MemberId, again.ApplicationToken), Ct);
+        Assert.Equal(HttpStatusCode.Unauthorized, old.StatusCode);
+        Assert.Equal(HttpStatusCode.OK, current.StatusCode);
+    }
+
+    [Fact]
     public async Task Doorbell_ForAnUnknownPortal_GetsTheSameAnswerAsAWrongToken()
     {
         await using var fixture = await IntakeFixture.StartAsync();
