@@ -112,11 +112,33 @@ public sealed class CrmStore
             definition.IsStandard(field) || CrmEntityDefinition.IsUserField(field) || definition.IsMultiField(field) ? field : null;
 
         var conditions = ListFilter.Parse(filter, Resolve);
-        var matched = table.Rows.Values.Where(row => conditions.Matches(field => Values(row, field)));
+        var matched = Candidates(table, conditions).Where(row => conditions.Matches(field => Values(row, field)));
         var ordered = ListOrder.Parse(order, Resolve, "ID").Apply(matched, (row, field) => FieldValues.Text(row[field]), row => long.Parse(row["ID"]!.GetValue<string>(), CultureInfo.InvariantCulture));
         var fields = CrmProjection.ParseSelect(select);
         var page = new JsonArray([.. ordered.Skip(start).Take(pageSize).Select(row => (JsonNode)CrmProjection.Select(table, row, fields))]);
         return (page, ordered.Count);
+    }
+
+    /// <summary>The rows a filter on ID names, read by key as the server's primary key serves them; otherwise every row.</summary>
+    private static IEnumerable<JsonObject> Candidates(CrmEntityTable table, ListFilter conditions)
+    {
+        if (conditions.AllowedValues("ID") is not { } ids)
+        {
+            return table.Rows.Values;
+        }
+
+        var keys = new HashSet<long>();
+        foreach (var id in ids)
+        {
+            if (!long.TryParse(id, NumberStyles.None, CultureInfo.InvariantCulture, out var key))
+            {
+                return table.Rows.Values;
+            }
+
+            keys.Add(key);
+        }
+
+        return keys.Where(table.Rows.ContainsKey).Select(key => table.Rows[key]);
     }
 
     private static IReadOnlyList<string?> Values(JsonObject row, string field) => row[field] switch

@@ -39,6 +39,13 @@ internal sealed class ListFilter
         return new ListFilter(conditions);
     }
 
+    /// <summary>
+    /// The values a positive equality or IN condition on <paramref name="field"/> allows, or null when no such
+    /// condition narrows it: a table can then look those keys up instead of reading every row.
+    /// </summary>
+    public IReadOnlyList<string?>? AllowedValues(string field) =>
+        _conditions.FirstOrDefault(c => c.Field == field && c.Operator is "" or "=" or "@")?.Operands;
+
     /// <summary>True when the item passes every condition; <paramref name="values"/> reads a field's values (several for a multi-field).</summary>
     public bool Matches(Func<string, IReadOnlyList<string?>> values) =>
         _conditions.All(c => c.Matches(values(c.Field)));
