@@ -1,7 +1,8 @@
 using Bitrix24OfflineSync.Benchmarks;
 
-// Benchmarks print figures; they assert nothing. Usage: dotnet run -c Release --project tests/Bitrix24OfflineSync.Benchmarks [doorbell|client|drain] [--changes N] [--seconds N]
-var seconds = args.SkipWhile(a => a != "--seconds").Skip(1).Select(int.Parse).FirstOrDefault(10);
+// Benchmarks print figures; they assert nothing. Usage: dotnet run -c Release --project tests/Bitrix24OfflineSync.Benchmarks [doorbell|client|drain|replicas] [--changes N] [--seconds N] [--portals N] [--per-portal N]
+int Option(string name, int fallback) => args.SkipWhile(a => a != name).Skip(1).Select(int.Parse).FirstOrDefault(fallback);
+var seconds = Option("--seconds", 10);
 var which = args.FirstOrDefault(a => !a.StartsWith("--", StringComparison.Ordinal) && !int.TryParse(a, out _)) ?? "all";
 
 if (which is "all" or "doorbell")
@@ -11,13 +12,19 @@ if (which is "all" or "doorbell")
 
 if (which is "all" or "drain")
 {
-    var changes = args.SkipWhile(a => a != "--changes").Skip(1).Select(int.Parse).FirstOrDefault(100_000);
+    var changes = Option("--changes", 100_000);
     await DrainBenchmark.RunAsync(changes, naiveSample: Math.Min(changes, 2_000));
 }
 
 if (which is "all" or "client")
 {
     await ClientBudgetBenchmark.RunAsync(TimeSpan.FromSeconds(seconds));
+}
+
+// Not part of "all": it runs service instances as processes and wants a PostgreSQL server (B24SYNC_BENCH_POSTGRES).
+if (which is "replicas")
+{
+    await ReplicaBenchmark.RunAsync(Option("--portals", 1_000), Option("--per-portal", 100));
 }
 
 return 0;
