@@ -29,11 +29,12 @@ internal static class PersistenceExtensions
     private static IServiceCollection AddSqlite(this IServiceCollection services)
     {
         services.AddSingleton<SqliteConnectionFactory>();
+        services.AddSingleton<ISqlDatabase>(sp => sp.GetRequiredService<SqliteConnectionFactory>());
         services.AddHostedService<SqliteMigrator>();
         services.AddSingleton<IPortalRegistry, SqlitePortalRegistry>();
         services.AddSingleton<IDrainJournal, SqliteDrainJournal>();
         services.AddSingleton<IMirrorStore, SqliteMirrorStore>();
-        services.AddSingleton<IDrainLeases, SqliteDrainLeases>();
+        services.AddSingleton<IDrainLeases, SqlDrainLeases>();
         services.AddHealthChecks().AddCheck<SqliteHealthCheck>("store", tags: [HealthEndpoints.ReadyTag]);
         return services;
     }
@@ -41,11 +42,12 @@ internal static class PersistenceExtensions
     private static IServiceCollection AddPostgres(this IServiceCollection services)
     {
         services.AddSingleton<PostgresConnections>();
+        services.AddSingleton<ISqlDatabase>(sp => sp.GetRequiredService<PostgresConnections>());
         services.AddHostedService<PostgresMigrator>();
         services.AddSingleton<IPortalRegistry, PostgresPortalRegistry>();
         services.AddSingleton<IDrainJournal, PostgresDrainJournal>();
         services.AddSingleton<IMirrorStore, PostgresMirrorStore>();
-        services.AddSingleton<IDrainLeases, PostgresDrainLeases>();
+        services.AddSingleton<IDrainLeases, SqlDrainLeases>();
         services.AddHealthChecks().AddCheck<PostgresHealthCheck>("store", tags: [HealthEndpoints.ReadyTag]);
         return services;
     }

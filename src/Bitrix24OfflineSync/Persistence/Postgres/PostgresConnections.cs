@@ -6,7 +6,7 @@ namespace Bitrix24OfflineSync.Persistence.Postgres;
 /// The shared database of several replicas: one pooled <see cref="NpgsqlDataSource"/> built from
 /// <c>ConnectionStrings:Sync</c>, checked when the service starts.
 /// </summary>
-internal sealed class PostgresConnections : IAsyncDisposable, IDisposable
+internal sealed class PostgresConnections : ISqlDatabase, IAsyncDisposable, IDisposable
 {
     public const string ConnectionStringKey = "ConnectionStrings:Sync";
 
@@ -51,6 +51,11 @@ internal sealed class PostgresConnections : IAsyncDisposable, IDisposable
     public string Database { get; }
 
     public ValueTask<NpgsqlConnection> OpenAsync(CancellationToken cancellationToken) => _dataSource.OpenConnectionAsync(cancellationToken);
+
+    async Task<System.Data.Common.DbConnection> ISqlDatabase.OpenConnectionAsync(CancellationToken cancellationToken) =>
+        await _dataSource.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
+
+    object ISqlDatabase.TimeValue(DateTimeOffset value) => PostgresTime.Write(value);
 
     public ValueTask DisposeAsync() => _dataSource.DisposeAsync();
 

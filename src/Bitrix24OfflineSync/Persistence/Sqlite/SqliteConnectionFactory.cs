@@ -4,7 +4,7 @@ using Microsoft.Extensions.Options;
 namespace Bitrix24OfflineSync.Persistence.Sqlite;
 
 /// <summary>Opens connections to the embedded database with the settings every connection needs.</summary>
-internal sealed class SqliteConnectionFactory
+internal sealed class SqliteConnectionFactory : ISqlDatabase
 {
     public SqliteConnectionFactory(IConfiguration configuration, IOptions<StorageOptions> options)
     {
@@ -24,6 +24,11 @@ internal sealed class SqliteConnectionFactory
     public string ConnectionString { get; }
 
     public string DatabasePath { get; }
+
+    async Task<System.Data.Common.DbConnection> ISqlDatabase.OpenConnectionAsync(CancellationToken cancellationToken) =>
+        await OpenAsync(cancellationToken).ConfigureAwait(false);
+
+    object ISqlDatabase.TimeValue(DateTimeOffset value) => SqliteTime.Format(value);
 
     public async Task<SqliteConnection> OpenAsync(CancellationToken cancellationToken)
     {
