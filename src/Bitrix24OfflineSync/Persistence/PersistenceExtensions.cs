@@ -31,7 +31,7 @@ internal static class PersistenceExtensions
         services.AddSingleton<SqliteConnectionFactory>();
         services.AddSingleton<ISqlDatabase>(sp => sp.GetRequiredService<SqliteConnectionFactory>());
         services.AddHostedService<SqliteMigrator>();
-        services.AddSingleton<IPortalRegistry, SqlitePortalRegistry>();
+        services.AddSingleton<IPortalRegistry, SqlPortalRegistry>();
         services.AddSingleton<IDrainJournal, SqliteDrainJournal>();
         services.AddSingleton<IMirrorStore, SqliteMirrorStore>();
         services.AddSingleton<IDrainLeases, SqlDrainLeases>();
@@ -44,7 +44,7 @@ internal static class PersistenceExtensions
         services.AddSingleton<PostgresConnections>();
         services.AddSingleton<ISqlDatabase>(sp => sp.GetRequiredService<PostgresConnections>());
         services.AddHostedService<PostgresMigrator>();
-        services.AddSingleton<IPortalRegistry, PostgresPortalRegistry>();
+        services.AddSingleton<IPortalRegistry, SqlPortalRegistry>();
         services.AddSingleton<IDrainJournal, PostgresDrainJournal>();
         services.AddSingleton<IMirrorStore, PostgresMirrorStore>();
         services.AddSingleton<IDrainLeases, SqlDrainLeases>();

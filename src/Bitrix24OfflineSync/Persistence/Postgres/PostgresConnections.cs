@@ -55,7 +55,16 @@ internal sealed class PostgresConnections : ISqlDatabase, IAsyncDisposable, IDis
     async Task<System.Data.Common.DbConnection> ISqlDatabase.OpenConnectionAsync(CancellationToken cancellationToken) =>
         await _dataSource.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
 
+    string ISqlDatabase.ByteOrder => " COLLATE \"C\"";
+
+    string ISqlDatabase.RowLock => " FOR UPDATE";
+
     object ISqlDatabase.TimeValue(DateTimeOffset value) => PostgresTime.Write(value);
+
+    DateTimeOffset? ISqlDatabase.ReadTime(object? value) => value is DateTime time ? PostgresTime.Read(time) : null;
+
+    async Task<System.Data.Common.DbTransaction> ISqlDatabase.BeginPortalLockAsync(System.Data.Common.DbConnection connection, CancellationToken cancellationToken) =>
+        await connection.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
 
     public ValueTask DisposeAsync() => _dataSource.DisposeAsync();
 

@@ -28,7 +28,16 @@ internal sealed class SqliteConnectionFactory : ISqlDatabase
     async Task<System.Data.Common.DbConnection> ISqlDatabase.OpenConnectionAsync(CancellationToken cancellationToken) =>
         await OpenAsync(cancellationToken).ConfigureAwait(false);
 
+    string ISqlDatabase.ByteOrder => "";
+
+    string ISqlDatabase.RowLock => "";
+
     object ISqlDatabase.TimeValue(DateTimeOffset value) => SqliteTime.Format(value);
+
+    DateTimeOffset? ISqlDatabase.ReadTime(object? value) => value is string text ? SqliteTime.Parse(text) : null;
+
+    Task<System.Data.Common.DbTransaction> ISqlDatabase.BeginPortalLockAsync(System.Data.Common.DbConnection connection, CancellationToken cancellationToken) =>
+        Task.FromResult<System.Data.Common.DbTransaction>(((SqliteConnection)connection).BeginTransaction(deferred: false));
 
     public async Task<SqliteConnection> OpenAsync(CancellationToken cancellationToken)
     {

@@ -1,11 +1,16 @@
+using System.Globalization;
 using Bitrix24OfflineSync.Bitrix;
 using Bitrix24OfflineSync.Portals;
 using Bitrix24OfflineSync.Security;
 using Dapper;
 
-namespace Bitrix24OfflineSync.Persistence.Postgres;
+namespace Bitrix24OfflineSync.Persistence;
 
-internal sealed class PostgresPortalRegistry(PostgresConnections connections, TokenProtector protector, TimeProvider time) : IPortalRegistry
+/// <summary>
+/// The portal registry, in the same SQL on both providers; what differs (how times are kept, how the portal's row
+/// is locked for a token refresh, byte-order sorting) comes from <see cref="ISqlDatabase"/>.
+/// </summary>
+internal sealed class SqlPortalRegistry(ISqlDatabase database, TokenProtector protector, TimeProvider time) : IPortalRegistry
 {
     private const string Columns =
         "member_id, domain, client_endpoint, status, app_token_hash, scope, access_expires_at, signal_seq, consumed_seq, installed_at, updated_at";
@@ -14,23 +19,23 @@ internal sealed class PostgresPortalRegistry(PostgresConnections connections, To
 
     public async Task<PortalRecord?> FindAsync(string memberId, CancellationToken cancellationToken)
     {
-        await using var connection = await connections.OpenAsync(cancellationToken).ConfigureAwait(false);
+        await using var connection = await database.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
         var row = await connection.QuerySingleOrDefaultAsync<PortalRow>(
             new CommandDefinition($"SELECT {Columns} FROM portals WHERE member_id = @memberId;", new { memberId }, cancellationToken: cancellationToken)).ConfigureAwait(false);
-        return row?.ToRecord();
+        return row?.ToRecord(database);
     }
 
     public async Task<IReadOnlyList<PortalRecord>> ListAsync(CancellationToken cancellationToken)
     {
-        await using var connection = await connections.OpenAsync(cancellationToken).ConfigureAwait(false);
+        await using var connection = await database.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
         var rows = await connection.QueryAsync<PortalRow>(
-            new CommandDefinition($"SELECT {Columns} FROM portals ORDER BY member_id COLLATE \"C\";", cancellationToken: cancellationToken)).ConfigureAwait(false);
-        return [.. rows.Select(r => r.ToRecord())];
+            new CommandDefinition($"SELECT {Columns} FROM portals ORDER BY member_id{database.ByteOrder};", cancellationToken: cancellationToken)).ConfigureAwait(false);
+        return [.. rows.Select(r => r.ToRecord(database))];
     }
 
     public async Task SaveInstallAsync(PortalInstall install, CancellationToken cancellationToken)
     {
-        await using var connection = await connections.OpenAsync(cancellationToken).ConfigureAwait(false);
+        await using var connection = await database.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
         await connection.ExecuteAsync(new CommandDefinition(
             """
             INSERT INTO portals (member_id, domain, client_endpoint, status, access_token, refresh_token, access_expires_at,
@@ -51,30 +56,30 @@ internal sealed class PostgresPortalRegistry(PostgresConnections connections, To
                 Status = nameof(PortalStatus.Active),
                 AccessToken = protector.Protect(install.AccessToken, install.MemberId, TokenPurpose.Access),
                 RefreshToken = protector.Protect(install.RefreshToken, install.MemberId, TokenPurpose.Refresh),
-                AccessExpiresAt = PostgresTime.Write(install.AccessExpiresAt),
+                AccessExpiresAt = database.TimeValue(install.AccessExpiresAt),
                 AppTokenHash = install.ApplicationTokenHash,
                 install.Scope,
-                Now = PostgresTime.Write(install.InstalledAt),
+                Now = database.TimeValue(install.InstalledAt),
             },
             cancellationToken: cancellationToken)).ConfigureAwait(false);
     }
 
     public async Task<bool> MarkUninstalledAsync(string memberId, CancellationToken cancellationToken)
     {
-        await using var connection = await connections.OpenAsync(cancellationToken).ConfigureAwait(false);
+        await using var connection = await database.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
         var changed = await connection.ExecuteAsync(new CommandDefinition(
             """
             UPDATE portals SET status = @Status, access_token = NULL, refresh_token = NULL, access_expires_at = NULL, updated_at = @Now
             WHERE member_id = @memberId;
             """,
-            new { memberId, Status = nameof(PortalStatus.Uninstalled), Now = PostgresTime.Write(time.GetUtcNow()) },
+            new { memberId, Status = nameof(PortalStatus.Uninstalled), Now = database.TimeValue(time.GetUtcNow()) },
             cancellationToken: cancellationToken)).ConfigureAwait(false);
         return changed > 0;
     }
 
     public async Task<PortalCredentials?> ReadCredentialsAsync(string memberId, CancellationToken cancellationToken)
     {
-        await using var connection = await connections.OpenAsync(cancellationToken).ConfigureAwait(false);
+        await using var connection = await database.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
         var row = await connection.QuerySingleOrDefaultAsync<TokenRow>(new CommandDefinition(
             $"SELECT {TokenColumns} FROM portals WHERE member_id = @memberId;",
             new { memberId },
@@ -88,12 +93,12 @@ internal sealed class PostgresPortalRegistry(PostgresConnections connections, To
         Func<string, CancellationToken, Task<OAuthResult>> refresh,
         CancellationToken cancellationToken)
     {
-        await using var connection = await connections.OpenAsync(cancellationToken).ConfigureAwait(false);
-        await using var transaction = await connection.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
-        // The row lock is the portal's lock across replicas: a second refresher waits here and then reads the pair
-        // the first one committed, so a refresh token (single use) is spent exactly once.
+        await using var connection = await database.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
+        // The portal's lock (its row on PostgreSQL, the database's write lock on SQLite): a second refresher waits here
+        // and then reads the pair the first one committed, so a refresh token (single use) is spent exactly once.
+        await using var transaction = await database.BeginPortalLockAsync(connection, cancellationToken).ConfigureAwait(false);
         var row = await connection.QuerySingleOrDefaultAsync<TokenRow>(new CommandDefinition(
-            $"SELECT {TokenColumns} FROM portals WHERE member_id = @memberId FOR UPDATE;",
+            $"SELECT {TokenColumns} FROM portals WHERE member_id = @memberId{database.RowLock};",
             new { memberId },
             transaction,
             cancellationToken: cancellationToken)).ConfigureAwait(false);
@@ -122,8 +127,8 @@ internal sealed class PostgresPortalRegistry(PostgresConnections connections, To
                     memberId,
                     Access = protector.Protect(answer.AccessToken!, memberId, TokenPurpose.Access),
                     Refresh = protector.Protect(answer.RefreshToken!, memberId, TokenPurpose.Refresh),
-                    Expires = PostgresTime.Write(now.AddSeconds(answer.ExpiresIn ?? 3600)),
-                    Now = PostgresTime.Write(now),
+                    Expires = database.TimeValue(now.AddSeconds(answer.ExpiresIn ?? 3600)),
+                    Now = database.TimeValue(now),
                 },
                 transaction,
                 cancellationToken: cancellationToken)).ConfigureAwait(false);
@@ -135,7 +140,7 @@ internal sealed class PostgresPortalRegistry(PostgresConnections connections, To
         {
             await connection.ExecuteAsync(new CommandDefinition(
                 "UPDATE portals SET status = @Status, updated_at = @Now WHERE member_id = @memberId;",
-                new { memberId, Status = nameof(PortalStatus.NeedsReauth), Now = PostgresTime.Write(now) },
+                new { memberId, Status = nameof(PortalStatus.NeedsReauth), Now = database.TimeValue(now) },
                 transaction,
                 cancellationToken: cancellationToken)).ConfigureAwait(false);
             await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
@@ -147,7 +152,7 @@ internal sealed class PostgresPortalRegistry(PostgresConnections connections, To
 
     public async Task<long> ConsumeSignalsAsync(string memberId, CancellationToken cancellationToken)
     {
-        await using var connection = await connections.OpenAsync(cancellationToken).ConfigureAwait(false);
+        await using var connection = await database.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
         return await connection.ExecuteScalarAsync<long>(new CommandDefinition(
             "UPDATE portals SET consumed_seq = signal_seq WHERE member_id = @memberId RETURNING consumed_seq;",
             new { memberId },
@@ -156,20 +161,20 @@ internal sealed class PostgresPortalRegistry(PostgresConnections connections, To
 
     public async Task RecordDrainAsync(string memberId, DateTimeOffset at, int backlog, int syncedObjects, CancellationToken cancellationToken)
     {
-        await using var connection = await connections.OpenAsync(cancellationToken).ConfigureAwait(false);
+        await using var connection = await database.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
         await connection.ExecuteAsync(new CommandDefinition(
             """
             INSERT INTO portal_sync (member_id, last_drain_at, last_backlog, synced_objects) VALUES (@memberId, @at, @backlog, @syncedObjects)
             ON CONFLICT (member_id) DO UPDATE SET last_drain_at = excluded.last_drain_at, last_backlog = excluded.last_backlog,
                 synced_objects = portal_sync.synced_objects + excluded.synced_objects;
             """,
-            new { memberId, at = PostgresTime.Write(at), backlog, syncedObjects = (long)syncedObjects },
+            new { memberId, at = database.TimeValue(at), backlog, syncedObjects = (long)syncedObjects },
             cancellationToken: cancellationToken)).ConfigureAwait(false);
     }
 
     public async Task SetOfflineExtendedAsync(string memberId, bool available, CancellationToken cancellationToken)
     {
-        await using var connection = await connections.OpenAsync(cancellationToken).ConfigureAwait(false);
+        await using var connection = await database.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
         await connection.ExecuteAsync(new CommandDefinition(
             """
             INSERT INTO portal_sync (member_id, offline_extended) VALUES (@memberId, @available)
@@ -181,32 +186,34 @@ internal sealed class PostgresPortalRegistry(PostgresConnections connections, To
 
     public async Task<bool?> OfflineExtendedAsync(string memberId, CancellationToken cancellationToken)
     {
-        await using var connection = await connections.OpenAsync(cancellationToken).ConfigureAwait(false);
-        return await connection.ExecuteScalarAsync<bool?>(new CommandDefinition(
+        await using var connection = await database.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
+        var value = await connection.ExecuteScalarAsync<object?>(new CommandDefinition(
             "SELECT offline_extended FROM portal_sync WHERE member_id = @memberId;",
             new { memberId },
             cancellationToken: cancellationToken)).ConfigureAwait(false);
+        return value is null or DBNull ? null : Convert.ToBoolean(value, CultureInfo.InvariantCulture);
     }
 
     public async Task<IReadOnlyList<PortalOverview>> OverviewAsync(CancellationToken cancellationToken)
     {
-        await using var connection = await connections.OpenAsync(cancellationToken).ConfigureAwait(false);
+        await using var connection = await database.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
         var rows = await connection.QueryAsync<OverviewRow>(new CommandDefinition(
-            """
+            $"""
             SELECT p.member_id, p.domain, p.status, s.offline_extended, s.last_drain_at, s.last_backlog, s.synced_objects,
                    (SELECT COUNT(*) FROM dead_letters d WHERE d.member_id = p.member_id) AS dead_letters
             FROM portals p LEFT JOIN portal_sync s ON s.member_id = p.member_id
-            ORDER BY p.domain COLLATE "C";
+            ORDER BY p.domain{database.ByteOrder};
             """,
             cancellationToken: cancellationToken)).ConfigureAwait(false);
         return [.. rows.Select(r => new PortalOverview(
-            r.member_id, r.domain, Enum.Parse<PortalStatus>(r.status), r.offline_extended,
-            PostgresTime.Read(r.last_drain_at), r.last_backlog ?? 0, r.synced_objects ?? 0, (int)r.dead_letters))];
+            r.member_id, r.domain, Enum.Parse<PortalStatus>(r.status),
+            r.offline_extended is null ? null : Convert.ToBoolean(r.offline_extended, CultureInfo.InvariantCulture),
+            database.ReadTime(r.last_drain_at), (int)(r.last_backlog ?? 0), r.synced_objects ?? 0, (int)r.dead_letters))];
     }
 
     public async Task<long> SignalAsync(string memberId, CancellationToken cancellationToken)
     {
-        await using var connection = await connections.OpenAsync(cancellationToken).ConfigureAwait(false);
+        await using var connection = await database.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
         return await connection.ExecuteScalarAsync<long>(new CommandDefinition(
             "UPDATE portals SET signal_seq = signal_seq + 1 WHERE member_id = @memberId RETURNING signal_seq;",
             new { memberId },
@@ -221,33 +228,61 @@ internal sealed class PostgresPortalRegistry(PostgresConnections connections, To
 
     private sealed record TokenRow(string client_endpoint, string status, byte[]? access_token, byte[]? refresh_token);
 
-    private sealed record OverviewRow(
-        string member_id, string domain, string status, bool? offline_extended, DateTime? last_drain_at, int? last_backlog, long? synced_objects, long dead_letters);
-
-    private sealed record PortalRow(
-        string member_id,
-        string domain,
-        string client_endpoint,
-        string status,
-        byte[]? app_token_hash,
-        string scope,
-        DateTime? access_expires_at,
-        long signal_seq,
-        long consumed_seq,
-        DateTime installed_at,
-        DateTime updated_at)
+    // Rows read by property: times and flags come back as each provider keeps them, and ISqlDatabase reads them.
+    private sealed class OverviewRow
     {
-        public PortalRecord ToRecord() => new(
+        public string member_id { get; set; } = "";
+
+        public string domain { get; set; } = "";
+
+        public string status { get; set; } = "";
+
+        public object? offline_extended { get; set; }
+
+        public object? last_drain_at { get; set; }
+
+        public long? last_backlog { get; set; }
+
+        public long? synced_objects { get; set; }
+
+        public long dead_letters { get; set; }
+    }
+
+    private sealed class PortalRow
+    {
+        public string member_id { get; set; } = "";
+
+        public string domain { get; set; } = "";
+
+        public string client_endpoint { get; set; } = "";
+
+        public string status { get; set; } = "";
+
+        public byte[]? app_token_hash { get; set; }
+
+        public string scope { get; set; } = "";
+
+        public object? access_expires_at { get; set; }
+
+        public long signal_seq { get; set; }
+
+        public long consumed_seq { get; set; }
+
+        public object installed_at { get; set; } = "";
+
+        public object updated_at { get; set; } = "";
+
+        public PortalRecord ToRecord(ISqlDatabase database) => new(
             member_id,
             domain,
             new Uri(client_endpoint),
             Enum.Parse<PortalStatus>(status),
             app_token_hash,
             scope,
-            PostgresTime.Read(access_expires_at),
+            database.ReadTime(access_expires_at),
             signal_seq,
             consumed_seq,
-            PostgresTime.Read(installed_at),
-            PostgresTime.Read(updated_at));
+            database.ReadTime(installed_at)!.Value,
+            database.ReadTime(updated_at)!.Value);
     }
 }
