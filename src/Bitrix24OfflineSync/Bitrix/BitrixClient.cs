@@ -15,12 +15,14 @@ namespace Bitrix24OfflineSync.Bitrix;
 
 /// <summary>
 /// Calls a portal's REST methods: only at the portal's stored endpoint, within its request budget, through its
-/// resilience pipeline, refreshing the access token once on <c>expired_token</c>. Redirects are never followed.
+/// resilience pipeline, refreshing the access token once on <c>expired_token</c>. Redirects are never followed. A
+/// method the portal blocked for its operating time is not sent before its reset (<see cref="BitrixMethodPausedException"/>).
 /// </summary>
 internal sealed class BitrixClient(
     HttpClient http,
     PortalTokens tokens,
     PortalBudgets budgets,
+    AuthConnectorUse connectors,
     BitrixResilience resilience,
     IOptions<Bitrix24Options> options,
     IOptions<ResilienceOptions> resilienceOptions,
@@ -59,19 +61,37 @@ internal sealed class BitrixClient(
     private async Task<BitrixResponse> AttemptAsync(string memberId, string method, JsonObject? parameters, CancellationToken cancellationToken)
     {
         var budget = budgets.For(memberId);
-        await budget.AcquireAsync(method, cancellationToken).ConfigureAwait(false);
+        if (budget.Operating.NotBefore(method) is var notBefore && notBefore > time.GetUtcNow())
+        {
+            // Known to be blocked or paced: asking would only spend the request budget on a refusal.
+            throw new BitrixMethodPausedException(memberId, method, notBefore);
+        }
+
+        await budget.AcquireAsync(cancellationToken).ConfigureAwait(false);
         var credentials = await tokens.GetAsync(memberId, cancellationToken).ConfigureAwait(false);
         var answer = await SendAsync(credentials, method, parameters, cancellationToken).ConfigureAwait(false);
         if (answer.Error is { IsExpiredToken: true })
         {
             credentials = await tokens.RefreshAsync(memberId, credentials.AccessToken, cancellationToken).ConfigureAwait(false);
-            await budget.AcquireAsync(method, cancellationToken).ConfigureAwait(false);
+            await budget.AcquireAsync(cancellationToken).ConfigureAwait(false);
+            answer = await SendAsync(credentials, method, parameters, cancellationToken).ConfigureAwait(false);
+        }
+
+        if (answer.Error is { IsConnectorLicence: true } && answer.ConnectorSent)
+        {
+            // The plan lacks rest_auth_connector: the server refused the key before running anything.
+            if (connectors.Refuse(memberId))
+            {
+                BitrixLog.ConnectorRefused(logger, memberId);
+            }
+
+            await budget.AcquireAsync(cancellationToken).ConfigureAwait(false);
             answer = await SendAsync(credentials, method, parameters, cancellationToken).ConfigureAwait(false);
         }
 
         if (answer.Error is not { } error)
         {
-            ReadOperating(budget, method, answer.Response!.Time);
+            ReadOperating(budget.Operating, method, answer.Response!.Time);
             return answer.Response!;
         }
 
@@ -84,9 +104,9 @@ internal sealed class BitrixClient(
 
         if (error.IsOperationTimeLimit)
         {
-            var pause = budget.OnOperatingLimit(method, answer.OperatingResetAt);
-            BitrixLog.OperationTimeLimit(logger, memberId, method, pause.TotalMilliseconds);
-            throw new BitrixTransientException("OPERATION_TIME_LIMIT", notExecuted: true, TimeSpan.Zero);
+            var until = budget.Operating.Blocked(method, answer.OperatingResetAt);
+            BitrixLog.OperationTimeLimit(logger, memberId, method, (until - time.GetUtcNow()).TotalMilliseconds);
+            throw new BitrixMethodPausedException(memberId, method, until);
         }
 
         if ((int)error.Status >= 500)
@@ -107,10 +127,12 @@ internal sealed class BitrixClient(
 
         var body = parameters?.DeepClone().AsObject() ?? [];
         body["auth"] = credentials.AccessToken;
-        if (!string.IsNullOrEmpty(options.Value.AuthConnector))
+        var connector = connectors.For(credentials.MemberId);
+        var withConnector = connector is not null;
+        if (withConnector)
         {
             // The connector selects the offline queue and binding the calls work on; it rides on every call.
-            body["auth_connector"] = options.Value.AuthConnector;
+            body["auth_connector"] = connector;
         }
 
         using var request = new HttpRequestMessage(HttpMethod.Post, new Uri(credentials.ClientEndpoint, method))
@@ -161,29 +183,31 @@ internal sealed class BitrixClient(
             if (json?["error"] is { } code)
             {
                 var error = new BitrixError(code.ToString(), json["error_description"]?.ToString() ?? "", response.StatusCode);
-                return new Answer(null, error, RetryAfter(response.Headers.RetryAfter), OperatingResetAt(json));
+                return new Answer(null, error, RetryAfter(response.Headers.RetryAfter), OperatingResetAt(json), withConnector);
             }
 
             if (response.StatusCode != HttpStatusCode.OK || json is null)
             {
-                return new Answer(null, new BitrixError("", $"unexpected answer {(int)response.StatusCode}", response.StatusCode), null, null);
+                return new Answer(null, new BitrixError("", $"unexpected answer {(int)response.StatusCode}", response.StatusCode), null, null, withConnector);
             }
 
             return new Answer(
                 new BitrixResponse(json["result"]?.DeepClone(), Int(json["total"]), Int(json["next"]), json["time"]?.DeepClone() as JsonObject),
                 null,
                 null,
-                null);
+                null,
+                withConnector);
         }
     }
 
-    private static void ReadOperating(PortalBudget budget, string method, JsonObject? time)
+    /// <summary>Reads <c>operating</c> and <c>operating_reset_at</c> of a <c>time</c> block (an answer's, or a batch entry's).</summary>
+    internal static void ReadOperating(OperatingTime operating, string method, JsonNode? time)
     {
-        if (time?["operating"] is { } operating && time["operating_reset_at"] is { } reset &&
-            double.TryParse(operating.ToString(), NumberStyles.Float, CultureInfo.InvariantCulture, out var seconds) &&
+        if (time?["operating"] is { } used && time["operating_reset_at"] is { } reset &&
+            double.TryParse(used.ToString(), NumberStyles.Float, CultureInfo.InvariantCulture, out var seconds) &&
             long.TryParse(reset.ToString(), NumberStyles.Integer, CultureInfo.InvariantCulture, out var resetAt))
         {
-            budget.OnOperating(method, seconds, DateTimeOffset.FromUnixTimeSeconds(resetAt));
+            operating.Observe(method, seconds, DateTimeOffset.FromUnixTimeSeconds(resetAt));
         }
     }
 
@@ -200,5 +224,5 @@ internal sealed class BitrixClient(
     private static int? Int(JsonNode? node) =>
         node is not null && int.TryParse(node.ToString(), NumberStyles.Integer, CultureInfo.InvariantCulture, out var value) ? value : null;
 
-    private sealed record Answer(BitrixResponse? Response, BitrixError? Error, TimeSpan? RetryAfter, DateTimeOffset? OperatingResetAt);
+    private sealed record Answer(BitrixResponse? Response, BitrixError? Error, TimeSpan? RetryAfter, DateTimeOffset? OperatingResetAt, bool ConnectorSent);
 }

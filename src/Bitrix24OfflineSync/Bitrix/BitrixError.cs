@@ -16,5 +16,11 @@ internal sealed record BitrixError(string Code, string Description, HttpStatusCo
 
     public bool IsOperationTimeLimit => Code == "OPERATION_TIME_LIMIT";
 
+    /// <summary>403 <c>WRONG_LICENSE</c>: the portal's plan lacks a feature the call needs.</summary>
+    public bool IsWrongLicense => Code == "WRONG_LICENSE";
+
+    /// <summary>The licence refusal of the <c>auth_connector</c> key, which the server checks before any method runs.</summary>
+    public bool IsConnectorLicence => IsWrongLicense && Description.Contains("auth_connector", StringComparison.OrdinalIgnoreCase);
+
     public override string ToString() => $"{(int)Status} {(Code.Length == 0 ? "(no code)" : Code)}: {Description}";
 }

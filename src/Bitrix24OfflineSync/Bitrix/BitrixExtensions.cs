@@ -11,10 +11,11 @@ internal static class BitrixExtensions
         services.AddHttpClient<OAuthClient>(OAuthClient.HttpClientName, http => http.Timeout = TimeSpan.FromSeconds(30))
             // A token must never follow a redirect to a host we did not choose.
             .ConfigurePrimaryHttpMessageHandler(() => new SocketsHttpHandler { AllowAutoRedirect = false });
-        services.AddOptions<Budget.RequestBudgetOptions>().Bind(configuration.GetSection($"{Bitrix24Options.Section}:RequestBudget"));
+        services.AddOptions<Budget.RequestBudgetOptions>().Bind(configuration.GetSection($"{Bitrix24Options.Section}:RequestBudget")).ValidateDataAnnotations().ValidateOnStart();
         services.AddOptions<ResilienceOptions>().Bind(configuration.GetSection($"{Bitrix24Options.Section}:Resilience"));
         services.AddSingleton<Budget.PortalBudgets>();
         services.AddSingleton<Tokens.PortalTokens>();
+        services.AddSingleton<AuthConnectorUse>();
         services.AddSingleton<BitrixResilience>();
         services.AddSingleton<Batch.BitrixBatch>();
         services.AddHttpClient<BitrixClient>(BitrixClient.HttpClientName, http => http.Timeout = Timeout.InfiniteTimeSpan)

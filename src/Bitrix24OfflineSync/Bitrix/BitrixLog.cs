@@ -26,4 +26,7 @@ internal static partial class BitrixLog
 
     [LoggerMessage(1208, LogLevel.Warning, "Circuit for portal {MemberId} opened after repeated failures; calls pause for {BreakSeconds} s")]
     public static partial void CircuitOpened(ILogger logger, string memberId, double breakSeconds);
+
+    [LoggerMessage(1209, LogLevel.Warning, "Portal {MemberId}'s plan lacks rest_auth_connector (WRONG_LICENSE): this process stops sending Bitrix24__AuthConnector to it and works on its queue and bindings without a connector; the service's own changes there are not told apart from others'")]
+    public static partial void ConnectorRefused(ILogger logger, string memberId);
 }

@@ -11,7 +11,7 @@ namespace Bitrix24OfflineSync.Registration;
 /// ONAPPUNINSTALL at <c>{PublicUrl}/bitrix24/events</c>, and the configured events offline. Idempotent: what
 /// <c>event.get</c> already lists is left alone, and "already binded" counts as bound.
 /// </summary>
-internal sealed class EventRegistrar(BitrixClient client, BitrixBatch batch, IOptions<Bitrix24Options> options, ILogger<EventRegistrar> logger)
+internal sealed class EventRegistrar(BitrixClient client, BitrixBatch batch, AuthConnectorUse connectors, IOptions<Bitrix24Options> options, ILogger<EventRegistrar> logger)
 {
     public const string Doorbell = "ONOFFLINEEVENT";
     public const string Uninstall = "ONAPPUNINSTALL";
@@ -27,8 +27,8 @@ internal sealed class EventRegistrar(BitrixClient client, BitrixBatch batch, IOp
         }
 
         var handler = Handler(settings.PublicUrl);
-        var connector = settings.AuthConnector ?? "";
         var existing = await ListAsync(memberId, cancellationToken).ConfigureAwait(false);
+        var connector = connectors.For(memberId) ?? "";
         var commands = new List<BatchCommand>();
         foreach (var name in new[] { Doorbell, Uninstall })
         {
@@ -57,7 +57,7 @@ internal sealed class EventRegistrar(BitrixClient client, BitrixBatch batch, IOp
 
         var bound = new List<string>();
         var failed = new List<string>();
-        foreach (var result in await batch.RunAsync(memberId, commands, halt: false, cancellationToken).ConfigureAwait(false))
+        foreach (var result in await batch.RunAsync(memberId, commands, cancellationToken).ConfigureAwait(false))
         {
             if (result.Succeeded || result.Error!.Description.Contains("already binded", StringComparison.OrdinalIgnoreCase))
             {
@@ -88,7 +88,7 @@ internal sealed class EventRegistrar(BitrixClient client, BitrixBatch batch, IOp
         var commands = existing.Select((b, i) => new BatchCommand($"u{i}", "event.unbind", b.Offline
             ? new JsonObject { ["event"] = b.Event, ["event_type"] = "offline" }
             : new JsonObject { ["event"] = b.Event, ["handler"] = b.Handler })).ToList();
-        var results = await batch.RunAsync(memberId, commands, halt: false, cancellationToken).ConfigureAwait(false);
+        var results = await batch.RunAsync(memberId, commands, cancellationToken).ConfigureAwait(false);
         foreach (var (binding, result) in existing.Zip(results).Where(p => p.Second.Succeeded))
         {
             RegistrationLog.Unbound(logger, memberId, binding.Event, binding.Handler ?? "(offline)");

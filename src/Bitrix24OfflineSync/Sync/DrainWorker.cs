@@ -73,6 +73,12 @@ internal sealed class DrainWorker(
             // No retry from here: the replica that took the lease over drains the portal.
             SyncLog.LeaseLost(logger, memberId, ex.Lease.Fence);
         }
+        catch (BitrixMethodPausedException ex)
+        {
+            // A pause is not a failure: nothing of the turn is lost, and the portal goes on when the method may.
+            SyncLog.MethodPaused(logger, memberId, ex.Method, ex.Until);
+            _ = WakeLaterAsync(memberId, ex.Until - time.GetUtcNow(), stopping);
+        }
         catch (Exception ex)
         {
             SyncLog.DrainFailed(logger, ex, memberId, ex.Message);
@@ -112,6 +118,7 @@ internal sealed class DrainWorker(
 
         bool moreWork;
         bool retryPending;
+        DateTimeOffset? pausedUntil;
         try
         {
             // Signals are taken before the drain looks at the queue: a doorbell from here on marks the portal dirty again.
@@ -126,6 +133,7 @@ internal sealed class DrainWorker(
 
             moreWork = tally.MoreWork;
             retryPending = tally.RetryPending;
+            pausedUntil = tally.PausedUntil;
         }
         finally
         {
@@ -135,7 +143,12 @@ internal sealed class DrainWorker(
         // Read after the release: a replica rung while this one held the lease skipped its turn, so its signal,
         // written before that attempt, is seen here and this replica goes again.
         var again = moreWork || (await registry.FindAsync(memberId, CancellationToken.None).ConfigureAwait(false))?.IsDirty == true;
-        if (retryPending && !again)
+        if (pausedUntil is { } until)
+        {
+            // Reservations waiting for a method's operating-time reset are due then; the poll may be too far away.
+            _ = WakeLaterAsync(memberId, until - time.GetUtcNow(), stopping);
+        }
+        else if (retryPending && !again)
         {
             // Postponed reservations are due one retry delay from now at the latest; the poll is too far away.
             _ = WakeLaterAsync(memberId, options.Value.RetryDelay, stopping);
@@ -196,7 +209,7 @@ internal sealed class DrainWorker(
     {
         try
         {
-            await Task.Delay(delay, time, stoppingToken).ConfigureAwait(false);
+            await Task.Delay(delay > TimeSpan.Zero ? delay : TimeSpan.Zero, time, stoppingToken).ConfigureAwait(false);
             signals.Wake(memberId);
         }
         catch (OperationCanceledException)

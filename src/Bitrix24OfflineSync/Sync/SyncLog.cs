@@ -42,6 +42,12 @@ internal static partial class SyncLog
     [LoggerMessage(1312, LogLevel.Error, "Drain worker loop failed; it goes on")]
     public static partial void WorkerLoopFailed(ILogger logger, Exception exception);
 
+    [LoggerMessage(1314, LogLevel.Warning, "Portal {MemberId} refused a reservation with WRONG_LICENSE: its plan lacks {Feature}; it is drained with clear=1 from now on")]
+    public static partial void FeatureRefused(ILogger logger, string memberId, string feature);
+
+    [LoggerMessage(1315, LogLevel.Information, "Portal {MemberId}: {Method} is paused for its operating time until {Until}; the drain goes on then")]
+    public static partial void MethodPaused(ILogger logger, string memberId, string method, DateTimeOffset until);
+
     [LoggerMessage(1350, LogLevel.Debug, "Portal {MemberId} is drained by another replica now (it holds the lease); this turn is skipped")]
     public static partial void LeaseHeldElsewhere(ILogger logger, string memberId);
 

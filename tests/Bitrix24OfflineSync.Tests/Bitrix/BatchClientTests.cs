@@ -23,7 +23,7 @@ public sealed class BatchClientTests
             .Select(id => new BatchCommand($"deal{id}", "crm.deal.get", new JsonObject { ["id"] = id }))
             .ToList();
 
-        var results = await fixture.Service.Get<BitrixBatch>().RunAsync(portal.MemberId, commands, halt: false, Ct);
+        var results = await fixture.Service.Get<BitrixBatch>().RunAsync(portal.MemberId, commands, Ct);
 
         Assert.Equal(3, portal.Stats.Requests - requestsBefore);
         Assert.Equal(120, results.Count);
@@ -42,7 +42,7 @@ public sealed class BatchClientTests
             new("read", "crm.deal.get", new JsonObject { ["id"] = "$result[created]" }),
         };
 
-        var results = await fixture.Service.Get<BitrixBatch>().RunAsync(portal.MemberId, commands, halt: true, Ct);
+        var results = await fixture.Service.Get<BitrixBatch>().RunAsync(portal.MemberId, commands, Ct);
 
         Assert.Equal("Referenced", results.Single(r => r.Key == "read").Result!["TITLE"]!.GetValue<string>());
     }

@@ -1,22 +1,39 @@
 using System.Globalization;
 using System.Net;
 using System.Text.Json.Nodes;
+using Bitrix24OfflineSync.Bitrix.Budget;
 
 namespace Bitrix24OfflineSync.Bitrix.Batch;
 
 /// <summary>
 /// Runs any number of commands through <c>batch</c>, 50 to a request (the server's limit; more would come back as
-/// ERROR_BATCH_LENGTH_EXCEEDED). References resolve within one request only, so commands that refer to each other
-/// must sit in the same chunk of 50.
+/// ERROR_BATCH_LENGTH_EXCEEDED), with <c>halt=0</c>. References resolve within one request only, so commands that
+/// refer to each other must sit in the same chunk of 50. Each entry's <c>result_time</c> tells its method's operating
+/// time; commands of a method that is blocked, paced, or has no room left for them are not sent but answered as
+/// paused (<see cref="BatchCommandResult.PausedUntil"/>), and so are commands the portal refused for operating time.
 /// </summary>
-internal sealed class BitrixBatch(BitrixClient client)
+internal sealed class BitrixBatch(BitrixClient client, PortalBudgets budgets, TimeProvider time, ILogger<BitrixBatch> logger)
 {
     public const int MaxCommands = 50;
 
-    public async Task<IReadOnlyList<BatchCommandResult>> RunAsync(string memberId, IReadOnlyList<BatchCommand> commands, bool halt, CancellationToken cancellationToken)
+    /// <summary>The results in the order of <paramref name="commands"/>, one for each.</summary>
+    public async Task<IReadOnlyList<BatchCommandResult>> RunAsync(string memberId, IReadOnlyList<BatchCommand> commands, CancellationToken cancellationToken)
     {
-        var results = new List<BatchCommandResult>(commands.Count);
-        foreach (var chunk in commands.Chunk(MaxCommands))
+        var operating = budgets.For(memberId).Operating;
+        var results = new Dictionary<string, BatchCommandResult>(StringComparer.Ordinal);
+        var send = new List<BatchCommand>(commands.Count);
+        foreach (var method in commands.GroupBy(c => c.Method, StringComparer.OrdinalIgnoreCase))
+        {
+            var (admitted, restAfter) = operating.Admit(method.Key, method.Count());
+            send.AddRange(method.Take(admitted));
+            foreach (var held in method.Skip(admitted))
+            {
+                results[held.Key] = BatchCommandResult.Paused(held.Key, restAfter, sent: false);
+            }
+        }
+
+        var order = commands.Select((c, i) => (c.Key, i)).ToDictionary(p => p.Key, p => p.i, StringComparer.Ordinal);
+        foreach (var chunk in send.OrderBy(c => order[c.Key]).Chunk(MaxCommands))
         {
             var cmd = new JsonObject();
             foreach (var command in chunk)
@@ -25,37 +42,36 @@ internal sealed class BitrixBatch(BitrixClient client)
                 cmd[command.Key] = query.Length == 0 ? command.Method : $"{command.Method}?{query}";
             }
 
-            var response = await client.CallAsync(memberId, "batch", new JsonObject { ["halt"] = halt ? 1 : 0, ["cmd"] = cmd }, cancellationToken).ConfigureAwait(false);
+            var response = await client.CallAsync(memberId, "batch", new JsonObject { ["halt"] = 0, ["cmd"] = cmd }, cancellationToken).ConfigureAwait(false);
             var sections = response.Result as JsonObject;
-            var stopped = false;
             foreach (var command in chunk)
             {
-                var result = Read(sections, command.Key);
-                if (result is null)
-                {
-                    // With halt, the commands after the first failure are not run and get no entry at all.
-                    stopped = true;
-                    continue;
-                }
-
-                results.Add(result);
+                BitrixClient.ReadOperating(operating, command.Method, Section(sections, "result_time", command.Key));
             }
 
-            if (halt && (stopped || results.Any(r => !r.Succeeded)))
+            foreach (var command in chunk)
             {
-                break;
+                results[command.Key] = Read(memberId, operating, sections, command);
             }
         }
 
-        return results;
+        return [.. commands.Select(c => results[c.Key])];
     }
 
-    private static BatchCommandResult? Read(JsonObject? sections, string key)
+    private BatchCommandResult Read(string memberId, OperatingTime operating, JsonObject? sections, BatchCommand command)
     {
-        var error = Section(sections, "result_error", key);
-        if (error is JsonObject e)
+        var key = command.Key;
+        if (Section(sections, "result_error", key) is JsonObject e)
         {
-            return new BatchCommandResult(key, null, new BitrixError(e["error"]?.ToString() ?? "", e["error_description"]?.ToString() ?? "", HttpStatusCode.BadRequest), null, null);
+            var error = new BitrixError(e["error"]?.ToString() ?? "", e["error_description"]?.ToString() ?? "", HttpStatusCode.BadRequest);
+            if (error.IsOperationTimeLimit)
+            {
+                var until = operating.Blocked(command.Method, null);
+                BitrixLog.OperationTimeLimit(logger, memberId, command.Method, (until - time.GetUtcNow()).TotalMilliseconds);
+                return BatchCommandResult.Paused(key, until, sent: true);
+            }
+
+            return new BatchCommandResult(key, null, error, null, null);
         }
 
         var results = sections?["result"];
@@ -67,7 +83,7 @@ internal sealed class BitrixBatch(BitrixClient client)
         };
         return present
             ? new BatchCommandResult(key, Section(sections, "result", key)?.DeepClone(), null, Int(Section(sections, "result_total", key)), Int(Section(sections, "result_next", key)))
-            : null;
+            : new BatchCommandResult(key, null, new BitrixError("", "no answer in the batch", HttpStatusCode.OK), null, null);
     }
 
     /// <summary>A section is an object keyed by command, or a list when the keys were 0..n-1, or <c>[]</c> when empty.</summary>

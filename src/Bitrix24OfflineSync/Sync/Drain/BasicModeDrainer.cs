@@ -1,3 +1,4 @@
+using Bitrix24OfflineSync.Bitrix;
 using Bitrix24OfflineSync.Portals;
 using Bitrix24OfflineSync.Sinks;
 using Bitrix24OfflineSync.Sync.Journal;
@@ -23,6 +24,38 @@ internal sealed class BasicModeDrainer(
 {
     public async Task DrainAsync(PortalRecord portal, DrainTally tally, CancellationToken stopping)
     {
+        try
+        {
+            await TakeBackReservationsAsync(portal.MemberId, tally).ConfigureAwait(false);
+            await DrainInboxAsync(portal, tally, stopping).ConfigureAwait(false);
+        }
+        catch (BitrixMethodPausedException ex)
+        {
+            tally.Pause(ex.Until);
+        }
+    }
+
+    /// <summary>
+    /// Reservations recorded while the plan still had the feature: <c>clear=1</c> with their process id reads their
+    /// rows back (and deletes them), into the inbox first.
+    /// </summary>
+    private async Task TakeBackReservationsAsync(string memberId, DrainTally tally)
+    {
+        foreach (var processId in await journal.KnownPendingAsync(memberId, CancellationToken.None).ConfigureAwait(false))
+        {
+            await turnLease.EnsureHeldAsync(tally.Lease, CancellationToken.None).ConfigureAwait(false);
+            var rows = await queue.ReadAndDeleteAsync(memberId, processId, CancellationToken.None).ConfigureAwait(false);
+            if (rows.Count > 0)
+            {
+                await journal.SaveInboxAsync(memberId, rows, CancellationToken.None).ConfigureAwait(false);
+            }
+
+            await journal.MarkDoneAsync(memberId, [processId], CancellationToken.None).ConfigureAwait(false);
+        }
+    }
+
+    private async Task DrainInboxAsync(PortalRecord portal, DrainTally tally, CancellationToken stopping)
+    {
         var memberId = portal.MemberId;
         while (true)
         {
@@ -36,14 +69,14 @@ internal sealed class BasicModeDrainer(
             var inbox = await journal.InboxAsync(memberId, options.Value.GetLimit, CancellationToken.None).ConfigureAwait(false);
             if (inbox.Count == 0)
             {
-                var taken = await queue.TakeAsync(memberId, CancellationToken.None).ConfigureAwait(false);
-                if (taken.Count == 0)
+                var read = await queue.ReadAndDeleteAsync(memberId, processId: null, CancellationToken.None).ConfigureAwait(false);
+                if (read.Count == 0)
                 {
                     return;
                 }
 
-                await journal.SaveInboxAsync(memberId, taken, CancellationToken.None).ConfigureAwait(false);
-                inbox = taken;
+                await journal.SaveInboxAsync(memberId, read, CancellationToken.None).ConfigureAwait(false);
+                inbox = read;
             }
 
             var resolved = await resolver.ResolveAsync(memberId, inbox, CancellationToken.None).ConfigureAwait(false);
@@ -53,11 +86,18 @@ internal sealed class BasicModeDrainer(
             await sink.CommitAsync(new SinkBatch(memberId, portal.Domain, batchId, resolved.Changes, Lease: tally.Lease), CancellationToken.None).ConfigureAwait(false);
             await failures.DeadLetterAsync(memberId, poison, inbox.ToDictionary(e => e.MessageId, StringComparer.Ordinal), CancellationToken.None).ConfigureAwait(false);
 
-            var keep = retry.SelectMany(f => f.MessageIds).ToHashSet(StringComparer.Ordinal);
+            // Rows of failed objects and of objects whose method is paused stay in the inbox for a later turn.
+            var keep = retry.SelectMany(f => f.MessageIds).Concat(resolved.Paused.SelectMany(p => p.MessageIds)).ToHashSet(StringComparer.Ordinal);
             await journal.RemoveFromInboxAsync(memberId, [.. inbox.Select(e => e.MessageId).Where(m => !keep.Contains(m))], CancellationToken.None).ConfigureAwait(false);
             tally.Events += inbox.Count;
             tally.Objects += resolved.Changes.Count;
             tally.Rounds++;
+            if (resolved.PausedUntil is { } until)
+            {
+                tally.Pause(until);
+                return;
+            }
+
             if (keep.Count > 0 && keep.Count == inbox.Count)
             {
                 // Only failing rows are left: wait for the next turn rather than spin on them.

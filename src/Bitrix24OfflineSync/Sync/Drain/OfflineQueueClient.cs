@@ -16,19 +16,22 @@ internal sealed class OfflineQueueClient(BitrixClient client, BitrixBatch batch,
     /// <summary>The limit of a re-read by process id: above any reservation this service makes.</summary>
     private const int RereadLimit = 1000;
 
-    /// <summary>Reserves new rows with <c>clear=0</c>. Not safe to repeat: a lost answer leaves orphans for the scan.</summary>
-    public async Task<IReadOnlyList<Reservation>> ReserveAsync(string memberId, bool errorQueue, CancellationToken cancellationToken)
+    /// <summary>
+    /// Reserves new rows with <c>clear=0</c>. Not safe to repeat: a lost answer leaves orphans for the scan. The
+    /// reservations that came back are returned even when other commands of the request failed or were paused.
+    /// </summary>
+    public async Task<QueueRead> ReserveAsync(string memberId, bool errorQueue, CancellationToken cancellationToken)
     {
         var settings = options.Value;
         var commands = Enumerable.Range(0, settings.GetsPerRequest)
             .Select(i => new BatchCommand($"g{i}", "event.offline.get", new JsonObject { ["clear"] = 0, ["limit"] = settings.GetLimit, ["error"] = errorQueue ? 1 : 0 }))
             .ToList();
-        var results = await batch.RunAsync(memberId, commands, halt: false, cancellationToken).ConfigureAwait(false);
-        return [.. results.Select(r => Read(memberId, r, errorQueue)).OfType<Reservation>()];
+        var results = await batch.RunAsync(memberId, commands, cancellationToken).ConfigureAwait(false);
+        return Read(results, _ => errorQueue);
     }
 
     /// <summary>Re-reads recorded reservations by process id (<c>clear=0</c>): safe to repeat.</summary>
-    public async Task<IReadOnlyList<Reservation>> RereadAsync(string memberId, IReadOnlyList<JournalEntry> entries, CancellationToken cancellationToken)
+    public async Task<QueueRead> RereadAsync(string memberId, IReadOnlyList<JournalEntry> entries, CancellationToken cancellationToken)
     {
         var commands = entries.Select((e, i) => new BatchCommand($"r{i}", "event.offline.get", new JsonObject
         {
@@ -37,8 +40,8 @@ internal sealed class OfflineQueueClient(BitrixClient client, BitrixBatch batch,
             ["limit"] = RereadLimit,
             ["error"] = e.ErrorQueue ? 1 : 0,
         })).ToList();
-        var results = await batch.RunAsync(memberId, commands, halt: false, cancellationToken).ConfigureAwait(false);
-        return [.. results.Select((r, i) => Read(memberId, r, entries[i].ErrorQueue)).OfType<Reservation>()];
+        var results = await batch.RunAsync(memberId, commands, cancellationToken).ConfigureAwait(false);
+        return Read(results, i => entries[i].ErrorQueue);
     }
 
     /// <summary>Deletes reserved rows: whole reservations, or only the listed rows of one. Never with an empty list (that would clear all).</summary>
@@ -61,7 +64,12 @@ internal sealed class OfflineQueueClient(BitrixClient client, BitrixBatch batch,
             commands.Add(new BatchCommand($"c{commands.Count}", "event.offline.clear", parameters));
         }
 
-        var results = await batch.RunAsync(memberId, commands, halt: false, cancellationToken).ConfigureAwait(false);
+        var results = await batch.RunAsync(memberId, commands, cancellationToken).ConfigureAwait(false);
+        if (results.Where(r => r.IsPaused).Select(r => r.PausedUntil).Max() is { } until)
+        {
+            throw new BitrixMethodPausedException(memberId, "event.offline.clear", until);
+        }
+
         if (results.FirstOrDefault(r => !r.Succeeded) is { } failed)
         {
             throw new BitrixApiException(memberId, "event.offline.clear", failed.Error!);
@@ -103,23 +111,54 @@ internal sealed class OfflineQueueClient(BitrixClient client, BitrixBatch batch,
     }
 
     /// <summary>The only read a plan without rest_offline_extended allows: <c>clear=1</c>, rows are deleted as they are returned.</summary>
-    public async Task<IReadOnlyList<OfflineEvent>> TakeAsync(string memberId, CancellationToken cancellationToken)
+    /// <remarks>
+    /// With a <paramref name="processId"/> it returns (and deletes) the rows of an earlier reservation, which is how a
+    /// portal whose plan lost the feature gets back what it had reserved: <c>clear=1</c> needs no feature.
+    /// </remarks>
+    public async Task<IReadOnlyList<OfflineEvent>> ReadAndDeleteAsync(string memberId, string? processId, CancellationToken cancellationToken)
     {
-        var response = await client.CallAsync(memberId, "event.offline.get", new JsonObject { ["limit"] = options.Value.GetLimit }, cancellationToken).ConfigureAwait(false);
+        var parameters = new JsonObject { ["limit"] = processId is null ? options.Value.GetLimit : RereadLimit };
+        if (processId is not null)
+        {
+            parameters["process_id"] = processId;
+            parameters["clear"] = 1;
+        }
+
+        var response = await client.CallAsync(memberId, "event.offline.get", parameters, cancellationToken).ConfigureAwait(false);
         return Events(response.Result);
     }
 
-    private static Reservation? Read(string memberId, BatchCommandResult result, bool errorQueue)
+    private static QueueRead Read(IReadOnlyList<BatchCommandResult> results, Func<int, bool> errorQueue)
     {
-        if (result.Error is { } error)
+        var reservations = new List<Reservation>();
+        BitrixError? error = null;
+        DateTimeOffset? pausedUntil = null;
+        for (var i = 0; i < results.Count; i++)
         {
-            throw new BitrixApiException(memberId, "event.offline.get", error);
+            var result = results[i];
+            if (result.PausedUntil is { } until)
+            {
+                pausedUntil = pausedUntil > until ? pausedUntil : until;
+            }
+            else if (result.Error is { } failure)
+            {
+                error ??= failure;
+            }
+            else if (result.Result?["process_id"]?.ToString() is { Length: > 0 } processId)
+            {
+                reservations.Add(new Reservation(processId, errorQueue(i), Events(result.Result)));
+            }
         }
 
-        var processId = result.Result?["process_id"]?.ToString();
-        return string.IsNullOrEmpty(processId) ? null : new Reservation(processId, errorQueue, Events(result.Result));
+        return new QueueRead(reservations, pausedUntil, error);
     }
 
     private static List<OfflineEvent> Events(JsonNode? result) =>
         [.. (result?["events"] as JsonArray ?? []).Select(OfflineEvent.From).OfType<OfflineEvent>()];
 }
+
+/// <summary>
+/// What a batch of <c>event.offline.get</c> commands brought: the reservations read (empty ones too), when the method
+/// may be asked again if some commands were paused for operating time, and the first other error.
+/// </summary>
+internal sealed record QueueRead(IReadOnlyList<Reservation> Reservations, DateTimeOffset? PausedUntil, BitrixError? Error);

@@ -44,6 +44,18 @@ internal sealed class PlanDetector(BitrixClient client, IPortalRegistry registry
         return extended;
     }
 
-    /// <summary>A licence refusal says the plan changed: ask again next time.</summary>
+    /// <summary>
+    /// The portal refused a reservation with <c>WRONG_LICENSE</c>: its plan no longer has the feature. It is drained in
+    /// basic mode from now on, until the plan is asked again.
+    /// </summary>
+    public async Task LostExtendedAsync(string memberId, CancellationToken cancellationToken)
+    {
+        SyncLog.FeatureRefused(logger, memberId, Feature);
+        _known[memberId] = (false, time.GetUtcNow());
+        SyncLog.BasicMode(logger, memberId);
+        await registry.SetOfflineExtendedAsync(memberId, false, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>An unexpected refusal may mean the plan changed: ask again next time.</summary>
     public void Forget(string memberId) => _known.TryRemove(memberId, out _);
 }

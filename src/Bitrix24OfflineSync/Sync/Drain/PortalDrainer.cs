@@ -10,7 +10,9 @@ namespace Bitrix24OfflineSync.Sync.Drain;
 /// <summary>
 /// One turn of one portal's drain: finish what the journal holds, adopt orphaned reservations, then reserve →
 /// record → fetch → commit → clear, round after round until the queue is empty or the turn is used up, and now and
-/// then a pass over the error rows. A stop request only stops new rounds; a round in flight finishes.
+/// then a pass over the error rows. A stop request only stops new rounds; a round in flight finishes. A method paused
+/// for its operating time ends the turn (the next one is due at its reset); a plan that refuses reservations
+/// (<c>WRONG_LICENSE</c>) switches the portal to the basic drain.
 /// </summary>
 internal sealed class PortalDrainer(
     OfflineQueueClient queue,
@@ -29,15 +31,27 @@ internal sealed class PortalDrainer(
     public async Task<DrainTally> DrainAsync(PortalRecord portal, CancellationToken stopping, DrainLease? lease = null)
     {
         var tally = new DrainTally { Lease = lease };
-        if (!await plans.HasExtendedAsync(portal.MemberId, CancellationToken.None).ConfigureAwait(false))
+        if (!await plans.HasExtendedAsync(portal.MemberId, CancellationToken.None).ConfigureAwait(false) ||
+            !await DrainReservedAsync(portal, tally, stopping).ConfigureAwait(false))
         {
             await basic.DrainAsync(portal, tally, stopping).ConfigureAwait(false);
             return tally;
         }
 
+        tally.RetryPending = (await journal.KnownPendingAsync(portal.MemberId, CancellationToken.None).ConfigureAwait(false)).Count > 0;
+        return tally;
+    }
+
+    /// <summary>The two-phase drain; answers false when the plan refused a reservation and the portal is now basic.</summary>
+    private async Task<bool> DrainReservedAsync(PortalRecord portal, DrainTally tally, CancellationToken stopping)
+    {
         var schedule = _schedules.GetOrAdd(portal.MemberId, _ => new PortalSchedule { ErrorPassDelay = options.Value.ErrorPassInterval });
-        await RecoverAsync(portal, schedule, tally).ConfigureAwait(false);
-        while (true)
+        if (!await RecoverAsync(portal, schedule, tally).ConfigureAwait(false))
+        {
+            return false;
+        }
+
+        while (tally.PausedUntil is null)
         {
             if (tally.Rounds >= options.Value.RoundsPerTurn || stopping.IsCancellationRequested)
             {
@@ -46,11 +60,19 @@ internal sealed class PortalDrainer(
             }
 
             // Renewed between rounds: a turn that lost its lease reserves nothing more.
-            await turnLease.EnsureHeldAsync(lease, CancellationToken.None).ConfigureAwait(false);
-            var reservations = await ReserveAsync(portal, schedule, errorQueue: false).ConfigureAwait(false);
+            await turnLease.EnsureHeldAsync(tally.Lease, CancellationToken.None).ConfigureAwait(false);
+            if (await ReserveAsync(portal, schedule, tally, errorQueue: false).ConfigureAwait(false) is not { } reservations)
+            {
+                return false;
+            }
+
             if (reservations.Count == 0)
             {
-                SyncLog.QueueEmpty(logger, portal.MemberId);
+                if (tally.PausedUntil is null)
+                {
+                    SyncLog.QueueEmpty(logger, portal.MemberId);
+                }
+
                 break;
             }
 
@@ -58,22 +80,24 @@ internal sealed class PortalDrainer(
             tally.Rounds++;
         }
 
-        if (!tally.MoreWork && time.GetUtcNow() >= schedule.ErrorPassDue)
+        if (!tally.MoreWork && tally.PausedUntil is null && time.GetUtcNow() >= schedule.ErrorPassDue)
         {
-            await ErrorPassAsync(portal, schedule, tally).ConfigureAwait(false);
+            return await ErrorPassAsync(portal, schedule, tally).ConfigureAwait(false);
         }
 
-        tally.RetryPending = (await journal.KnownPendingAsync(portal.MemberId, CancellationToken.None).ConfigureAwait(false)).Count > 0;
-        return tally;
+        return true;
     }
 
-    /// <summary>Reserves and records; only reservations that hold rows are recorded (an empty one holds nothing, ever).</summary>
-    private async Task<IReadOnlyList<Reservation>> ReserveAsync(PortalRecord portal, PortalSchedule schedule, bool errorQueue)
+    /// <summary>
+    /// Reserves and records; only reservations that hold rows are recorded (an empty one holds nothing, ever). Null when
+    /// the plan refused the reservation.
+    /// </summary>
+    private async Task<IReadOnlyList<Reservation>?> ReserveAsync(PortalRecord portal, PortalSchedule schedule, DrainTally tally, bool errorQueue)
     {
-        IReadOnlyList<Reservation> reserved;
+        QueueRead read;
         try
         {
-            reserved = await queue.ReserveAsync(portal.MemberId, errorQueue, CancellationToken.None).ConfigureAwait(false);
+            read = await queue.ReserveAsync(portal.MemberId, errorQueue, CancellationToken.None).ConfigureAwait(false);
         }
         catch (BitrixUnavailableException)
         {
@@ -87,7 +111,7 @@ internal sealed class PortalDrainer(
             throw;
         }
 
-        var holding = reserved.Where(r => r.Events.Count > 0).ToList();
+        var holding = read.Reservations.Where(r => r.Events.Count > 0).ToList();
         if (holding.Count > 0)
         {
             var processIds = holding.Select(r => r.ProcessId).ToList();
@@ -98,24 +122,54 @@ internal sealed class PortalDrainer(
             }
         }
 
+        if (read.PausedUntil is { } until)
+        {
+            tally.Pause(until);
+        }
+
+        if (read.Error is { } error)
+        {
+            if (error.IsWrongLicense && holding.Count == 0)
+            {
+                await plans.LostExtendedAsync(portal.MemberId, CancellationToken.None).ConfigureAwait(false);
+                return null;
+            }
+
+            throw new BitrixApiException(portal.MemberId, "event.offline.get", error);
+        }
+
         return holding;
     }
 
-    private async Task RecoverAsync(PortalRecord portal, PortalSchedule schedule, DrainTally tally)
+    /// <summary>Finishes the journal's due reservations and adopts orphans; false when the plan refused a re-read.</summary>
+    private async Task<bool> RecoverAsync(PortalRecord portal, PortalSchedule schedule, DrainTally tally)
     {
         var pending = await journal.PendingAsync(portal.MemberId, time.GetUtcNow(), CancellationToken.None).ConfigureAwait(false);
         if (pending.Count > 0)
         {
             SyncLog.Recovering(logger, portal.MemberId, pending.Count, "journal");
-            await RereadAndProcessAsync(portal, pending, tally).ConfigureAwait(false);
+            if (!await RereadAndProcessAsync(portal, pending, tally).ConfigureAwait(false))
+            {
+                return false;
+            }
         }
 
-        if (time.GetUtcNow() < schedule.OrphanScanDue)
+        if (time.GetUtcNow() < schedule.OrphanScanDue || tally.PausedUntil is not null)
         {
-            return;
+            return true;
         }
 
-        var reserved = await queue.ReservedProcessIdsAsync(portal.MemberId, CancellationToken.None).ConfigureAwait(false);
+        IReadOnlyDictionary<string, bool> reserved;
+        try
+        {
+            reserved = await queue.ReservedProcessIdsAsync(portal.MemberId, CancellationToken.None).ConfigureAwait(false);
+        }
+        catch (BitrixMethodPausedException)
+        {
+            // The scan stays due; the drain goes on without it.
+            return true;
+        }
+
         var known = await journal.KnownPendingAsync(portal.MemberId, CancellationToken.None).ConfigureAwait(false);
         var orphans = reserved.Where(r => !known.Contains(r.Key)).Select(r => new JournalEntry(r.Key, r.Value, 0)).ToList();
         if (orphans.Count > 0)
@@ -126,32 +180,61 @@ internal sealed class PortalDrainer(
                 await journal.RecordAsync(portal.MemberId, [.. group.Select(o => o.ProcessId)], group.Key, CancellationToken.None).ConfigureAwait(false);
             }
 
-            await RereadAndProcessAsync(portal, orphans, tally).ConfigureAwait(false);
+            if (!await RereadAndProcessAsync(portal, orphans, tally).ConfigureAwait(false))
+            {
+                return false;
+            }
         }
 
         schedule.OrphanScanDue = time.GetUtcNow() + options.Value.OrphanScanInterval;
+        return true;
     }
 
-    private async Task RereadAndProcessAsync(PortalRecord portal, IReadOnlyList<JournalEntry> entries, DrainTally tally)
+    private async Task<bool> RereadAndProcessAsync(PortalRecord portal, IReadOnlyList<JournalEntry> entries, DrainTally tally)
     {
         foreach (var chunk in entries.Chunk(50))
         {
-            var reservations = await queue.RereadAsync(portal.MemberId, chunk, CancellationToken.None).ConfigureAwait(false);
-            var holding = reservations.Where(r => r.Events.Count > 0).ToList();
-            var empty = chunk.Select(e => e.ProcessId).Except(holding.Select(r => r.ProcessId)).ToList();
+            var read = await queue.RereadAsync(portal.MemberId, chunk, CancellationToken.None).ConfigureAwait(false);
+            if (read.Error is { } error)
+            {
+                if (error.IsWrongLicense)
+                {
+                    // Reserved rows stay in the journal: the basic drain reads them back with clear=1.
+                    await plans.LostExtendedAsync(portal.MemberId, CancellationToken.None).ConfigureAwait(false);
+                    return false;
+                }
+
+                throw new BitrixApiException(portal.MemberId, "event.offline.get", error);
+            }
+
             // Rows already cleared (the crash came after the clear) or moved to the error rows: nothing left to do.
+            var empty = read.Reservations.Where(r => r.Events.Count == 0).Select(r => r.ProcessId).ToList();
             await journal.MarkDoneAsync(portal.MemberId, empty, CancellationToken.None).ConfigureAwait(false);
+            if (read.PausedUntil is { } until)
+            {
+                var unread = chunk.Select(e => e.ProcessId).Except(read.Reservations.Select(r => r.ProcessId)).ToList();
+                await journal.PostponeAsync(portal.MemberId, unread, "event.offline.get paused for operating time", until, CancellationToken.None).ConfigureAwait(false);
+                tally.Pause(until);
+            }
+
+            var holding = read.Reservations.Where(r => r.Events.Count > 0).ToList();
             if (holding.Count > 0)
             {
                 await processor.ProcessAsync(portal, holding, tally, CancellationToken.None).ConfigureAwait(false);
             }
         }
+
+        return true;
     }
 
     /// <summary>Rows marked with event.offline.error come back only with error=1; later changes of their objects merge into them.</summary>
-    private async Task ErrorPassAsync(PortalRecord portal, PortalSchedule schedule, DrainTally tally)
+    private async Task<bool> ErrorPassAsync(PortalRecord portal, PortalSchedule schedule, DrainTally tally)
     {
-        var reservations = await ReserveAsync(portal, schedule, errorQueue: true).ConfigureAwait(false);
+        if (await ReserveAsync(portal, schedule, tally, errorQueue: true).ConfigureAwait(false) is not { } reservations)
+        {
+            return false;
+        }
+
         if (reservations.Count == 0)
         {
             schedule.ErrorPassDelay = options.Value.ErrorPassInterval;
@@ -163,5 +246,6 @@ internal sealed class PortalDrainer(
         }
 
         schedule.ErrorPassDue = time.GetUtcNow() + schedule.ErrorPassDelay;
+        return true;
     }
 }

@@ -37,9 +37,15 @@ internal sealed class ReservationProcessor(
         {
             resolved = await resolver.ResolveAsync(memberId, events, cancellationToken).ConfigureAwait(false);
         }
+        catch (BitrixMethodPausedException ex)
+        {
+            await PostponeAsync(memberId, processIds, ex.Message, ex.Until, cancellationToken).ConfigureAwait(false);
+            tally.Pause(ex.Until);
+            return;
+        }
         catch (Exception ex) when (ex is BitrixUnavailableException or BitrixApiException)
         {
-            await PostponeAsync(memberId, processIds, ex.Message, cancellationToken).ConfigureAwait(false);
+            await PostponeAsync(memberId, processIds, ex.Message, time.GetUtcNow() + options.Value.RetryDelay, cancellationToken).ConfigureAwait(false);
             throw;
         }
 
@@ -54,7 +60,7 @@ internal sealed class ReservationProcessor(
         }
         catch (SinkUnavailableException ex)
         {
-            await PostponeAsync(memberId, processIds, ex.Reason, cancellationToken).ConfigureAwait(false);
+            await PostponeAsync(memberId, processIds, ex.Reason, time.GetUtcNow() + options.Value.RetryDelay, cancellationToken).ConfigureAwait(false);
             throw;
         }
 
@@ -62,46 +68,67 @@ internal sealed class ReservationProcessor(
         await journal.ForgetFailuresAsync(memberId, [.. resolved.Changes.SelectMany(c => c.MessageIds)], cancellationToken).ConfigureAwait(false);
         await turnLease.EnsureHeldAsync(tally.Lease, cancellationToken).ConfigureAwait(false);
 
-        if (poison.Count > 0)
+        // A reservation holding a row to retry, or a row of a paused object, keeps that row: only its other rows are
+        // cleared, by message id. A paused object waits for its method's reset, without counting as a failure.
+        var keepIds = retry.SelectMany(f => f.MessageIds).Concat(resolved.Paused.SelectMany(p => p.MessageIds)).ToHashSet(StringComparer.Ordinal);
+        var clears = reservations.Select(r => (r.ProcessId, r.Events.Any(e => keepIds.Contains(e.MessageId))
+            ? (IReadOnlyList<string>?)[.. r.Events.Select(e => e.MessageId).Where(m => !keepIds.Contains(m))]
+            : null)).ToList();
+        try
         {
-            await failures.DeadLetterAsync(memberId, poison, byMessage, cancellationToken).ConfigureAwait(false);
-            var poisonIds = poison.SelectMany(f => f.MessageIds).ToHashSet(StringComparer.Ordinal);
-            foreach (var reservation in reservations)
+            if (poison.Count > 0)
             {
-                var marked = reservation.Events.Select(e => e.MessageId).Where(poisonIds.Contains).ToList();
-                if (marked.Count > 0)
-                {
-                    await queue.MarkErrorAsync(memberId, reservation.ProcessId, marked, cancellationToken).ConfigureAwait(false);
-                }
+                await failures.DeadLetterAsync(memberId, poison, byMessage, cancellationToken).ConfigureAwait(false);
+                await MarkPoisonAsync(memberId, reservations, poison, cancellationToken).ConfigureAwait(false);
             }
+
+            Report(p => p.Clearing(memberId, processIds));
+            await queue.ClearAsync(memberId, clears, cancellationToken).ConfigureAwait(false);
+        }
+        catch (BitrixMethodPausedException ex)
+        {
+            // Committed but not cleared: the reservations are re-read after the reset, and their rows committed again.
+            await PostponeAsync(memberId, processIds, ex.Message, ex.Until, cancellationToken).ConfigureAwait(false);
+            tally.Pause(ex.Until);
+            return;
         }
 
-        // A reservation holding a row to retry keeps that row: only its other rows are cleared, by message id.
-        var retryIds = retry.SelectMany(f => f.MessageIds).ToHashSet(StringComparer.Ordinal);
-        var clears = reservations.Select(r => (r.ProcessId, r.Events.Any(e => retryIds.Contains(e.MessageId))
-            ? (IReadOnlyList<string>?)[.. r.Events.Select(e => e.MessageId).Where(m => !retryIds.Contains(m))]
-            : null)).ToList();
-        Report(p => p.Clearing(memberId, processIds));
-        await queue.ClearAsync(memberId, clears, cancellationToken).ConfigureAwait(false);
         Report(p => p.Cleared(memberId, processIds));
 
         var keep = clears.Where(c => c.Item2 is not null).Select(c => c.ProcessId).ToList();
         await journal.MarkDoneAsync(memberId, [.. processIds.Except(keep)], cancellationToken).ConfigureAwait(false);
         if (keep.Count > 0)
         {
-            await PostponeAsync(memberId, keep, "objects failed; retried later", cancellationToken).ConfigureAwait(false);
+            var next = time.GetUtcNow() + options.Value.RetryDelay;
+            if (resolved.PausedUntil is { } until)
+            {
+                // Paused rows wait for the reset; failed ones for at least the retry delay.
+                next = retry.Count == 0 || until > next ? until : next;
+                tally.Pause(until);
+            }
+
+            await PostponeAsync(memberId, keep, resolved.Paused.Count > 0 ? "paused for operating time" : "objects failed; retried later", next, cancellationToken).ConfigureAwait(false);
         }
 
         tally.Events += events.Count;
         tally.Objects += resolved.Changes.Count;
     }
 
-    private Task PostponeAsync(string memberId, IReadOnlyCollection<string> processIds, string reason, CancellationToken cancellationToken)
+    private async Task MarkPoisonAsync(string memberId, IReadOnlyList<Reservation> reservations, IReadOnlyList<ItemFailure> poison, CancellationToken cancellationToken)
     {
-        var settings = options.Value;
-        var next = time.GetUtcNow() + settings.RetryDelay;
-        return journal.PostponeAsync(memberId, processIds, reason, next, cancellationToken);
+        var poisonIds = poison.SelectMany(f => f.MessageIds).ToHashSet(StringComparer.Ordinal);
+        foreach (var reservation in reservations)
+        {
+            var marked = reservation.Events.Select(e => e.MessageId).Where(poisonIds.Contains).ToList();
+            if (marked.Count > 0)
+            {
+                await queue.MarkErrorAsync(memberId, reservation.ProcessId, marked, cancellationToken).ConfigureAwait(false);
+            }
+        }
     }
+
+    private Task PostponeAsync(string memberId, IReadOnlyCollection<string> processIds, string reason, DateTimeOffset next, CancellationToken cancellationToken) =>
+        journal.PostponeAsync(memberId, processIds, reason, next, cancellationToken);
 
     private void Report(Action<IDrainProgress> step)
     {

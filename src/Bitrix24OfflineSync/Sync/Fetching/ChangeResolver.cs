@@ -15,6 +15,7 @@ internal sealed class ChangeResolver(EventMapper mapper, StateFetcher fetcher, T
     {
         var now = time.GetUtcNow();
         var failures = new List<ItemFailure>();
+        var paused = new List<ItemPause>();
         var groups = new Dictionary<ObjectKey, ObjectGroup>();
         foreach (var offlineEvent in events)
         {
@@ -65,17 +66,23 @@ internal sealed class ChangeResolver(EventMapper mapper, StateFetcher fetcher, T
             }
             else
             {
-                changes.AddRange(Fetched(group, outcomes[group.Key], failures));
+                changes.AddRange(Fetched(group, outcomes[group.Key], failures, paused));
             }
         }
 
         FetchLog.Resolved(logger, memberId, events.Count, changes.Count, failures.Count);
-        return new ResolvedBatch(changes, failures);
+        return new ResolvedBatch(changes, failures, paused);
     }
 
-    /// <summary>A fetched object: its state, a tombstone when the fetch found nothing, or an item failure.</summary>
-    private static IEnumerable<ObjectChange> Fetched(ObjectGroup group, FetchOutcome outcome, List<ItemFailure> failures)
+    /// <summary>A fetched object: its state, a tombstone when the fetch found nothing, an item failure, or a pause.</summary>
+    private static IEnumerable<ObjectChange> Fetched(ObjectGroup group, FetchOutcome outcome, List<ItemFailure> failures, List<ItemPause> paused)
     {
+        if (outcome.PausedUntil is { } until)
+        {
+            paused.Add(new ItemPause(group.Key, group.MessageIds, until));
+            return [];
+        }
+
         if (outcome.Failure is { } reason)
         {
             failures.Add(new ItemFailure(group.Key, group.MessageIds, reason));

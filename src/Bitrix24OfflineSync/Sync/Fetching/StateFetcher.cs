@@ -10,7 +10,8 @@ namespace Bitrix24OfflineSync.Sync.Fetching;
 /// Fetches current states with as few requests as the API allows: per entity one list command per 50 ids (an ID
 /// array filter is IN, so one page holds them all), 50 commands to a batch request: 2,500 objects a request.
 /// Single gets serve only where a list cannot: an entity without a list method, or a list command that failed.
-/// A transient failure of a request is not caught: the caller's batch stays reserved and is retried whole.
+/// A transient failure of a request is not caught: the caller's batch stays reserved and is retried whole. Objects
+/// whose method is paused for its operating time are answered as paused, never fetched one by one instead.
 /// </summary>
 internal sealed class StateFetcher(BitrixBatch batch, TimeProvider time, ILogger<StateFetcher> logger)
 {
@@ -53,7 +54,7 @@ internal sealed class StateFetcher(BitrixBatch batch, TimeProvider time, ILogger
             // Taken before sending: a state fetched by a later request always carries a later time.
             var fetchedAt = time.GetUtcNow();
             countRequest();
-            var results = (await batch.RunAsync(memberId, commands, halt: false, cancellationToken).ConfigureAwait(false)).ToDictionary(r => r.Key, StringComparer.Ordinal);
+            var results = (await batch.RunAsync(memberId, commands, cancellationToken).ConfigureAwait(false)).ToDictionary(r => r.Key, StringComparer.Ordinal);
             for (var i = 0; i < chunk.Length; i++)
             {
                 var result = results.GetValueOrDefault(commands[i].Key);
@@ -74,6 +75,13 @@ internal sealed class StateFetcher(BitrixBatch batch, TimeProvider time, ILogger
     private void ReadList(string memberId, Command command, BatchCommandResult? result, DateTimeOffset fetchedAt, Dictionary<ObjectKey, FetchOutcome> outcomes, List<Command> fallback)
     {
         var fetch = command.Fetch;
+        if (result?.PausedUntil is { } until)
+        {
+            // A method blocked for its operating time would block its single gets' neighbours too: wait for the reset.
+            Pause(command, until, fetchedAt, outcomes);
+            return;
+        }
+
         if (result?.Succeeded != true || FetchAnswers.Rows(result.Result, fetch.ListResultKey) is not { } rows)
         {
             var error = result?.Error?.ToString() ?? (result is null ? "no answer in the batch" : "the answer holds no rows");
@@ -127,6 +135,12 @@ internal sealed class StateFetcher(BitrixBatch batch, TimeProvider time, ILogger
         var fetch = command.Fetch;
         var id = command.Ids[0];
         var key = new ObjectKey(fetch.Entity, id);
+        if (result?.PausedUntil is { } until)
+        {
+            Pause(command, until, fetchedAt, outcomes);
+            return;
+        }
+
         if (result?.Error is { IsNotFound: true })
         {
             outcomes[key] = FetchOutcome.Gone(fetchedAt);
@@ -144,6 +158,14 @@ internal sealed class StateFetcher(BitrixBatch batch, TimeProvider time, ILogger
             : $"{command.Method} answered no object";
         FetchLog.ObjectFailed(logger, memberId, fetch.Entity, id, reason);
         outcomes[key] = FetchOutcome.Failed(reason, fetchedAt);
+    }
+
+    private static void Pause(Command command, DateTimeOffset until, DateTimeOffset fetchedAt, Dictionary<ObjectKey, FetchOutcome> outcomes)
+    {
+        foreach (var id in command.Ids)
+        {
+            outcomes[new ObjectKey(command.Fetch.Entity, id)] = FetchOutcome.Paused(until, fetchedAt);
+        }
     }
 
     private sealed record Command(EntityFetch Fetch, string Method, JsonObject Parameters, IReadOnlyList<string> Ids, bool IsList)
