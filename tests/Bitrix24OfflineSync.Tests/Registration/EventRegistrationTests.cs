@@ -77,6 +77,26 @@ public sealed class EventRegistrationTests
         Assert.Equal([$"{PublicUrl}/bitrix24/events"], doorbells.Select(b => b.Handler));
     }
 
+    [Fact]
+    public async Task APlanWithoutAuthConnector_IsBoundWithoutTheConnector_AndTheOperatorIsToldOnce()
+    {
+        var settings = Settings("ONCRMDEALUPDATE");
+        settings["Bitrix24:AuthConnector"] = "erp";
+        await using var fixture = await IntakeFixture.StartAsync(settings);
+        var portal = fixture.World.CreatePortal("basic.bitrix24.com");
+        portal.SetFeature(Bitrix24OfflineSync.Emulator.Portals.EmulatedPortal.AuthConnectorFeature, false);
+
+        var outcome = await fixture.World.InstallAppAsync(portal, fixture.Service.EventsUrl, cancellationToken: Ct);
+        var bindings = await WaitForBindingsAsync(fixture, portal, count: 4);
+        var again = await fixture.Service.Get<EventRegistrar>().RegisterAsync(portal.MemberId, replaceOtherHandlers: false, Ct);
+
+        Assert.Equal(200, outcome.CallbackStatus);
+        Assert.Equal([""], bindings.Where(b => b.Offline).Select(b => b.ConnectorId));
+        Assert.Empty(again.Failed);
+        Assert.Empty(again.Bound);
+        Assert.Single(fixture.Service.Logs.Lines, l => l.Contains("\"Id\":1209", StringComparison.Ordinal));
+    }
+
     private static async Task<IReadOnlyList<EventBinding>> WaitForBindingsAsync(IntakeFixture fixture, Bitrix24OfflineSync.Emulator.Portals.EmulatedPortal portal, int count)
     {
         var registrar = fixture.Service.Get<EventRegistrar>();

@@ -57,6 +57,52 @@ public sealed class BasicModeTests
         await MirrorAssert.EventuallyMatchesEmulatorAsync(fixture, portal);
     }
 
+    [Fact]
+    public async Task APlanThatLosesOfflineExtended_IsSwitchedToBasicModeByItsFirstRefusedReservation()
+    {
+        await using var fixture = await SyncFixture.StartAsync();
+        var portal = await fixture.InstallAndBindAsync();
+        fixture.World.CallAsUser(portal, "crm.deal.add", new JsonObject { ["fields"] = new JsonObject { ["TITLE"] = "while extended" } });
+        await fixture.WaitUntilDrainedAsync(portal);
+        var featureChecks = portal.Stats.CallsOf("feature.get");
+
+        portal.SetFeature(EmulatedPortal.OfflineExtendedFeature, false);
+        fixture.World.CallAsUser(portal, "crm.deal.add", new JsonObject { ["fields"] = new JsonObject { ["TITLE"] = "after the downgrade" } });
+        await fixture.WaitUntilDrainedAsync(portal);
+
+        await MirrorAssert.EventuallyMatchesEmulatorAsync(fixture, portal);
+        Assert.Equal(featureChecks, portal.Stats.CallsOf("feature.get"));
+        Assert.Single(portal.Stats.CallLog, e => e.ErrorCode == "WRONG_LICENSE");
+        Assert.Single(fixture.Service.Logs.Lines, l => l.Contains("\"Id\":1314", StringComparison.Ordinal) && l.Contains("rest_offline_extended", StringComparison.Ordinal));
+        Assert.False(await fixture.Service.Get<Bitrix24OfflineSync.Portals.IPortalRegistry>().OfflineExtendedAsync(portal.MemberId, TestContext.Current.CancellationToken));
+    }
+
+    [Fact]
+    public async Task ReservationsRecordedBeforeThePlanLostTheFeature_AreReadBackWithClear1AndSynced()
+    {
+        await using var fixture = await SyncFixture.StartAsync();
+        var portal = await fixture.InstallAndBindAsync(doorbell: false);
+        await Wait.UntilAsync(() => portal.Stats.CallsOf("feature.get") > 0, "the service has learned the portal's plan");
+        fixture.World.CallAsUser(portal, "crm.lead.add", new JsonObject { ["fields"] = new JsonObject { ["TITLE"] = "reserved" } });
+        await fixture.World.WhenEventsWrittenAsync(TestContext.Current.CancellationToken);
+        using (var app = fixture.AppClient(portal))
+        {
+            // A reservation the service recorded, as if it had crashed before processing it.
+            var reserved = (await app.CallAsync("event.offline.get", new JsonObject { ["clear"] = 0 }, TestContext.Current.CancellationToken)).EnsureSuccess();
+            var processId = reserved.Body!["result"]!["process_id"]!.GetValue<string>();
+            await fixture.Journal.RecordAsync(portal.MemberId, [processId], errorQueue: false, TestContext.Current.CancellationToken);
+        }
+
+        portal.SetFeature(EmulatedPortal.OfflineExtendedFeature, false);
+        await fixture.BindDoorbellAsync(portal);
+        fixture.World.CallAsUser(portal, "crm.lead.add", new JsonObject { ["fields"] = new JsonObject { ["TITLE"] = "rings" } });
+        await fixture.WaitUntilDrainedAsync(portal);
+
+        await MirrorAssert.EventuallyMatchesEmulatorAsync(fixture, portal);
+        Assert.Equal(0, portal.Queue.Count);
+        Assert.Contains(portal.Stats.CallLog, e => e.Method == "event.offline.get" && e.Status == 200 && e.ProcessId is { Length: > 0 } && !e.InBatch);
+    }
+
     private sealed class FailingSink : Bitrix24OfflineSync.Sinks.ISyncSink
     {
         public Task CommitAsync(Bitrix24OfflineSync.Sinks.SinkBatch batch, CancellationToken cancellationToken) =>

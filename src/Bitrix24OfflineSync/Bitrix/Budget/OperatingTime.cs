@@ -66,7 +66,7 @@ internal sealed class OperatingTime(RequestBudgetOptions options, TimeProvider t
         lock (_sync)
         {
             var now = time.GetUtcNow();
-            if (!_methods.TryGetValue(method, out var usage) || !usage.Known(now))
+            if (!_methods.TryGetValue(method, out var usage))
             {
                 return (wanted, now);
             }
@@ -81,9 +81,11 @@ internal sealed class OperatingTime(RequestBudgetOptions options, TimeProvider t
                 return (wanted, now);
             }
 
-            var room = (options.OperatingLimit.TotalSeconds - usage.Seconds) / usage.CostPerCall;
+            // A method's cost per call outlives its window: after a reset it starts from nothing used.
+            var known = usage.Known(now);
+            var room = (options.OperatingLimit.TotalSeconds - (known ? usage.Seconds : 0)) / usage.CostPerCall;
             var admitted = (int)Math.Clamp(Math.Floor(room), 0, wanted);
-            return admitted == wanted ? (wanted, now) : (admitted, usage.ResetAt);
+            return admitted == wanted ? (wanted, now) : (admitted, known ? usage.ResetAt : now + options.OperatingWindow);
         }
     }
 

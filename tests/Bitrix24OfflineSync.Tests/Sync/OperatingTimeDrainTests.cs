@@ -1,0 +1,71 @@
+using System.Text.Json.Nodes;
+using Bitrix24OfflineSync.Emulator.Diagnostics;
+using Bitrix24OfflineSync.Tests.Infrastructure;
+
+namespace Bitrix24OfflineSync.Tests.Sync;
+
+/// <summary>A portal whose list methods run out of operating time in the middle of a drain.</summary>
+public sealed class OperatingTimeDrainTests
+{
+    private static readonly TimeSpan Limit = TimeSpan.FromSeconds(4);
+    private static readonly TimeSpan Window = TimeSpan.FromSeconds(8);
+    private static readonly string[] ListMethods = ["crm.deal.list", "crm.contact.list"];
+
+    [Fact]
+    public async Task ListMethodsBlockedMidDrain_PauseTheirObjects_AndEverythingReachesTheMirrorWithoutErrorsOrAskingBeforeTheReset()
+    {
+        await using var fixture = await SyncFixture.StartAsync(
+            new Dictionary<string, string?>
+            {
+                ["Bitrix24:RequestBudget:OperatingLimit"] = Limit.ToString(),
+                ["Bitrix24:RequestBudget:OperatingWindow"] = Window.ToString(),
+            },
+            configureEmulator: o =>
+            {
+                o.OperatingLimit.Enabled = true;
+                o.OperatingLimit.Limit = Limit;
+                o.OperatingLimit.Window = Window;
+                foreach (var method in ListMethods)
+                {
+                    o.OperatingLimit.CostPerCall[method] = TimeSpan.FromSeconds(1);
+                }
+            });
+        var portal = await fixture.InstallAndBindAsync();
+
+        // 400 deals and 400 contacts: eight list commands each, twice what one window of either method allows.
+        for (var i = 0; i < 400; i++)
+        {
+            fixture.World.CallAsUser(portal, "crm.deal.add", new JsonObject { ["fields"] = new JsonObject { ["TITLE"] = $"Deal {i}" } });
+            fixture.World.CallAsUser(portal, "crm.contact.add", new JsonObject { ["fields"] = new JsonObject { ["NAME"] = $"Contact {i}" } });
+        }
+
+        await Wait.UntilAsync(() => portal.Stats.RejectedByOperatingLimit > 0, "the portal has blocked a list method");
+        await fixture.WaitUntilDrainedAsync(portal, TimeSpan.FromSeconds(90));
+
+        await MirrorAssert.EventuallyMatchesEmulatorAsync(fixture, portal);
+        var log = portal.Stats.CallLog;
+        Assert.DoesNotContain(log, e => e.Method == "event.offline.error");
+        Assert.Empty(await fixture.Journal.DeadLettersAsync(portal.MemberId, TestContext.Current.CancellationToken));
+        Assert.DoesNotContain(fixture.Service.Logs.Lines, l => l.Contains("\"Id\":1305", StringComparison.Ordinal));
+        Assert.DoesNotContain(log, e => e.Method is "crm.deal.get" or "crm.contact.get");
+        foreach (var method in ListMethods)
+        {
+            AssertNotAskedBeforeReset([.. log.Where(e => e.Method == method)]);
+        }
+    }
+
+    /// <summary>
+    /// After a request in which the portal refused the method, no later request carries it before the reset: the
+    /// first call counted in the window at that time plus the window (every call of these methods is counted).
+    /// </summary>
+    private static void AssertNotAskedBeforeReset(IReadOnlyList<CallLogEntry> calls)
+    {
+        foreach (var refused in calls.Where(e => e.ErrorCode == "OPERATION_TIME_LIMIT").GroupBy(e => e.RequestId).Select(g => g.First()))
+        {
+            var firstCounted = calls.First(e => e.Status == 200 && e.At > refused.At - Window);
+            var resetAt = firstCounted.At + Window;
+            var next = calls.FirstOrDefault(e => e.RequestId > refused.RequestId);
+            Assert.True(next is null || next.At >= resetAt.AddMilliseconds(-1), $"{refused.Method} was asked at {next?.At:O}, before its reset at {resetAt:O}");
+        }
+    }
+}
