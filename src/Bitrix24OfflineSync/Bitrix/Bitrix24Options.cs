@@ -7,6 +7,9 @@ internal sealed class Bitrix24Options
 {
     public const string Section = "Bitrix24";
 
+    /// <summary>Where the service takes Bitrix24's POSTs, below <see cref="PublicUrl"/>: the handler every binding names.</summary>
+    public const string EventsPath = "/bitrix24/events";
+
     /// <summary>The app's client id; installs are refused while it is empty.</summary>
     public string? ClientId { get; set; }
 
@@ -42,6 +45,11 @@ internal sealed class Bitrix24Options
         : [.. Events.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).Select(e => e.ToUpperInvariant()).Distinct()];
 
     public bool HasCredentials => !string.IsNullOrWhiteSpace(ClientId) && !string.IsNullOrWhiteSpace(ClientSecret);
+
+    /// <summary>The handler URL bound at the portals, <c>{PublicUrl}/bitrix24/events</c>; null without a public URL.</summary>
+    public string? HandlerUrl => PublicUrl is null
+        ? null
+        : new Uri(PublicUrl.AbsoluteUri.EndsWith('/') ? PublicUrl : new Uri(PublicUrl.AbsoluteUri + "/"), EventsPath.TrimStart('/')).ToString();
 
     /// <summary>The token endpoint: <c>{OAuthServer}oauth/token/</c>.</summary>
     public Uri TokenEndpoint => new(OAuthServer.AbsoluteUri.EndsWith('/') ? OAuthServer : new Uri(OAuthServer.AbsoluteUri + "/"), "oauth/token/");

@@ -12,7 +12,7 @@ internal static class BitrixExtensions
             // A token must never follow a redirect to a host we did not choose.
             .ConfigurePrimaryHttpMessageHandler(() => new SocketsHttpHandler { AllowAutoRedirect = false });
         services.AddOptions<Budget.RequestBudgetOptions>().Bind(configuration.GetSection($"{Bitrix24Options.Section}:RequestBudget")).ValidateDataAnnotations().ValidateOnStart();
-        services.AddOptions<ResilienceOptions>().Bind(configuration.GetSection($"{Bitrix24Options.Section}:Resilience"));
+        services.AddOptions<ResilienceOptions>().Bind(configuration.GetSection($"{Bitrix24Options.Section}:Resilience")).ValidateDataAnnotations().ValidateOnStart();
         services.AddSingleton<Budget.PortalBudgets>();
         services.AddSingleton<Tokens.PortalTokens>();
         services.AddSingleton<AuthConnectorUse>();

@@ -4,9 +4,6 @@ namespace Bitrix24OfflineSync.Hosting;
 
 internal static class HealthEndpoints
 {
-    /// <summary>Checks with this tag decide readiness; liveness runs no checks at all.</summary>
-    public const string ReadyTag = "ready";
-
     public static IServiceCollection AddHealth(this IServiceCollection services)
     {
         services.AddHealthChecks();
@@ -16,7 +13,8 @@ internal static class HealthEndpoints
     public static IEndpointRouteBuilder MapHealth(this IEndpointRouteBuilder endpoints)
     {
         endpoints.MapHealthChecks("/health/live", new HealthCheckOptions { Predicate = _ => false });
-        endpoints.MapHealthChecks("/health/ready", new HealthCheckOptions { Predicate = check => check.Tags.Contains(ReadyTag) });
+        // Every registered check decides readiness; liveness runs none.
+        endpoints.MapHealthChecks("/health/ready");
         return endpoints;
     }
 }

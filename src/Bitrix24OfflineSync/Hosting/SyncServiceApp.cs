@@ -1,6 +1,8 @@
 using Bitrix24OfflineSync.Bitrix;
 using Bitrix24OfflineSync.Persistence;
+using Bitrix24OfflineSync.Portals;
 using Bitrix24OfflineSync.Registration;
+using Bitrix24OfflineSync.Security;
 using Bitrix24OfflineSync.Sinks;
 using Bitrix24OfflineSync.Sync;
 using Bitrix24OfflineSync.Sync.Mapping;
@@ -24,6 +26,8 @@ internal static class SyncServiceApp
         builder.Services.AddBitrix24(builder.Configuration);
         builder.Services.AddChangeResolution(builder.Configuration);
         builder.Services.AddPersistence(builder.Configuration);
+        builder.Services.AddSecurity();
+        builder.Services.AddPortals();
         builder.Services.AddWebhooks();
         builder.Services.AddRegistration();
         builder.Services.AddSinks(builder.Configuration);

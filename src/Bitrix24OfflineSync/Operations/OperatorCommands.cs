@@ -4,6 +4,7 @@ using Bitrix24OfflineSync.Hosting;
 using Bitrix24OfflineSync.Persistence;
 using Bitrix24OfflineSync.Portals;
 using Bitrix24OfflineSync.Registration;
+using Bitrix24OfflineSync.Sync.Journal;
 
 namespace Bitrix24OfflineSync.Operations;
 
@@ -43,17 +44,14 @@ internal static class OperatorCommands
         var app = SyncServiceApp.Build([.. settings, "--Serilog:ToStandardError=true"], configure);
         await using (app.ConfigureAwait(false))
         {
-            foreach (var migrator in app.Services.GetServices<IHostedService>().OfType<ISchemaMigrator>())
-            {
-                await migrator.StartAsync(CancellationToken.None).ConfigureAwait(false);
-            }
+            await app.Services.GetRequiredService<ISchemaMigrator>().StartAsync(CancellationToken.None).ConfigureAwait(false);
 
             var registry = app.Services.GetRequiredService<IPortalRegistry>();
             try
             {
                 return words[1] switch
                 {
-                    "list" => await ListAsync(registry, output).ConfigureAwait(false),
+                    "list" => await ListAsync(registry, app.Services.GetRequiredService<IFailureLog>(), output).ConfigureAwait(false),
                     "rebind" => await RebindAsync(registry, app.Services.GetRequiredService<EventRegistrar>(), words[2], output, error).ConfigureAwait(false),
                     _ => await UnbindAsync(registry, app.Services.GetRequiredService<EventRegistrar>(), words[2], output, error).ConfigureAwait(false),
                 };
@@ -66,15 +64,16 @@ internal static class OperatorCommands
         }
     }
 
-    private static async Task<int> ListAsync(IPortalRegistry registry, TextWriter output)
+    private static async Task<int> ListAsync(IPortalRegistry registry, IFailureLog failures, TextWriter output)
     {
         var portals = await registry.OverviewAsync(CancellationToken.None).ConfigureAwait(false);
+        var dead = await failures.DeadLetterCountsAsync(CancellationToken.None).ConfigureAwait(false);
         await output.WriteLineAsync($"{"MEMBER_ID",-32}  {"DOMAIN",-30}  {"STATUS",-12}  {"PLAN",-8}  {"LAST_DRAIN",-20}  {"BACKLOG",7}  {"SYNCED",9}  {"DEAD",5}").ConfigureAwait(false);
         foreach (var p in portals)
         {
             var plan = p.OfflineExtended switch { true => "extended", false => "basic", null => "unknown" };
             var lastDrain = p.LastDrainAt?.ToString("yyyy-MM-dd HH:mm:ss'Z'", CultureInfo.InvariantCulture) ?? "never";
-            await output.WriteLineAsync($"{p.MemberId,-32}  {p.Domain,-30}  {Status(p.Status),-12}  {plan,-8}  {lastDrain,-20}  {p.LastBacklog,7}  {p.SyncedObjects,9}  {p.DeadLetters,5}").ConfigureAwait(false);
+            await output.WriteLineAsync($"{p.MemberId,-32}  {p.Domain,-30}  {Status(p.Status),-12}  {plan,-8}  {lastDrain,-20}  {p.LastBacklog,7}  {p.SyncedObjects,9}  {dead.GetValueOrDefault(p.MemberId),5}").ConfigureAwait(false);
         }
 
         await output.WriteLineAsync($"{portals.Count} portals").ConfigureAwait(false);

@@ -3,28 +3,59 @@ using System.Data.Common;
 namespace Bitrix24OfflineSync.Persistence;
 
 /// <summary>
-/// What a store written once for both providers needs of its database: a connection, times as the provider keeps
-/// them, byte-order sorting, and the portal's lock for a token refresh.
+/// The database a store written once for both providers runs on, and what differs between SQLite and PostgreSQL:
+/// times, booleans, byte-order sorting, row locks, write transactions, running one statement for many rows, and
+/// whether several replicas share it. Work runs through <see cref="RunAsync{T}"/>, where a provider's failure becomes
+/// <see cref="StorageUnavailableException"/>. Statements that run for many rows (<see cref="ExecuteEachAsync"/>) name
+/// their parameters <c>$1</c>, <c>$2</c>…, which both providers read.
 /// </summary>
 internal interface ISqlDatabase
 {
+    /// <summary>True when several replicas may share the database (PostgreSQL): state cached in one process may be stale.</summary>
+    bool SharedByReplicas { get; }
+
     /// <summary>Appended to an <c>ORDER BY</c> column to sort by bytes, as SQLite does by default.</summary>
     string ByteOrder { get; }
 
-    /// <summary>Appended to the <c>SELECT</c> of a portal's row inside <see cref="BeginPortalLockAsync"/>.</summary>
+    /// <summary>Appended to the <c>SELECT</c> of a row inside <see cref="BeginWriteAsync"/> that must stay locked until the commit.</summary>
     string RowLock { get; }
 
-    Task<DbConnection> OpenConnectionAsync(CancellationToken cancellationToken);
+    /// <summary>Appended to the <c>SELECT</c> of a row that others may read but must not change until the commit.</summary>
+    string SharedRowLock { get; }
+
+    /// <summary>Opens a connection, runs <paramref name="work"/> on it, and turns a provider's failure into <see cref="StorageUnavailableException"/>.</summary>
+    Task<T> RunAsync<T>(Func<DbConnection, Task<T>> work, CancellationToken cancellationToken);
 
     /// <summary>
-    /// A transaction that serialises token refreshes of a portal across everything sharing the database: with
-    /// <see cref="RowLock"/> on the row's read on PostgreSQL, the database's write lock (BEGIN IMMEDIATE) on SQLite.
+    /// A transaction for a write that must not interleave with another: the database's write lock at once on SQLite
+    /// (<c>BEGIN IMMEDIATE</c>), an ordinary transaction on PostgreSQL, where rows are locked with <see cref="RowLock"/>.
     /// </summary>
-    Task<DbTransaction> BeginPortalLockAsync(DbConnection connection, CancellationToken cancellationToken);
+    Task<DbTransaction> BeginWriteAsync(DbConnection connection, CancellationToken cancellationToken);
+
+    /// <summary>Runs <paramref name="sql"/> once per row of values (for <c>$1</c>, <c>$2</c>…), in one round trip where the provider can; returns the rows affected.</summary>
+    Task<int> ExecuteEachAsync(DbConnection connection, DbTransaction transaction, string sql, IEnumerable<object?[]> rows, CancellationToken cancellationToken);
 
     /// <summary>The parameter value a time is written as (text on SQLite, a microsecond timestamptz on PostgreSQL).</summary>
     object TimeValue(DateTimeOffset value);
 
     /// <summary>A time column's value as read back, or null for NULL.</summary>
     DateTimeOffset? ReadTime(object? value);
+}
+
+/// <summary>Shorthands over <see cref="ISqlDatabase"/>.</summary>
+internal static class SqlDatabaseExtensions
+{
+    public static Task RunAsync(this ISqlDatabase database, Func<DbConnection, Task> work, CancellationToken cancellationToken) =>
+        database.RunAsync(
+            async connection =>
+            {
+                await work(connection).ConfigureAwait(false);
+                return true;
+            },
+            cancellationToken);
+
+    public static object? TimeValue(this ISqlDatabase database, DateTimeOffset? value) => value is { } v ? database.TimeValue(v) : null;
+
+    /// <summary>A boolean column as read back: an integer on SQLite, a boolean on PostgreSQL.</summary>
+    public static bool ReadBool(object? value) => value is not null and not DBNull && Convert.ToBoolean(value, System.Globalization.CultureInfo.InvariantCulture);
 }

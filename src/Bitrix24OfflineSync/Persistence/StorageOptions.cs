@@ -1,3 +1,5 @@
+using System.ComponentModel.DataAnnotations;
+
 namespace Bitrix24OfflineSync.Persistence;
 
 /// <summary>The <c>Storage</c> configuration section.</summary>
@@ -11,6 +13,7 @@ internal sealed class StorageOptions
     public string? EncryptionKey { get; set; }
 
     /// <summary>Where the embedded default keeps its database and generated key.</summary>
+    [Required(AllowEmptyStrings = false)]
     public string DataDirectory { get; set; } = "data";
 }
 

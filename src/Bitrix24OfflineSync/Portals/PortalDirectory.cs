@@ -69,6 +69,7 @@ internal sealed class PortalDirectory(IPortalRegistry registry, TimeProvider tim
     public void RememberVerified(string memberId, PortalEntry verified, byte[] token) =>
         Update(memberId, e => ReferenceEquals(e.ApplicationTokenHash, verified.ApplicationTokenHash) ? e with { VerifiedToken = token } : e);
 
+    /// <summary>The portal's signal is written: the next doorbells need not write it again.</summary>
     public void MarkDirty(string memberId) => Update(memberId, e => e with { Dirty = true });
 
     /// <summary>The drain worker took the portal's signals: the next doorbell must mark it dirty again.</summary>

@@ -8,5 +8,4 @@ internal sealed record PortalOverview(
     bool? OfflineExtended,
     DateTimeOffset? LastDrainAt,
     int LastBacklog,
-    long SyncedObjects,
-    int DeadLetters);
+    long SyncedObjects);

@@ -1,7 +1,6 @@
 using System.Text.Json.Nodes;
 using Bitrix24OfflineSync.Bitrix;
 using Bitrix24OfflineSync.Bitrix.Batch;
-using Bitrix24OfflineSync.Webhooks;
 using Microsoft.Extensions.Options;
 
 namespace Bitrix24OfflineSync.Registration;
@@ -20,13 +19,12 @@ internal sealed class EventRegistrar(BitrixClient client, BitrixBatch batch, Aut
     public async Task<RegistrationResult> RegisterAsync(string memberId, bool replaceOtherHandlers, CancellationToken cancellationToken)
     {
         var settings = options.Value;
-        if (settings.PublicUrl is null)
+        if (settings.HandlerUrl is not { } handler)
         {
             RegistrationLog.NoPublicUrl(logger, memberId);
             return new RegistrationResult([], 0, []);
         }
 
-        var handler = Handler(settings.PublicUrl);
         var existing = await ListAsync(memberId, cancellationToken).ConfigureAwait(false);
         var connector = connectors.For(memberId) ?? "";
         var commands = new List<BatchCommand>();
@@ -107,9 +105,6 @@ internal sealed class EventRegistrar(BitrixClient client, BitrixBatch batch, Aut
             item["offline"]?.ToString() == "1",
             item["connector_id"]?.ToString() ?? ""))];
     }
-
-    public static string Handler(Uri publicUrl) =>
-        new Uri(publicUrl.AbsoluteUri.EndsWith('/') ? publicUrl : new Uri(publicUrl.AbsoluteUri + "/"), EventsEndpoint.Path.TrimStart('/')).ToString();
 }
 
 /// <summary>One binding of the app: an online handler, or an offline queue (with its connector).</summary>

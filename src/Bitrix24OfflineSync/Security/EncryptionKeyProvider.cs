@@ -45,7 +45,7 @@ internal sealed class EncryptionKeyProvider(IOptions<StorageOptions> options, IL
             writer.Write(Convert.ToBase64String(key));
         }
 
-        StorageLog.EncryptionKeyGenerated(logger, path);
+        SecurityLog.EncryptionKeyGenerated(logger, path);
         return key;
     }
 

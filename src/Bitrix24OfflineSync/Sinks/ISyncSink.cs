@@ -1,6 +1,3 @@
-using Bitrix24OfflineSync.Sync.Leases;
-using Bitrix24OfflineSync.Sync.Model;
-
 namespace Bitrix24OfflineSync.Sinks;
 
 /// <summary>
@@ -9,17 +6,20 @@ namespace Bitrix24OfflineSync.Sinks;
 /// </summary>
 internal interface ISyncSink
 {
-    /// <summary>Stores the batch durably, or throws <see cref="SinkUnavailableException"/> (the batch is kept reserved and retried).</summary>
+    /// <summary>
+    /// Stores the batch durably, or throws <see cref="SinkUnavailableException"/> (the batch is kept reserved and
+    /// retried), or <see cref="CommitFenceLostException"/> when the batch's fence no longer holds.
+    /// </summary>
     Task CommitAsync(SinkBatch batch, CancellationToken cancellationToken);
 
     /// <summary>Removes what the sink holds of a portal (ONAPPUNINSTALL with CLEAN=1); a sink that holds nothing does nothing.</summary>
-    Task ForgetPortalAsync(string memberId, CancellationToken cancellationToken);
+    Task ForgetPortalAsync(string memberId, string? domain, CancellationToken cancellationToken);
 }
 
 /// <summary>
-/// One commit: the portal, a stable id (the same on every retry of the same reserved batch), the changes, and the
-/// queue reservations (process ids) they came from, and the drain lease of the turn (a sink that can, such as the
-/// database mirror, makes its commit conditional on it).
+/// One commit: the portal, a stable id (the same on every retry of the same reserved batch), the changes, the queue
+/// reservations (process ids) they came from, and the fence the commit is conditional on where the sink can hold it
+/// (the database mirror does; null: not fenced).
 /// </summary>
 internal sealed record SinkBatch(
     string MemberId,
@@ -27,10 +27,23 @@ internal sealed record SinkBatch(
     string BatchId,
     IReadOnlyList<ObjectChange> Changes,
     IReadOnlyList<string>? ProcessIds = null,
-    DrainLease? Lease = null);
+    CommitFence? Fence = null);
+
+/// <summary>
+/// Who may commit a portal's changes now: the holder (<see cref="Owner"/>) of the portal's drain lease at its
+/// <see cref="Number"/>. A holder that was paused past its lease has a lower number than the one that took it over.
+/// </summary>
+internal sealed record CommitFence(string MemberId, string Owner, long Number);
 
 /// <summary>The sink could not take the batch now; nothing of it may be cleared.</summary>
 internal sealed class SinkUnavailableException(string reason, Exception? inner = null) : Exception(reason, inner)
 {
     public string Reason { get; } = reason;
+}
+
+/// <summary>The batch's fence no longer holds: another holder drains the portal, and nothing of this batch was written.</summary>
+internal sealed class CommitFenceLostException(CommitFence fence)
+    : Exception($"the commit fence of portal {fence.MemberId} (number {fence.Number}) no longer holds")
+{
+    public CommitFence Fence { get; } = fence;
 }

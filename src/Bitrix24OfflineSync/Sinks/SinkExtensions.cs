@@ -9,13 +9,14 @@ internal static class SinkExtensions
     /// <summary>The configured sink, unless the host registered its own <see cref="ISyncSink"/> before: that one is kept.</summary>
     public static IServiceCollection AddSinks(this IServiceCollection services, IConfiguration configuration)
     {
+        services.AddSingleton<IMirrorStore, SqlMirrorStore>();
         var type = configuration.GetValue<SinkType>($"{SinkOptions.Section}:{nameof(SinkOptions.Type)}");
         if (type == SinkType.Http)
         {
             return services.AddHttpSink(configuration);
         }
 
-        services.AddOptions<SinkOptions>().Bind(configuration.GetSection(SinkOptions.Section));
+        services.AddOptions<SinkOptions>().Bind(configuration.GetSection(SinkOptions.Section)).ValidateOnStart();
         services.TryAddSingleton<ISyncSink, DatabaseMirrorSink>();
         return services;
     }

@@ -10,6 +10,9 @@ internal sealed class SinkOptions
     /// <summary>For <see cref="SinkType.Http"/>: where batches are POSTed.</summary>
     public Uri? Url { get; set; }
 
+    /// <summary>For <see cref="SinkType.Http"/>: <c>true</c> lets <see cref="Url"/> be plain http (a receiver in development or tests).</summary>
+    public bool AllowInsecureUrl { get; set; }
+
     /// <summary>For <see cref="SinkType.Http"/>: <c>whsec_&lt;base64 key&gt;</c>; the HMAC key is the decoded bytes.</summary>
     public string? Secret { get; set; }
 

@@ -14,9 +14,10 @@ namespace Bitrix24OfflineSync.Sync;
 /// a portal's turn runs under its lease (<see cref="IDrainLeases"/>): one replica at a time drains it.
 /// </summary>
 internal sealed class DrainWorker(
-    DrainSignals signals,
+    PortalWakeUps wakeUps,
     IPortalRegistry registry,
-    PortalDirectory directory,
+    IPortalSyncState syncState,
+    DirtyPortals dirty,
     PortalDrainer drainer,
     IDrainLeases leases,
     LeaseOwner owner,
@@ -39,7 +40,7 @@ internal sealed class DrainWorker(
         {
             while (!stoppingToken.IsCancellationRequested)
             {
-                var memberId = await signals.TakeAsync(stoppingToken).ConfigureAwait(false);
+                var memberId = await wakeUps.TakeAsync(stoppingToken).ConfigureAwait(false);
                 heartbeat.Beat();
                 await slots.WaitAsync(stoppingToken).ConfigureAwait(false);
                 var turn = TurnAsync(memberId, slots, stoppingToken);
@@ -88,7 +89,7 @@ internal sealed class DrainWorker(
         {
             slots.Release();
             heartbeat.Beat();
-            signals.Finished(memberId, goAgain && !stopping.IsCancellationRequested);
+            wakeUps.Finished(memberId, goAgain && !stopping.IsCancellationRequested);
         }
     }
 
@@ -122,10 +123,9 @@ internal sealed class DrainWorker(
         try
         {
             // Signals are taken before the drain looks at the queue: a doorbell from here on marks the portal dirty again.
-            await registry.ConsumeSignalsAsync(memberId, CancellationToken.None).ConfigureAwait(false);
-            directory.MarkConsumed(memberId);
+            await dirty.ConsumeAsync(memberId, CancellationToken.None).ConfigureAwait(false);
             var tally = await drainer.DrainAsync(portal, stopping, lease).ConfigureAwait(false);
-            await registry.RecordDrainAsync(memberId, time.GetUtcNow(), tally.Events, tally.Objects, CancellationToken.None).ConfigureAwait(false);
+            await syncState.RecordDrainAsync(memberId, time.GetUtcNow(), tally.Events, tally.Objects, CancellationToken.None).ConfigureAwait(false);
             if (tally.Events > 0)
             {
                 SyncLog.Drained(logger, memberId, tally.Objects, tally.Events, tally.Rounds, tally.MoreWork);
@@ -186,7 +186,7 @@ internal sealed class DrainWorker(
         var active = portals.Where(p => p.Status == PortalStatus.Active).ToList();
         foreach (var portal in active)
         {
-            signals.Wake(portal.MemberId);
+            wakeUps.Wake(portal.MemberId);
         }
 
         return active.Count;
@@ -210,7 +210,7 @@ internal sealed class DrainWorker(
         try
         {
             await Task.Delay(delay > TimeSpan.Zero ? delay : TimeSpan.Zero, time, stoppingToken).ConfigureAwait(false);
-            signals.Wake(memberId);
+            wakeUps.Wake(memberId);
         }
         catch (OperationCanceledException)
         {

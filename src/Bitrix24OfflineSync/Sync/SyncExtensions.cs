@@ -1,5 +1,5 @@
-using Bitrix24OfflineSync.Hosting;
 using Bitrix24OfflineSync.Sync.Drain;
+using Bitrix24OfflineSync.Sync.Journal;
 using Bitrix24OfflineSync.Sync.Leases;
 
 namespace Bitrix24OfflineSync.Sync;
@@ -9,6 +9,10 @@ internal static class SyncExtensions
     public static IServiceCollection AddSync(this IServiceCollection services, IConfiguration configuration)
     {
         services.AddOptions<SyncOptions>().Bind(configuration.GetSection(SyncOptions.Section)).ValidateDataAnnotations().ValidateOnStart();
+        services.AddSingleton<IDrainLeases, SqlDrainLeases>();
+        services.AddSingleton<IReservationJournal, SqlReservationJournal>();
+        services.AddSingleton<IFailureLog, SqlFailureLog>();
+        services.AddSingleton<IBasicInbox, SqlBasicInbox>();
         services.AddSingleton<OfflineQueueClient>();
         services.AddSingleton<LeaseOwner>();
         services.AddSingleton<DrainTurnLease>();
@@ -20,7 +24,7 @@ internal static class SyncExtensions
         services.AddSingleton<DrainHeartbeat>();
         services.AddSingleton<IDrainProgress>(sp => sp.GetRequiredService<DrainHeartbeat>());
         services.AddHostedService<DrainWorker>();
-        services.AddHealthChecks().AddCheck<DrainWorkerHealthCheck>("drain-worker", tags: [HealthEndpoints.ReadyTag]);
+        services.AddHealthChecks().AddCheck<DrainWorkerHealthCheck>("drain-worker");
         return services;
     }
 }

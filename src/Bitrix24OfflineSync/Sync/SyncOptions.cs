@@ -32,12 +32,15 @@ internal sealed class SyncOptions
     public int MaxItemAttempts { get; set; } = 5;
 
     /// <summary>How long a reservation that failed (fetch, sink, or objects in it) waits before it is re-read and tried again.</summary>
+    [Range(typeof(TimeSpan), "00:00:00.010", "1.00:00:00")]
     public TimeSpan RetryDelay { get; set; } = TimeSpan.FromSeconds(30);
 
     /// <summary>How often the error rows (marked with event.offline.error) are tried again; the wait doubles, up to an hour, while they keep coming back.</summary>
+    [Range(typeof(TimeSpan), "00:00:00.100", "7.00:00:00")]
     public TimeSpan ErrorPassInterval { get; set; } = TimeSpan.FromMinutes(5);
 
     /// <summary>How often reserved rows nobody recorded (a reservation whose answer was lost) are looked for.</summary>
+    [Range(typeof(TimeSpan), "00:00:00.100", "7.00:00:00")]
     public TimeSpan OrphanScanInterval { get; set; } = TimeSpan.FromMinutes(30);
 
     /// <summary>
@@ -48,5 +51,6 @@ internal sealed class SyncOptions
     public TimeSpan LeaseDuration { get; set; } = TimeSpan.FromMinutes(2);
 
     /// <summary>How long a portal's plan feature (rest_offline_extended) is trusted before it is asked again.</summary>
+    [Range(typeof(TimeSpan), "00:00:01", "30.00:00:00")]
     public TimeSpan PlanRecheckInterval { get; set; } = TimeSpan.FromHours(24);
 }

@@ -1,3 +1,4 @@
+using Bitrix24OfflineSync.Bitrix;
 using Microsoft.AspNetCore.Http.HttpResults;
 
 namespace Bitrix24OfflineSync.Webhooks;
@@ -5,11 +6,9 @@ namespace Bitrix24OfflineSync.Webhooks;
 /// <summary><c>POST /bitrix24/events</c>: ONAPPINSTALL, ONAPPUNINSTALL, ONOFFLINEEVENT; anything else is acknowledged and ignored.</summary>
 internal static class EventsEndpoint
 {
-    public const string Path = "/bitrix24/events";
-
     public static IEndpointRouteBuilder MapBitrixEvents(this IEndpointRouteBuilder endpoints)
     {
-        endpoints.MapPost(Path, HandleAsync).WithName("Bitrix24Events");
+        endpoints.MapPost(Bitrix24Options.EventsPath, HandleAsync).WithName("Bitrix24Events");
         return endpoints;
     }
 

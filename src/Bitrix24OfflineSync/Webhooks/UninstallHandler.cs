@@ -25,6 +25,8 @@ internal sealed class UninstallHandler(
 
         var memberId = verified.MemberId!;
         await registry.MarkUninstalledAsync(memberId, cancellationToken).ConfigureAwait(false);
+        // The uninstalled portal's record stays (without tokens), so its domain is still known.
+        var knownDomain = (await registry.FindAsync(memberId, cancellationToken).ConfigureAwait(false))?.Domain;
         directory.MarkUninstalled(memberId);
         tokens.Forget(memberId);
         var clean = payload.Get("data", "CLEAN") == "1";
@@ -32,20 +34,20 @@ internal sealed class UninstallHandler(
         if (clean)
         {
             // The sink may be remote; Bitrix24 is answered without waiting for it.
-            _ = ForgetAsync(memberId);
+            _ = ForgetAsync(memberId, knownDomain);
         }
 
         return IntakeResult.Accepted;
     }
 
-    private async Task ForgetAsync(string memberId)
+    private async Task ForgetAsync(string memberId, string? domain)
     {
         try
         {
-            await sink.ForgetPortalAsync(memberId, CancellationToken.None).ConfigureAwait(false);
+            await sink.ForgetPortalAsync(memberId, domain, CancellationToken.None).ConfigureAwait(false);
             WebhooksLog.PortalDataDeleted(logger, memberId);
         }
-        catch (Exception ex) when (ex is SinkUnavailableException or Microsoft.Data.Sqlite.SqliteException)
+        catch (SinkUnavailableException ex)
         {
             WebhooksLog.PortalDataNotDeleted(logger, ex, memberId);
         }

@@ -8,7 +8,7 @@ namespace Bitrix24OfflineSync.Bitrix.Tokens;
 /// callers that raced on the same expired token take the result; across processes the registry's lock does the rest.
 /// Nothing refreshes ahead of expiry or on a timer: only an <c>expired_token</c> answer does.
 /// </summary>
-internal sealed class PortalTokens(IPortalRegistry registry, OAuthClient oauth, ILogger<PortalTokens> logger)
+internal sealed class PortalTokens(IPortalTokenStore store, OAuthClient oauth, ILogger<PortalTokens> logger)
 {
     private readonly ConcurrentDictionary<string, PortalCredentials> _cache = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<string, SemaphoreSlim> _refreshLocks = new(StringComparer.Ordinal);
@@ -17,7 +17,7 @@ internal sealed class PortalTokens(IPortalRegistry registry, OAuthClient oauth, 
     {
         if (!_cache.TryGetValue(memberId, out var credentials))
         {
-            credentials = await registry.ReadCredentialsAsync(memberId, cancellationToken).ConfigureAwait(false)
+            credentials = await store.ReadCredentialsAsync(memberId, cancellationToken).ConfigureAwait(false)
                 ?? throw new BitrixUnavailableException(memberId, "(any)", "the portal is unknown or has no tokens");
             _cache[memberId] = credentials;
         }
@@ -37,7 +37,7 @@ internal sealed class PortalTokens(IPortalRegistry registry, OAuthClient oauth, 
                 return cached.Status == PortalStatus.NeedsReauth ? throw new PortalNeedsReauthException(memberId) : cached;
             }
 
-            var result = await registry.RefreshTokensAsync(memberId, expiredAccessToken, oauth.RefreshAsync, cancellationToken).ConfigureAwait(false);
+            var result = await store.RefreshTokensAsync(memberId, expiredAccessToken, GrantAsync, cancellationToken).ConfigureAwait(false);
             switch (result.Outcome)
             {
                 case TokenRefreshOutcome.Refreshed or TokenRefreshOutcome.AlreadyRefreshed:
@@ -60,6 +60,14 @@ internal sealed class PortalTokens(IPortalRegistry registry, OAuthClient oauth, 
         {
             gate.Release();
         }
+    }
+
+    private async Task<TokenGrant> GrantAsync(string refreshToken, CancellationToken cancellationToken)
+    {
+        var result = await oauth.RefreshAsync(refreshToken, cancellationToken).ConfigureAwait(false);
+        return result.Answer is { } answer
+            ? new TokenGrant(answer.MemberId, answer.AccessToken, answer.RefreshToken, TimeSpan.FromSeconds(answer.ExpiresIn ?? 3600), null)
+            : TokenGrant.Failed(result.Error ?? "no answer");
     }
 
     /// <summary>Drops what is cached of a portal (after an install, reinstall or uninstall).</summary>

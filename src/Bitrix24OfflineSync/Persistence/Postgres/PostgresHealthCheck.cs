@@ -5,7 +5,7 @@ using Npgsql;
 namespace Bitrix24OfflineSync.Persistence.Postgres;
 
 /// <summary>Ready only when the shared database answers.</summary>
-internal sealed class PostgresHealthCheck(PostgresConnections connections) : IHealthCheck
+internal sealed class PostgresHealthCheck(PostgresDatabase connections) : IHealthCheck
 {
     public async Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken cancellationToken = default)
     {

@@ -1,4 +1,3 @@
-using Bitrix24OfflineSync.Security;
 using Dapper;
 
 namespace Bitrix24OfflineSync.Persistence.Postgres;
@@ -8,8 +7,7 @@ namespace Bitrix24OfflineSync.Persistence.Postgres;
 /// queue on a transaction-scoped advisory lock: the first migrates, the others find the versions applied.
 /// </summary>
 internal sealed class PostgresMigrator(
-    PostgresConnections connections,
-    EncryptionKeyProvider keys,
+    PostgresDatabase connections,
     TimeProvider time,
     ILogger<PostgresMigrator> logger) : ISchemaMigrator
 {
@@ -18,8 +16,6 @@ internal sealed class PostgresMigrator(
 
     public async Task StartAsync(CancellationToken cancellationToken)
     {
-        // Load the key now: a missing or bad key stops the start instead of the first install.
-        _ = keys.Key;
         StorageLog.UsingPostgres(logger, connections.Database, connections.Host, connections.Port);
         await using var connection = await connections.OpenAsync(cancellationToken).ConfigureAwait(false);
         await using var transaction = await connection.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);

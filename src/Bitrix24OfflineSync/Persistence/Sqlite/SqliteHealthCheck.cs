@@ -4,7 +4,7 @@ using Microsoft.Extensions.Diagnostics.HealthChecks;
 namespace Bitrix24OfflineSync.Persistence.Sqlite;
 
 /// <summary>Ready only when the database answers.</summary>
-internal sealed class SqliteHealthCheck(SqliteConnectionFactory connections) : IHealthCheck
+internal sealed class SqliteHealthCheck(SqliteDatabase connections) : IHealthCheck
 {
     public async Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken cancellationToken = default)
     {

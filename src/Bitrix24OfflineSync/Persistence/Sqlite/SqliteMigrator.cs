@@ -1,20 +1,16 @@
-using Bitrix24OfflineSync.Security;
 using Dapper;
 
 namespace Bitrix24OfflineSync.Persistence.Sqlite;
 
 /// <summary>Creates and migrates the schema at start, before the endpoints take requests.</summary>
 internal sealed class SqliteMigrator(
-    SqliteConnectionFactory connections,
-    EncryptionKeyProvider keys,
+    SqliteDatabase connections,
     TimeProvider time,
     ILogger<SqliteMigrator> logger) : ISchemaMigrator
 {
     public async Task StartAsync(CancellationToken cancellationToken)
     {
         Directory.CreateDirectory(Path.GetDirectoryName(connections.DatabasePath)!);
-        // Load (or generate) the key now: a bad key stops the start, and no request pays for generating one.
-        _ = keys.Key;
         StorageLog.UsingSqlite(logger, connections.DatabasePath);
         await using var connection = await connections.OpenAsync(cancellationToken).ConfigureAwait(false);
         await connection.ExecuteAsync("PRAGMA journal_mode = WAL;").ConfigureAwait(false);

@@ -1,6 +1,3 @@
-using Bitrix24OfflineSync.Sync.Leases;
-using Bitrix24OfflineSync.Sync.Model;
-
 namespace Bitrix24OfflineSync.Sinks.Database;
 
 /// <summary>
@@ -9,15 +6,12 @@ namespace Bitrix24OfflineSync.Sinks.Database;
 /// </summary>
 internal interface IMirrorStore
 {
-    /// <summary>Applies the changes in one transaction; returns how many rows changed (older states are skipped).</summary>
-    Task<int> UpsertAsync(string memberId, IReadOnlyList<ObjectChange> changes, CancellationToken cancellationToken);
-
     /// <summary>
-    /// As above, fenced: in the same transaction the portal's lease must still be <paramref name="lease"/>'s owner and
-    /// fence, or nothing is written and <see cref="DrainLeaseLostException"/> is thrown. A holder paused past its lease
-    /// cannot overwrite what the new holder committed. A null lease is not fenced.
+    /// Applies the changes in one transaction; returns how many rows changed (older states are skipped). With a
+    /// <paramref name="fence"/>, the portal's drain lease must still be the fence's owner and number in the same
+    /// transaction, or nothing is written and <see cref="CommitFenceLostException"/> is thrown.
     /// </summary>
-    Task<int> UpsertAsync(string memberId, IReadOnlyList<ObjectChange> changes, DrainLease? lease, CancellationToken cancellationToken);
+    Task<int> UpsertAsync(string memberId, IReadOnlyList<ObjectChange> changes, CommitFence? fence, CancellationToken cancellationToken);
 
     Task<MirrorRow?> FindAsync(string memberId, string entity, string entityId, CancellationToken cancellationToken);
 

@@ -1,4 +1,3 @@
-using Bitrix24OfflineSync.Portals;
 using Microsoft.Extensions.Options;
 
 namespace Bitrix24OfflineSync.Sinks.Http;
@@ -11,7 +10,6 @@ namespace Bitrix24OfflineSync.Sinks.Http;
 /// </summary>
 internal sealed class HttpForwarderSink(
     WebhookSender sender,
-    IPortalRegistry portals,
     IOptions<SinkOptions> options,
     ILogger<HttpForwarderSink> logger) : ISyncSink
 {
@@ -29,10 +27,8 @@ internal sealed class HttpForwarderSink(
         HttpSinkLog.BatchDelivered(logger, batch.MemberId, batch.BatchId, batch.Changes.Count, chunks.Count);
     }
 
-    public async Task ForgetPortalAsync(string memberId, CancellationToken cancellationToken)
+    public async Task ForgetPortalAsync(string memberId, string? domain, CancellationToken cancellationToken)
     {
-        // The uninstalled portal's record stays (without tokens), so its domain is usually still known.
-        var domain = (await portals.FindAsync(memberId, cancellationToken).ConfigureAwait(false))?.Domain;
         var message = new WebhookMessage(WebhookIds.Fresh(), SinkPayloadWriter.ForgetType, memberId, SinkPayloadWriter.Forget(memberId, domain));
         await sender.SendAsync(message, cancellationToken).ConfigureAwait(false);
         HttpSinkLog.PortalForgotten(logger, memberId, message.Id);

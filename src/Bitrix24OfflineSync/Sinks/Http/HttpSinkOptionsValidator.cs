@@ -1,10 +1,9 @@
-using Bitrix24OfflineSync.Bitrix;
 using Microsoft.Extensions.Options;
 
 namespace Bitrix24OfflineSync.Sinks.Http;
 
 /// <summary>Stops the process at boot, naming the key, when the HTTP sink's settings cannot work.</summary>
-internal sealed class HttpSinkOptionsValidator(IOptions<Bitrix24Options> bitrix) : IValidateOptions<SinkOptions>
+internal sealed class HttpSinkOptionsValidator : IValidateOptions<SinkOptions>
 {
     public const int MaxBatchSizeLimit = 10_000;
     public const int MaxAttemptsLimit = 100;
@@ -22,9 +21,9 @@ internal sealed class HttpSinkOptionsValidator(IOptions<Bitrix24Options> bitrix)
         {
             failures.Add("Sink:Url must be an absolute http(s) URL when Sink:Type is Http.");
         }
-        else if (url.Scheme != "https" && !bitrix.Value.AllowInsecureEndpoints)
+        else if (url.Scheme != "https" && !options.AllowInsecureUrl)
         {
-            failures.Add("Sink:Url must use https (set Bitrix24:AllowInsecureEndpoints=true for development).");
+            failures.Add("Sink:Url must use https (set Sink:AllowInsecureUrl=true for development).");
         }
 
         if (WebhookSecret.TryDecode(options.Secret, out var problem) is null)

@@ -2,7 +2,6 @@ using System.Buffers;
 using System.Text.Encodings.Web;
 using System.Text.Json;
 using System.Text.Json.Nodes;
-using Bitrix24OfflineSync.Sync.Model;
 
 namespace Bitrix24OfflineSync.Sinks.Http;
 

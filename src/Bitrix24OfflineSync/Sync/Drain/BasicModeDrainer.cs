@@ -17,7 +17,8 @@ internal sealed class BasicModeDrainer(
     OfflineQueueClient queue,
     IChangeResolver resolver,
     ISyncSink sink,
-    IDrainJournal journal,
+    IReservationJournal journal,
+    IBasicInbox inbox,
     ItemFailures failures,
     DrainTurnLease turnLease,
     IOptions<SyncOptions> options)
@@ -47,7 +48,7 @@ internal sealed class BasicModeDrainer(
             var rows = await queue.ReadAndDeleteAsync(memberId, processId, CancellationToken.None).ConfigureAwait(false);
             if (rows.Count > 0)
             {
-                await journal.SaveInboxAsync(memberId, rows, CancellationToken.None).ConfigureAwait(false);
+                await inbox.SaveAsync(memberId, rows, CancellationToken.None).ConfigureAwait(false);
             }
 
             await journal.MarkDoneAsync(memberId, [processId], CancellationToken.None).ConfigureAwait(false);
@@ -66,8 +67,8 @@ internal sealed class BasicModeDrainer(
             }
 
             await turnLease.EnsureHeldAsync(tally.Lease, CancellationToken.None).ConfigureAwait(false);
-            var inbox = await journal.InboxAsync(memberId, options.Value.GetLimit, CancellationToken.None).ConfigureAwait(false);
-            if (inbox.Count == 0)
+            var rows = await inbox.ReadAsync(memberId, options.Value.GetLimit, CancellationToken.None).ConfigureAwait(false);
+            if (rows.Count == 0)
             {
                 var read = await queue.ReadAndDeleteAsync(memberId, processId: null, CancellationToken.None).ConfigureAwait(false);
                 if (read.Count == 0)
@@ -75,21 +76,20 @@ internal sealed class BasicModeDrainer(
                     return;
                 }
 
-                await journal.SaveInboxAsync(memberId, read, CancellationToken.None).ConfigureAwait(false);
-                inbox = read;
+                await inbox.SaveAsync(memberId, read, CancellationToken.None).ConfigureAwait(false);
+                rows = read;
             }
 
-            var resolved = await resolver.ResolveAsync(memberId, inbox, CancellationToken.None).ConfigureAwait(false);
+            var resolved = await resolver.ResolveAsync(memberId, rows, CancellationToken.None).ConfigureAwait(false);
             var (poison, retry) = await failures.CountAsync(memberId, resolved.Failures, CancellationToken.None).ConfigureAwait(false);
-            var batchId = BatchIds.For("i_", inbox.Select(e => e.MessageId));
-            await turnLease.EnsureHeldAsync(tally.Lease, CancellationToken.None).ConfigureAwait(false);
-            await sink.CommitAsync(new SinkBatch(memberId, portal.Domain, batchId, resolved.Changes, Lease: tally.Lease), CancellationToken.None).ConfigureAwait(false);
-            await failures.DeadLetterAsync(memberId, poison, inbox.ToDictionary(e => e.MessageId, StringComparer.Ordinal), CancellationToken.None).ConfigureAwait(false);
+            var batchId = BatchIds.For("i_", rows.Select(e => e.MessageId));
+            await turnLease.CommitAsync(sink, new SinkBatch(memberId, portal.Domain, batchId, resolved.Changes), tally.Lease, CancellationToken.None).ConfigureAwait(false);
+            await failures.DeadLetterAsync(memberId, poison, rows.ToDictionary(e => e.MessageId, StringComparer.Ordinal), CancellationToken.None).ConfigureAwait(false);
 
             // Rows of failed objects and of objects whose method is paused stay in the inbox for a later turn.
             var keep = retry.SelectMany(f => f.MessageIds).Concat(resolved.Paused.SelectMany(p => p.MessageIds)).ToHashSet(StringComparer.Ordinal);
-            await journal.RemoveFromInboxAsync(memberId, [.. inbox.Select(e => e.MessageId).Where(m => !keep.Contains(m))], CancellationToken.None).ConfigureAwait(false);
-            tally.Events += inbox.Count;
+            await inbox.RemoveAsync(memberId, [.. rows.Select(e => e.MessageId).Where(m => !keep.Contains(m))], CancellationToken.None).ConfigureAwait(false);
+            tally.Events += rows.Count;
             tally.Objects += resolved.Changes.Count;
             tally.Rounds++;
             if (resolved.PausedUntil is { } until)
@@ -98,7 +98,7 @@ internal sealed class BasicModeDrainer(
                 return;
             }
 
-            if (keep.Count > 0 && keep.Count == inbox.Count)
+            if (keep.Count > 0 && keep.Count == rows.Count)
             {
                 // Only failing rows are left: wait for the next turn rather than spin on them.
                 tally.MoreWork = false;

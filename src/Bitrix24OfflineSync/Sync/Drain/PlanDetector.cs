@@ -10,7 +10,7 @@ namespace Bitrix24OfflineSync.Sync.Drain;
 /// Whether a portal's plan has <c>rest_offline_extended</c> (reservations with <c>clear=0</c>), asked with
 /// <c>feature.get</c> and trusted for <see cref="SyncOptions.PlanRecheckInterval"/>.
 /// </summary>
-internal sealed class PlanDetector(BitrixClient client, IPortalRegistry registry, IOptions<SyncOptions> options, TimeProvider time, ILogger<PlanDetector> logger)
+internal sealed class PlanDetector(BitrixClient client, IPortalSyncState registry, IOptions<SyncOptions> options, TimeProvider time, ILogger<PlanDetector> logger)
 {
     public const string Feature = "rest_offline_extended";
 

@@ -18,7 +18,7 @@ internal sealed class PortalDrainer(
     OfflineQueueClient queue,
     ReservationProcessor processor,
     BasicModeDrainer basic,
-    IDrainJournal journal,
+    IReservationJournal journal,
     PlanDetector plans,
     DrainTurnLease turnLease,
     IEnumerable<IDrainProgress> progress,

@@ -18,7 +18,8 @@ internal sealed class ReservationProcessor(
     IChangeResolver resolver,
     ISyncSink sink,
     OfflineQueueClient queue,
-    IDrainJournal journal,
+    IReservationJournal journal,
+    IFailureLog failureLog,
     ItemFailures failures,
     DrainTurnLease turnLease,
     IEnumerable<IDrainProgress> progress,
@@ -52,11 +53,10 @@ internal sealed class ReservationProcessor(
         Report(p => p.Fetched(memberId, processIds));
         var (poison, retry) = await failures.CountAsync(memberId, resolved.Failures, cancellationToken).ConfigureAwait(false);
 
-        var batch = new SinkBatch(memberId, portal.Domain, BatchIds.For("b_", processIds), resolved.Changes, processIds, tally.Lease);
-        await turnLease.EnsureHeldAsync(tally.Lease, cancellationToken).ConfigureAwait(false);
+        var batch = new SinkBatch(memberId, portal.Domain, BatchIds.For("b_", processIds), resolved.Changes, processIds);
         try
         {
-            await sink.CommitAsync(batch, cancellationToken).ConfigureAwait(false);
+            await turnLease.CommitAsync(sink, batch, tally.Lease, cancellationToken).ConfigureAwait(false);
         }
         catch (SinkUnavailableException ex)
         {
@@ -65,7 +65,7 @@ internal sealed class ReservationProcessor(
         }
 
         Report(p => p.Committed(memberId, batch));
-        await journal.ForgetFailuresAsync(memberId, [.. resolved.Changes.SelectMany(c => c.MessageIds)], cancellationToken).ConfigureAwait(false);
+        await failureLog.ForgetFailuresAsync(memberId, [.. resolved.Changes.SelectMany(c => c.MessageIds)], cancellationToken).ConfigureAwait(false);
         await turnLease.EnsureHeldAsync(tally.Lease, cancellationToken).ConfigureAwait(false);
 
         // A reservation holding a row to retry, or a row of a paused object, keeps that row: only its other rows are

@@ -1,4 +1,5 @@
 using System.Text.Json.Nodes;
+using Bitrix24OfflineSync.Sinks;
 using Bitrix24OfflineSync.Sync.Mapping;
 using Bitrix24OfflineSync.Sync.Model;
 

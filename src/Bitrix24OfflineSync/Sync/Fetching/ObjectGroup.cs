@@ -1,3 +1,4 @@
+using Bitrix24OfflineSync.Sinks;
 using Bitrix24OfflineSync.Sync.Mapping;
 using Bitrix24OfflineSync.Sync.Model;
 

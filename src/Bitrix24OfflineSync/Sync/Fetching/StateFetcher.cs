@@ -1,8 +1,8 @@
 using System.Globalization;
 using System.Text.Json.Nodes;
 using Bitrix24OfflineSync.Bitrix.Batch;
+using Bitrix24OfflineSync.Sinks;
 using Bitrix24OfflineSync.Sync.Mapping;
-using Bitrix24OfflineSync.Sync.Model;
 
 namespace Bitrix24OfflineSync.Sync.Fetching;
 

@@ -1,14 +1,14 @@
 using System.Threading.Channels;
 
-namespace Bitrix24OfflineSync.Sync;
+namespace Bitrix24OfflineSync.Portals;
 
 /// <summary>
-/// Wakes the drain worker for a portal, and remembers which portals are queued or in a turn. It only wakes: the
+/// The wake-up channel of the drain worker: which portals are queued for a turn or in one. It only wakes: the
 /// durable dirty mark lives in the store, and a periodic poll catches what a lost wake-up would strand. A portal
 /// already queued is not queued twice, and a wake-up during a portal's turn only marks the turn to go round again, so
 /// a burst of doorbells for a portal being drained costs the worker nothing.
 /// </summary>
-internal sealed class DrainSignals
+internal sealed class PortalWakeUps
 {
     private readonly Channel<string> _channel = Channel.CreateUnbounded<string>(new UnboundedChannelOptions { SingleReader = true });
     private readonly Lock _sync = new();

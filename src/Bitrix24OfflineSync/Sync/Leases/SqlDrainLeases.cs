@@ -1,7 +1,7 @@
-using Bitrix24OfflineSync.Sync.Leases;
+using Bitrix24OfflineSync.Persistence;
 using Dapper;
 
-namespace Bitrix24OfflineSync.Persistence;
+namespace Bitrix24OfflineSync.Sync.Leases;
 
 /// <summary>
 /// The drain leases, in the same SQL on both providers. A claim is one atomic upsert: it wins only when the row is
@@ -13,8 +13,7 @@ internal sealed class SqlDrainLeases(ISqlDatabase database, TimeProvider time) :
     public async Task<DrainLease?> TryAcquireAsync(string memberId, string owner, TimeSpan duration, CancellationToken cancellationToken)
     {
         var now = time.GetUtcNow();
-        await using var connection = await database.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
-        var fence = await connection.QuerySingleOrDefaultAsync<long?>(new CommandDefinition(
+        var fence = await database.RunAsync(connection => connection.QuerySingleOrDefaultAsync<long?>(new CommandDefinition(
             """
             INSERT INTO drain_leases (member_id, owner, fence, expires_at) VALUES (@memberId, @owner, 1, @expiresAt)
             ON CONFLICT (member_id) DO UPDATE SET owner = excluded.owner, fence = drain_leases.fence + 1, expires_at = excluded.expires_at
@@ -22,7 +21,7 @@ internal sealed class SqlDrainLeases(ISqlDatabase database, TimeProvider time) :
             RETURNING fence;
             """,
             new { memberId, owner, expiresAt = database.TimeValue(now + duration), now = database.TimeValue(now) },
-            cancellationToken: cancellationToken)).ConfigureAwait(false);
+            cancellationToken: cancellationToken)), cancellationToken).ConfigureAwait(false);
         return fence is { } f ? new DrainLease(memberId, owner, f, duration) : null;
     }
 
@@ -35,11 +34,10 @@ internal sealed class SqlDrainLeases(ISqlDatabase database, TimeProvider time) :
     /// <summary>Moves the lease's expiry if the lease is still this one (same owner and fence).</summary>
     private async Task<bool> SetExpiryAsync(DrainLease lease, DateTimeOffset expiresAt, CancellationToken cancellationToken)
     {
-        await using var connection = await database.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
-        var updated = await connection.ExecuteAsync(new CommandDefinition(
+        var updated = await database.RunAsync(connection => connection.ExecuteAsync(new CommandDefinition(
             "UPDATE drain_leases SET expires_at = @expiresAt WHERE member_id = @MemberId AND owner = @Owner AND fence = @Fence;",
             new { expiresAt = database.TimeValue(expiresAt), lease.MemberId, lease.Owner, lease.Fence },
-            cancellationToken: cancellationToken)).ConfigureAwait(false);
+            cancellationToken: cancellationToken)), cancellationToken).ConfigureAwait(false);
         return updated == 1;
     }
 }

@@ -1,0 +1,95 @@
+using System.Data.Common;
+using Dapper;
+using Microsoft.Data.Sqlite;
+using Microsoft.Extensions.Options;
+
+namespace Bitrix24OfflineSync.Persistence.Sqlite;
+
+/// <summary>The embedded database: one file, one process, connections opened with the settings every connection needs.</summary>
+internal sealed class SqliteDatabase : ISqlDatabase
+{
+    public SqliteDatabase(IConfiguration configuration, IOptions<StorageOptions> options)
+    {
+        var configured = configuration.GetConnectionString("Sync");
+        var builder = new SqliteConnectionStringBuilder(
+            string.IsNullOrWhiteSpace(configured) ? $"Data Source={Path.Combine(options.Value.DataDirectory, "sync.db")}" : configured)
+        {
+            Pooling = true,
+            ForeignKeys = true,
+            DefaultTimeout = 30,
+        };
+        DatabasePath = Path.GetFullPath(builder.DataSource);
+        builder.DataSource = DatabasePath;
+        ConnectionString = builder.ToString();
+    }
+
+    public string ConnectionString { get; }
+
+    public string DatabasePath { get; }
+
+    public bool SharedByReplicas => false;
+
+    public string ByteOrder => "";
+
+    public string RowLock => "";
+
+    public string SharedRowLock => "";
+
+    public async Task<T> RunAsync<T>(Func<DbConnection, Task<T>> work, CancellationToken cancellationToken)
+    {
+        try
+        {
+            await using var connection = await OpenAsync(cancellationToken).ConfigureAwait(false);
+            return await work(connection).ConfigureAwait(false);
+        }
+        catch (SqliteException ex)
+        {
+            throw new StorageUnavailableException($"the SQLite database failed (error {ex.SqliteErrorCode})", ex);
+        }
+    }
+
+    public Task<DbTransaction> BeginWriteAsync(DbConnection connection, CancellationToken cancellationToken) =>
+        Task.FromResult<DbTransaction>(((SqliteConnection)connection).BeginTransaction(deferred: false));
+
+    public async Task<int> ExecuteEachAsync(DbConnection connection, DbTransaction transaction, string sql, IEnumerable<object?[]> rows, CancellationToken cancellationToken)
+    {
+        // In process, one prepared statement run per row costs no round trips.
+        await using var command = (SqliteCommand)connection.CreateCommand();
+        command.Transaction = (SqliteTransaction)transaction;
+        command.CommandText = sql;
+        var changed = 0;
+        foreach (var row in rows)
+        {
+            if (command.Parameters.Count == 0)
+            {
+                for (var i = 0; i < row.Length; i++)
+                {
+                    command.Parameters.Add(new SqliteParameter($"${i + 1}", DBNull.Value));
+                }
+            }
+
+            for (var i = 0; i < row.Length; i++)
+            {
+                command.Parameters[i].Value = row[i] ?? DBNull.Value;
+            }
+
+            changed += await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+        }
+
+        return changed;
+    }
+
+    public object TimeValue(DateTimeOffset value) => SqliteTime.Format(value);
+
+    public DateTimeOffset? ReadTime(object? value) => value is string text ? SqliteTime.Parse(text) : null;
+
+    public async Task<SqliteConnection> OpenAsync(CancellationToken cancellationToken)
+    {
+        var connection = new SqliteConnection(ConnectionString);
+        await connection.OpenAsync(cancellationToken).ConfigureAwait(false);
+        // busy_timeout lets a writer wait for another instead of failing; FULL makes a commit survive power loss,
+        // which "nothing is lost" needs once a clear depends on it.
+        await connection.ExecuteAsync("PRAGMA busy_timeout = 10000; PRAGMA synchronous = FULL;").ConfigureAwait(false);
+        return connection;
+    }
+}

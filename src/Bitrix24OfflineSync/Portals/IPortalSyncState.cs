@@ -1,0 +1,22 @@
+namespace Bitrix24OfflineSync.Portals;
+
+/// <summary>What the drain keeps per portal beside the registry: the dirty signals, its last drain, the plan.</summary>
+internal interface IPortalSyncState
+{
+    /// <summary>Durably marks the portal dirty for the drain worker; returns the new signal sequence.</summary>
+    Task<long> SignalAsync(string memberId, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// The drain worker takes the portal's signals before it drains: a doorbell after this point makes the portal
+    /// dirty again, so the drain goes round once more. Returns the sequence consumed.
+    /// </summary>
+    Task<long> ConsumeSignalsAsync(string memberId, CancellationToken cancellationToken);
+
+    /// <summary>Remembers what a drain saw: when it ran, the backlog it found, and how many objects it synced.</summary>
+    Task RecordDrainAsync(string memberId, DateTimeOffset at, int backlog, int syncedObjects, CancellationToken cancellationToken);
+
+    /// <summary>Remembers whether the portal's plan has <c>rest_offline_extended</c> (null: not known yet).</summary>
+    Task SetOfflineExtendedAsync(string memberId, bool available, CancellationToken cancellationToken);
+
+    Task<bool?> OfflineExtendedAsync(string memberId, CancellationToken cancellationToken);
+}

@@ -1,0 +1,59 @@
+using Bitrix24OfflineSync.Persistence;
+using Dapper;
+
+namespace Bitrix24OfflineSync.Portals;
+
+/// <summary>The portals' sync state, in the same SQL on both providers.</summary>
+internal sealed class SqlPortalSyncState(ISqlDatabase database) : IPortalSyncState
+{
+    public Task<long> SignalAsync(string memberId, CancellationToken cancellationToken) =>
+        database.RunAsync(
+            connection => connection.ExecuteScalarAsync<long>(new CommandDefinition(
+                "UPDATE portals SET signal_seq = signal_seq + 1 WHERE member_id = @memberId RETURNING signal_seq;",
+                new { memberId },
+                cancellationToken: cancellationToken)),
+            cancellationToken);
+
+    public Task<long> ConsumeSignalsAsync(string memberId, CancellationToken cancellationToken) =>
+        database.RunAsync(
+            connection => connection.ExecuteScalarAsync<long>(new CommandDefinition(
+                "UPDATE portals SET consumed_seq = signal_seq WHERE member_id = @memberId RETURNING consumed_seq;",
+                new { memberId },
+                cancellationToken: cancellationToken)),
+            cancellationToken);
+
+    public Task RecordDrainAsync(string memberId, DateTimeOffset at, int backlog, int syncedObjects, CancellationToken cancellationToken) =>
+        database.RunAsync(
+            connection => connection.ExecuteAsync(new CommandDefinition(
+                """
+                INSERT INTO portal_sync (member_id, last_drain_at, last_backlog, synced_objects) VALUES (@memberId, @at, @backlog, @syncedObjects)
+                ON CONFLICT (member_id) DO UPDATE SET last_drain_at = excluded.last_drain_at, last_backlog = excluded.last_backlog,
+                    synced_objects = portal_sync.synced_objects + excluded.synced_objects;
+                """,
+                new { memberId, at = database.TimeValue(at), backlog, syncedObjects = (long)syncedObjects },
+                cancellationToken: cancellationToken)),
+            cancellationToken);
+
+    public Task SetOfflineExtendedAsync(string memberId, bool available, CancellationToken cancellationToken) =>
+        database.RunAsync(
+            connection => connection.ExecuteAsync(new CommandDefinition(
+                """
+                INSERT INTO portal_sync (member_id, offline_extended) VALUES (@memberId, @available)
+                ON CONFLICT (member_id) DO UPDATE SET offline_extended = excluded.offline_extended;
+                """,
+                new { memberId, available },
+                cancellationToken: cancellationToken)),
+            cancellationToken);
+
+    public Task<bool?> OfflineExtendedAsync(string memberId, CancellationToken cancellationToken) =>
+        database.RunAsync(
+            async connection =>
+            {
+                var value = await connection.ExecuteScalarAsync<object?>(new CommandDefinition(
+                    "SELECT offline_extended FROM portal_sync WHERE member_id = @memberId;",
+                    new { memberId },
+                    cancellationToken: cancellationToken)).ConfigureAwait(false);
+                return value is null or DBNull ? (bool?)null : SqlDatabaseExtensions.ReadBool(value);
+            },
+            cancellationToken);
+}

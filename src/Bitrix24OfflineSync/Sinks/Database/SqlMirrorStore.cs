@@ -1,0 +1,98 @@
+using Bitrix24OfflineSync.Persistence;
+using Dapper;
+
+namespace Bitrix24OfflineSync.Sinks.Database;
+
+/// <summary>The mirror in the service's database, in the same SQL on both providers.</summary>
+internal sealed class SqlMirrorStore(ISqlDatabase database, TimeProvider time) : IMirrorStore
+{
+    private const string Columns = "entity, entity_id, state, deleted, modified_at, fetched_at, synced_at, events";
+
+    // Never backwards: an older fetch, or a state the source modified earlier, does not replace the stored one.
+    // Under concurrent writers PostgreSQL re-checks this condition against the latest committed row.
+    private const string Upsert =
+        """
+        INSERT INTO mirror (member_id, entity, entity_id, state, deleted, modified_at, fetched_at, synced_at, events)
+        VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)
+        ON CONFLICT (member_id, entity, entity_id) DO UPDATE SET
+            state = excluded.state, deleted = excluded.deleted, modified_at = excluded.modified_at,
+            fetched_at = excluded.fetched_at, synced_at = excluded.synced_at, events = excluded.events
+        WHERE excluded.fetched_at >= mirror.fetched_at
+          AND NOT (excluded.modified_at IS NOT NULL AND mirror.modified_at IS NOT NULL AND excluded.modified_at < mirror.modified_at);
+        """;
+
+    public Task<int> UpsertAsync(string memberId, IReadOnlyList<ObjectChange> changes, CommitFence? fence, CancellationToken cancellationToken)
+    {
+        if (changes.Count == 0)
+        {
+            return Task.FromResult(0);
+        }
+
+        var syncedAt = database.TimeValue(time.GetUtcNow());
+        return database.RunAsync(
+            async connection =>
+            {
+                await using var transaction = await database.BeginWriteAsync(connection, cancellationToken).ConfigureAwait(false);
+                // The fence is the drain lease's row. Read with the shared row lock it is held until the commit: a
+                // takeover (an update of that row) waits for this transaction, and one that came first leaves no match.
+                if (fence is not null && await connection.ExecuteScalarAsync<long?>(new CommandDefinition(
+                    $"SELECT fence FROM drain_leases WHERE member_id = @MemberId AND owner = @Owner AND fence = @Number{database.SharedRowLock};",
+                    fence,
+                    transaction,
+                    cancellationToken: cancellationToken)).ConfigureAwait(false) is null)
+                {
+                    throw new CommitFenceLostException(fence);
+                }
+
+                // Rows are written in key order so two writers of overlapping lists take their row locks in the same
+                // order and cannot deadlock; the sort is stable, so one object's changes keep theirs.
+                var rows = changes
+                    .OrderBy(c => c.Key.Entity, StringComparer.Ordinal)
+                    .ThenBy(c => c.Key.Id, StringComparer.Ordinal)
+                    .Select(c => new object?[]
+                    {
+                        memberId, c.Key.Entity, c.Key.Id, c.State?.ToJsonString(), c.Action == ChangeAction.Delete,
+                        database.TimeValue(c.ModifiedAt), database.TimeValue(c.FetchedAt), syncedAt, string.Join(',', c.Events),
+                    });
+                var changed = await database.ExecuteEachAsync(connection, transaction, Upsert, rows, cancellationToken).ConfigureAwait(false);
+                await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
+                return changed;
+            },
+            cancellationToken);
+    }
+
+    public Task<MirrorRow?> FindAsync(string memberId, string entity, string entityId, CancellationToken cancellationToken) =>
+        database.RunAsync(
+            async connection => (await connection.QuerySingleOrDefaultAsync<Row>(new CommandDefinition(
+                $"SELECT {Columns} FROM mirror WHERE member_id = @memberId AND entity = @entity AND entity_id = @entityId;",
+                new { memberId, entity, entityId },
+                cancellationToken: cancellationToken)).ConfigureAwait(false))?.ToMirrorRow(database),
+            cancellationToken);
+
+    public Task<IReadOnlyList<MirrorRow>> ListAsync(string memberId, CancellationToken cancellationToken) =>
+        database.RunAsync<IReadOnlyList<MirrorRow>>(
+            async connection => [.. (await connection.QueryAsync<Row>(new CommandDefinition(
+                $"SELECT {Columns} FROM mirror WHERE member_id = @memberId ORDER BY entity{database.ByteOrder}, entity_id{database.ByteOrder};",
+                new { memberId },
+                cancellationToken: cancellationToken)).ConfigureAwait(false)).Select(r => r.ToMirrorRow(database))],
+            cancellationToken);
+
+    public Task DeletePortalAsync(string memberId, CancellationToken cancellationToken) =>
+        database.RunAsync(
+            connection => connection.ExecuteAsync(new CommandDefinition("DELETE FROM mirror WHERE member_id = @memberId;", new { memberId }, cancellationToken: cancellationToken)),
+            cancellationToken);
+
+    // Times and flags come back as each provider keeps them; ISqlDatabase reads them.
+    private sealed record Row(string entity, string entity_id, string? state, object deleted, object? modified_at, object fetched_at, object synced_at, string events)
+    {
+        public MirrorRow ToMirrorRow(ISqlDatabase database) => new(
+            entity,
+            entity_id,
+            state,
+            SqlDatabaseExtensions.ReadBool(deleted),
+            database.ReadTime(modified_at),
+            database.ReadTime(fetched_at)!.Value,
+            database.ReadTime(synced_at)!.Value,
+            events);
+    }
+}

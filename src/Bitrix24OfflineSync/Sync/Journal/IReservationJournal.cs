@@ -1,0 +1,24 @@
+namespace Bitrix24OfflineSync.Sync.Journal;
+
+/// <summary>
+/// The drain's durable memory of reservations: every process id is recorded before its batch is processed and
+/// marked done after its clear, so a crash at any point leaves a list of reservations to re-read.
+/// </summary>
+internal interface IReservationJournal
+{
+    Task RecordAsync(string memberId, IReadOnlyCollection<string> processIds, bool errorQueue, CancellationToken cancellationToken);
+
+    /// <summary>Reservations not yet done whose next attempt is due at <paramref name="now"/>, oldest first.</summary>
+    Task<IReadOnlyList<JournalEntry>> PendingAsync(string memberId, DateTimeOffset now, CancellationToken cancellationToken);
+
+    /// <summary>Every reservation not yet done, due or not (an orphan scan must not take them for orphans).</summary>
+    Task<IReadOnlySet<string>> KnownPendingAsync(string memberId, CancellationToken cancellationToken);
+
+    Task MarkDoneAsync(string memberId, IReadOnlyCollection<string> processIds, CancellationToken cancellationToken);
+
+    /// <summary>The reservation stays pending; it is retried after <paramref name="nextAttemptAt"/>.</summary>
+    Task PostponeAsync(string memberId, IReadOnlyCollection<string> processIds, string reason, DateTimeOffset nextAttemptAt, CancellationToken cancellationToken);
+}
+
+/// <summary>A recorded reservation: its process id, whether it came from the error rows, and how often it failed.</summary>
+internal sealed record JournalEntry(string ProcessId, bool ErrorQueue, int Attempts);

@@ -1,0 +1,19 @@
+using Bitrix24OfflineSync.Sinks;
+
+namespace Bitrix24OfflineSync.Sync.Model;
+
+/// <summary>An object that could not be resolved for a reason retrying soon will not fix (e.g. access denied).</summary>
+internal sealed record ItemFailure(ObjectKey Key, IReadOnlyList<string> MessageIds, string Reason);
+
+/// <summary>
+/// Objects whose fetch method is paused for its operating time until <see cref="Until"/>: not failures, never counted
+/// toward the item attempts; their rows wait for the reset.
+/// </summary>
+internal sealed record ItemPause(ObjectKey Key, IReadOnlyList<string> MessageIds, DateTimeOffset Until);
+
+/// <summary>The changes of one reserved batch, the items that failed on their own, and those paused for operating time.</summary>
+internal sealed record ResolvedBatch(IReadOnlyList<ObjectChange> Changes, IReadOnlyList<ItemFailure> Failures, IReadOnlyList<ItemPause> Paused)
+{
+    /// <summary>When the last paused object may be fetched again; null when none is paused.</summary>
+    public DateTimeOffset? PausedUntil => Paused.Count == 0 ? null : Paused.Max(p => p.Until);
+}
