@@ -26,7 +26,7 @@ public sealed class TokenRefreshTests
         Assert.Equal(refreshesBefore + 1, fixture.World.OAuth.RefreshRequests);
         var lastIssued = fixture.World.OAuth.LastIssued(portal, fixture.World.DefaultApp)!;
         Assert.Equal(lastIssued.RefreshToken, await fixture.StoredRefreshTokenAsync(portal.MemberId));
-        Assert.Equal(lastIssued.AccessToken, (await fixture.Registry.ReadCredentialsAsync(portal.MemberId, Ct))!.AccessToken);
+        Assert.Equal(lastIssued.AccessToken, (await fixture.Service.Get<IPortalTokenStore>().ReadCredentialsAsync(portal.MemberId, Ct))!.AccessToken);
     }
 
     [Fact]
@@ -48,6 +48,6 @@ public sealed class TokenRefreshTests
 
         Assert.Equal(refreshesBefore + 1, fixture.World.OAuth.RefreshRequests);
         Assert.Equal(PortalStatus.NeedsReauth, (await fixture.Registry.FindAsync(portal.MemberId, Ct))!.Status);
-        Assert.Single(fixture.Service.Logs.Lines, l => l.Contains("\"Id\":1202", StringComparison.Ordinal));
+        Assert.Single(fixture.Service.Logs.Of(1202));
     }
 }

@@ -1,6 +1,7 @@
 using System.Text.Json.Nodes;
 using Bitrix24OfflineSync.Emulator;
 using Bitrix24OfflineSync.Emulator.Hosting;
+using Bitrix24OfflineSync.Bitrix;
 using Bitrix24OfflineSync.Emulator.Portals;
 using Bitrix24OfflineSync.Registration;
 using Bitrix24OfflineSync.Sinks.Database;
@@ -43,12 +44,12 @@ public sealed class HttpsProxyTests
             ["Bitrix24:Resilience:MaxDelay"] = "00:00:00.050",
         });
         await proxy.StartAsync(service.BaseAddress);
-        var handler = EventRegistrar.Handler(proxy.BaseAddress);
+        var handler = new Bitrix24Options { PublicUrl = proxy.BaseAddress }.HandlerUrl!;
         var portal = world.CreatePortal("shop.bitrix24.com");
 
         var install = await world.InstallAppAsync(portal, new Uri(handler), cancellationToken: TestContext.Current.CancellationToken);
         Assert.True(install.CallbackStatus == 200, $"install answered {install.CallbackStatus}\n{proxy.ErrorLog()}");
-        await WaitUntilAsync(async () => (await BindingsAsync(world, portal)).Any(b => b["event"]?.ToString() == EventRegistrar.Doorbell && b["handler"]?.ToString() == handler));
+        await WaitUntilAsync(async () => (await BindingsAsync(world, portal)).Any(b => b["event"]?.ToString() == EventRegistrar.Doorbell && b["handler"]?.ToString() == handler), "the doorbell is bound at the proxy");
 
         for (var i = 1; i <= 3; i++)
         {
@@ -56,7 +57,7 @@ public sealed class HttpsProxyTests
         }
 
         var mirror = service.Get<IMirrorStore>();
-        await WaitUntilAsync(async () => (await mirror.ListAsync(portal.MemberId, TestContext.Current.CancellationToken)).Count(r => r.Entity == "crm.deal") == 3);
+        await WaitUntilAsync(async () => (await mirror.ListAsync(portal.MemberId, TestContext.Current.CancellationToken)).Count(r => r.Entity == "crm.deal") == 3, "the three deals are in the mirror");
 
         var deals = (await mirror.ListAsync(portal.MemberId, TestContext.Current.CancellationToken)).Where(r => r.Entity == "crm.deal").ToList();
         Assert.Equal(["Deal 1", "Deal 2", "Deal 3"], deals.Select(d => JsonNode.Parse(d.State!)!["TITLE"]!.ToString()).Order());
@@ -73,13 +74,5 @@ public sealed class HttpsProxyTests
         return [.. (answer.Result as JsonArray ?? []).OfType<JsonObject>()];
     }
 
-    private static async Task WaitUntilAsync(Func<Task<bool>> condition)
-    {
-        using var deadline = CancellationTokenSource.CreateLinkedTokenSource(TestContext.Current.CancellationToken);
-        deadline.CancelAfter(WaitLimit);
-        while (!await condition())
-        {
-            await Task.Delay(20, deadline.Token);
-        }
-    }
+    private static Task WaitUntilAsync(Func<Task<bool>> condition, string what) => Wait.UntilAsync(condition, what, WaitLimit);
 }

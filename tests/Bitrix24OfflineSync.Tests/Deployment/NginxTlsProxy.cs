@@ -2,6 +2,7 @@ using System.Net;
 using System.Net.Security;
 using System.Net.Sockets;
 using System.Security.Cryptography.X509Certificates;
+using Bitrix24OfflineSync.Tests.Infrastructure;
 
 namespace Bitrix24OfflineSync.Tests.Deployment;
 
@@ -70,16 +71,12 @@ internal sealed class NginxTlsProxy : IDisposable
         _nginx = ChildProcess.Start(Find("nginx")!, ["-c", config, "-p", _directory, "-e", Path.Combine(_directory, "error.log"), "-g", "daemon off;"], _directory);
 
         // nginx writes its pid file after it has bound the listening socket.
-        using var deadline = new CancellationTokenSource(Limit);
-        while (!File.Exists(Path.Combine(_directory, "nginx.pid")))
-        {
-            if (_nginx.HasExited)
-            {
-                throw new InvalidOperationException($"nginx exited ({_nginx.ExitCode}):\n{_nginx.Output}\n{ErrorLog()}");
-            }
-
-            await Task.Delay(20, deadline.Token);
-        }
+        await Wait.UntilAsync(
+            () => _nginx.HasExited
+                ? throw new InvalidOperationException($"nginx exited ({_nginx.ExitCode}):\n{_nginx.Output}\n{ErrorLog()}")
+                : File.Exists(Path.Combine(_directory, "nginx.pid")),
+            "nginx has written its pid file (it binds its socket before)",
+            Limit);
     }
 
     public string ErrorLog() => File.Exists(Path.Combine(_directory, "error.log")) ? File.ReadAllText(Path.Combine(_directory, "error.log")) : "";

@@ -11,19 +11,7 @@ internal static class MirrorAssert
     /// <summary>For drains whose last step cannot be observed from outside (clear=1 plans): match within a deadline.</summary>
     public static async Task EventuallyMatchesEmulatorAsync(SyncFixture fixture, EmulatedPortal portal, TimeSpan? timeout = null)
     {
-        var deadline = DateTime.UtcNow + (timeout ?? TimeSpan.FromSeconds(30));
-        while (true)
-        {
-            try
-            {
-                await MatchesEmulatorAsync(fixture, portal);
-                return;
-            }
-            catch (Xunit.Sdk.XunitException) when (DateTime.UtcNow < deadline)
-            {
-                await Task.Delay(50, TestContext.Current.CancellationToken);
-            }
-        }
+        await Wait.UntilPassesAsync(() => MatchesEmulatorAsync(fixture, portal), timeout ?? TimeSpan.FromSeconds(30));
     }
 
     public static Task MatchesEmulatorAsync(SyncFixture fixture, EmulatedPortal portal) => MatchesEmulatorAsync(fixture.Mirror, portal);

@@ -34,7 +34,11 @@ public sealed class SyncFixture : IAsyncDisposable
 
     internal IMirrorStore Mirror => Service.Get<IMirrorStore>();
 
-    internal IDrainJournal Journal => Service.Get<IDrainJournal>();
+    internal IReservationJournal Journal => Service.Get<IReservationJournal>();
+
+    internal IFailureLog Failures => Service.Get<IFailureLog>();
+
+    internal IBasicInbox Inbox => Service.Get<IBasicInbox>();
 
     public static async Task<SyncFixture> StartAsync(
         IDictionary<string, string?>? settings = null,
@@ -108,17 +112,13 @@ public sealed class SyncFixture : IAsyncDisposable
     /// Waits until the portal's queue holds no row but error rows, the journal holds no pending reservation, and the
     /// local inbox (plans without reservations) is empty.
     /// </summary>
-    public async Task WaitUntilDrainedAsync(EmulatedPortal portal, TimeSpan? timeout = null)
-    {
-        using var deadline = CancellationTokenSource.CreateLinkedTokenSource(TestContext.Current.CancellationToken);
-        deadline.CancelAfter(timeout ?? TimeSpan.FromSeconds(60));
-        while (portal.Queue.Depth(World.DefaultApp, error: false) > 0 ||
-               (await Journal.KnownPendingAsync(portal.MemberId, deadline.Token)).Count > 0 ||
-               (await Journal.InboxAsync(portal.MemberId, 1, deadline.Token)).Count > 0)
-        {
-            await Task.Delay(20, deadline.Token);
-        }
-    }
+    public Task WaitUntilDrainedAsync(EmulatedPortal portal, TimeSpan? timeout = null) =>
+        Wait.UntilAsync(
+            async () => portal.Queue.Depth(World.DefaultApp, error: false) == 0 &&
+                        (await Journal.KnownPendingAsync(portal.MemberId, TestContext.Current.CancellationToken)).Count == 0 &&
+                        (await Inbox.ReadAsync(portal.MemberId, 1, TestContext.Current.CancellationToken)).Count == 0,
+            $"{portal.Domain} is drained: its queue, the journal and the inbox are empty",
+            timeout);
 
     public async ValueTask DisposeAsync()
     {

@@ -25,4 +25,22 @@ internal static class Wait
             await Task.Delay(20, TestContext.Current.CancellationToken);
         }
     }
+
+    /// <summary>Runs an assertion until it passes; past the limit its last failure is the test's.</summary>
+    public static async Task UntilPassesAsync(Func<Task> assertion, TimeSpan? limit = null)
+    {
+        var deadline = DateTime.UtcNow + (limit ?? DefaultLimit);
+        while (true)
+        {
+            try
+            {
+                await assertion();
+                return;
+            }
+            catch (Xunit.Sdk.XunitException) when (DateTime.UtcNow < deadline)
+            {
+                await Task.Delay(20, TestContext.Current.CancellationToken);
+            }
+        }
+    }
 }

@@ -4,7 +4,7 @@ using Bitrix24OfflineSync.Sync.Model;
 
 namespace Bitrix24OfflineSync.Tests.Persistence;
 
-/// <summary>What every <see cref="IDrainJournal"/> does: reservations, failure counts, dead letters and the inbox.</summary>
+/// <summary>What the drain's stores do on every provider: the reservation journal, failure counts and dead letters, and the inbox.</summary>
 public abstract class DrainJournalContract(StoreTarget target) : StoreContract(target)
 {
     private static readonly DateTimeOffset Far = new(2100, 1, 1, 0, 0, 0, TimeSpan.Zero);
@@ -12,7 +12,7 @@ public abstract class DrainJournalContract(StoreTarget target) : StoreContract(t
     [Fact]
     public async Task RecordedReservations_ArePendingInOrderOnceEachAndPerPortal()
     {
-        var journal = await StoreAsync<IDrainJournal>();
+        var journal = await StoreAsync<IReservationJournal>();
 
         await journal.RecordAsync("m1", ["p1", "p2"], errorQueue: false, Ct);
         await journal.RecordAsync("m1", ["p3"], errorQueue: true, Ct);
@@ -29,7 +29,7 @@ public abstract class DrainJournalContract(StoreTarget target) : StoreContract(t
     [Fact]
     public async Task APostponedReservation_IsKnownButNotDueUntilItsTimeAndCountsItsAttempts()
     {
-        var journal = await StoreAsync<IDrainJournal>();
+        var journal = await StoreAsync<IReservationJournal>();
         var now = new DateTimeOffset(2026, 11, 22, 10, 0, 0, TimeSpan.Zero);
         await journal.RecordAsync("m1", ["p1", "p2"], errorQueue: false, Ct);
 
@@ -46,7 +46,7 @@ public abstract class DrainJournalContract(StoreTarget target) : StoreContract(t
     [Fact]
     public async Task ADoneReservation_IsNeitherPendingNorKnown()
     {
-        var journal = await StoreAsync<IDrainJournal>();
+        var journal = await StoreAsync<IReservationJournal>();
         await journal.RecordAsync("m1", ["p1", "p2", "p3"], errorQueue: false, Ct);
 
         await journal.MarkDoneAsync("m1", ["p1", "p3"], Ct);
@@ -64,66 +64,66 @@ public abstract class DrainJournalContract(StoreTarget target) : StoreContract(t
     [Fact]
     public async Task Failures_AreCountedPerRowUntilForgotten()
     {
-        var journal = await StoreAsync<IDrainJournal>();
+        var failures = await StoreAsync<IFailureLog>();
 
-        var first = await journal.CountFailuresAsync("m1", ["a", "b"], "access denied", Ct);
-        var second = await journal.CountFailuresAsync("m1", ["a"], "access denied", Ct);
-        var other = await journal.CountFailuresAsync("m2", ["a"], "access denied", Ct);
-        await journal.ForgetFailuresAsync("m1", ["a"], Ct);
-        await journal.ForgetFailuresAsync("m1", [], Ct);
-        var afterForget = await journal.CountFailuresAsync("m1", ["a", "b"], "access denied", Ct);
+        var first = await failures.CountFailuresAsync("m1", ["a", "b"], "access denied", Ct);
+        var second = await failures.CountFailuresAsync("m1", ["a"], "access denied", Ct);
+        var other = await failures.CountFailuresAsync("m2", ["a"], "access denied", Ct);
+        await failures.ForgetFailuresAsync("m1", ["a"], Ct);
+        await failures.ForgetFailuresAsync("m1", [], Ct);
+        var afterForget = await failures.CountFailuresAsync("m1", ["a", "b"], "access denied", Ct);
 
         Assert.Equal(new Dictionary<string, int> { ["a"] = 1, ["b"] = 1 }, first);
         Assert.Equal(new Dictionary<string, int> { ["a"] = 2 }, second);
         Assert.Equal(new Dictionary<string, int> { ["a"] = 1 }, other);
         Assert.Equal(new Dictionary<string, int> { ["a"] = 1, ["b"] = 2 }, afterForget);
-        Assert.Empty(await journal.CountFailuresAsync("m1", [], "access denied", Ct));
+        Assert.Empty(await failures.CountFailuresAsync("m1", [], "access denied", Ct));
     }
 
     [Fact]
     public async Task ADeadLetter_IsRecordedOnceAndKeepsItsFirstRecord()
     {
-        var journal = await StoreAsync<IDrainJournal>();
+        var failures = await StoreAsync<IFailureLog>();
         var at = new DateTimeOffset(2026, 11, 22, 10, 0, 0, TimeSpan.Zero);
         var letter = new DeadLetter("a", "ONCRMDEALUPDATE", "crm.deal", "7", "access denied", 5, at);
 
-        await journal.DeadLetterAsync("m1", letter, Ct);
-        await journal.DeadLetterAsync("m1", letter with { Reason = "something else", Attempts = 9, CreatedAt = at.AddHours(1) }, Ct);
-        await journal.DeadLetterAsync("m1", letter with { MessageId = "b", CreatedAt = at.AddMinutes(1) }, Ct);
+        await failures.DeadLetterAsync("m1", letter, Ct);
+        await failures.DeadLetterAsync("m1", letter with { Reason = "something else", Attempts = 9, CreatedAt = at.AddHours(1) }, Ct);
+        await failures.DeadLetterAsync("m1", letter with { MessageId = "b", CreatedAt = at.AddMinutes(1) }, Ct);
 
-        Assert.Equal([letter, letter with { MessageId = "b", CreatedAt = at.AddMinutes(1) }], await journal.DeadLettersAsync("m1", Ct));
-        Assert.Empty(await journal.DeadLettersAsync("m2", Ct));
+        Assert.Equal([letter, letter with { MessageId = "b", CreatedAt = at.AddMinutes(1) }], await failures.DeadLettersAsync("m1", Ct));
+        Assert.Empty(await failures.DeadLettersAsync("m2", Ct));
     }
 
     [Fact]
     public async Task TheInbox_KeepsRowsInOrderTheNewestDataPerMessageAndForgetsRemovedOnes()
     {
-        var journal = await StoreAsync<IDrainJournal>();
+        var inbox = await StoreAsync<IBasicInbox>();
 
-        await journal.SaveInboxAsync("m1", [Event(2, "a", 1), Event(1, "b", 1), Event(3, "a", 2)], Ct);
-        await journal.SaveInboxAsync("m1", [], Ct);
-        await journal.SaveInboxAsync("m2", [Event(9, "z", 1)], Ct);
+        await inbox.SaveAsync("m1", [Event(2, "a", 1), Event(1, "b", 1), Event(3, "a", 2)], Ct);
+        await inbox.SaveAsync("m1", [], Ct);
+        await inbox.SaveAsync("m2", [Event(9, "z", 1)], Ct);
 
-        var inbox = await journal.InboxAsync("m1", 10, Ct);
-        Assert.Equal([("b", 1L), ("a", 3L)], inbox.Select(e => (e.MessageId, e.Id)));
-        Assert.Equal("2", inbox[1].Data!["FIELDS"]!["ID"]!.ToString());
-        Assert.Equal("ONCRMDEALUPDATE", inbox[1].EventName);
-        Assert.Single(await journal.InboxAsync("m1", 1, Ct));
+        var rows = await inbox.ReadAsync("m1", 10, Ct);
+        Assert.Equal([("b", 1L), ("a", 3L)], rows.Select(e => (e.MessageId, e.Id)));
+        Assert.Equal("2", rows[1].Data!["FIELDS"]!["ID"]!.ToString());
+        Assert.Equal("ONCRMDEALUPDATE", rows[1].EventName);
+        Assert.Single(await inbox.ReadAsync("m1", 1, Ct));
 
-        await journal.RemoveFromInboxAsync("m1", ["b"], Ct);
-        await journal.RemoveFromInboxAsync("m1", [], Ct);
-        Assert.Equal(["a"], (await journal.InboxAsync("m1", 10, Ct)).Select(e => e.MessageId));
-        Assert.Single(await journal.InboxAsync("m2", 10, Ct));
+        await inbox.RemoveAsync("m1", ["b"], Ct);
+        await inbox.RemoveAsync("m1", [], Ct);
+        Assert.Equal(["a"], (await inbox.ReadAsync("m1", 10, Ct)).Select(e => e.MessageId));
+        Assert.Single(await inbox.ReadAsync("m2", 10, Ct));
     }
 
     [Fact]
     public async Task AnInboxRowWithoutData_ComesBackWithoutData()
     {
-        var journal = await StoreAsync<IDrainJournal>();
+        var inbox = await StoreAsync<IBasicInbox>();
 
-        await journal.SaveInboxAsync("m1", [new OfflineEvent(1, "ONAPPTEST", null, "a", null)], Ct);
+        await inbox.SaveAsync("m1", [new OfflineEvent(1, "ONAPPTEST", null, "a", null)], Ct);
 
-        Assert.Null(Assert.Single(await journal.InboxAsync("m1", 10, Ct)).Data);
+        Assert.Null(Assert.Single(await inbox.ReadAsync("m1", 10, Ct)).Data);
     }
 
     private static OfflineEvent Event(long id, string messageId, int entityId) =>

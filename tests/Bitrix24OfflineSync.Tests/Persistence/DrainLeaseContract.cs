@@ -1,6 +1,6 @@
 using Bitrix24OfflineSync.Sinks.Database;
+using Bitrix24OfflineSync.Sinks;
 using Bitrix24OfflineSync.Sync.Leases;
-using Bitrix24OfflineSync.Sync.Model;
 using Bitrix24OfflineSync.Tests.Infrastructure;
 
 namespace Bitrix24OfflineSync.Tests.Persistence;
@@ -81,12 +81,14 @@ public abstract class DrainLeaseContract(StoreTarget target) : StoreContract(tar
         _clock.Advance(Duration);
         var current = (await leases.TryAcquireAsync("m1", "replica-b", Duration, Ct))!;
 
-        Assert.Equal(1, await mirror.UpsertAsync("m1", [Deal("current", 20)], current, Ct));
-        await Assert.ThrowsAsync<DrainLeaseLostException>(() => mirror.UpsertAsync("m1", [Deal("stale", 30), Deal("stale", 30, "8")], stale, Ct));
+        Assert.Equal(1, await mirror.UpsertAsync("m1", [Deal("current", 20)], Fence(current), Ct));
+        await Assert.ThrowsAsync<CommitFenceLostException>(() => mirror.UpsertAsync("m1", [Deal("stale", 30), Deal("stale", 30, "8")], Fence(stale), Ct));
 
         Assert.Equal("""{"TITLE":"current"}""", (await mirror.FindAsync("m1", "crm.deal", "7", Ct))!.State);
         Assert.Null(await mirror.FindAsync("m1", "crm.deal", "8", Ct));
     }
+
+    private static CommitFence Fence(DrainLease lease) => new(lease.MemberId, lease.Owner, lease.Fence);
 
     private async Task<IDrainLeases> LeasesAsync() => (await StartServiceAsync(_clock)).Get<IDrainLeases>();
 

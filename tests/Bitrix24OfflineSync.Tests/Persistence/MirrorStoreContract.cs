@@ -1,6 +1,6 @@
 using System.Text.Json.Nodes;
 using Bitrix24OfflineSync.Sinks.Database;
-using Bitrix24OfflineSync.Sync.Model;
+using Bitrix24OfflineSync.Sinks;
 
 namespace Bitrix24OfflineSync.Tests.Persistence;
 
@@ -14,7 +14,7 @@ public abstract class MirrorStoreContract(StoreTarget target) : StoreContract(ta
     {
         var mirror = await StoreAsync<IMirrorStore>();
 
-        Assert.Equal(1, await mirror.UpsertAsync("m1", [State("7", "first", 1, 10) with { Events = ["ONCRMDEALADD", "ONCRMDEALUPDATE"] }], Ct));
+        Assert.Equal(1, await mirror.UpsertAsync("m1", [State("7", "first", 1, 10) with { Events = ["ONCRMDEALADD", "ONCRMDEALUPDATE"] }], null, Ct));
 
         var row = (await mirror.FindAsync("m1", "crm.deal", "7", Ct))!;
         Assert.Equal(("crm.deal", "7", """{"TITLE":"first"}""", false), (row.Entity, row.EntityId, row.State, row.Deleted));
@@ -29,8 +29,8 @@ public abstract class MirrorStoreContract(StoreTarget target) : StoreContract(ta
     {
         var mirror = await StoreAsync<IMirrorStore>();
 
-        await mirror.UpsertAsync("m1", [State("7", "later", 1, 20)], Ct);
-        var changed = await mirror.UpsertAsync("m1", [State("7", "earlier", 1, 10)], Ct);
+        await mirror.UpsertAsync("m1", [State("7", "later", 1, 20)], null, Ct);
+        var changed = await mirror.UpsertAsync("m1", [State("7", "earlier", 1, 10)], null, Ct);
 
         Assert.Equal(0, changed);
         Assert.Equal("""{"TITLE":"later"}""", (await mirror.FindAsync("m1", "crm.deal", "7", Ct))!.State);
@@ -41,8 +41,8 @@ public abstract class MirrorStoreContract(StoreTarget target) : StoreContract(ta
     {
         var mirror = await StoreAsync<IMirrorStore>();
 
-        await mirror.UpsertAsync("m1", [State("7", "newer", 5, 10)], Ct);
-        var changed = await mirror.UpsertAsync("m1", [State("7", "older", 4, 30)], Ct);
+        await mirror.UpsertAsync("m1", [State("7", "newer", 5, 10)], null, Ct);
+        var changed = await mirror.UpsertAsync("m1", [State("7", "older", 4, 30)], null, Ct);
 
         Assert.Equal(0, changed);
         Assert.Equal("""{"TITLE":"newer"}""", (await mirror.FindAsync("m1", "crm.deal", "7", Ct))!.State);
@@ -53,10 +53,10 @@ public abstract class MirrorStoreContract(StoreTarget target) : StoreContract(ta
     {
         var mirror = await StoreAsync<IMirrorStore>();
 
-        await mirror.UpsertAsync("m1", [State("7", "first", 5, 10)], Ct);
-        Assert.Equal(1, await mirror.UpsertAsync("m1", [State("7", "same-time", 5, 20)], Ct));
-        Assert.Equal(1, await mirror.UpsertAsync("m1", [State("7", "no-time", 5, 30) with { ModifiedAt = null }], Ct));
-        Assert.Equal(1, await mirror.UpsertAsync("m1", [State("7", "same-fetch", 5, 30)], Ct));
+        await mirror.UpsertAsync("m1", [State("7", "first", 5, 10)], null, Ct);
+        Assert.Equal(1, await mirror.UpsertAsync("m1", [State("7", "same-time", 5, 20)], null, Ct));
+        Assert.Equal(1, await mirror.UpsertAsync("m1", [State("7", "no-time", 5, 30) with { ModifiedAt = null }], null, Ct));
+        Assert.Equal(1, await mirror.UpsertAsync("m1", [State("7", "same-fetch", 5, 30)], null, Ct));
 
         Assert.Equal("""{"TITLE":"same-fetch"}""", (await mirror.FindAsync("m1", "crm.deal", "7", Ct))!.State);
     }
@@ -67,9 +67,9 @@ public abstract class MirrorStoreContract(StoreTarget target) : StoreContract(ta
         var mirror = await StoreAsync<IMirrorStore>();
         var tombstone = new ObjectChange(new ObjectKey("crm.deal", "7"), ChangeAction.Delete, null, null, T0.AddSeconds(50), ["ONCRMDEALDELETE"], ["d"]);
 
-        await mirror.UpsertAsync("m1", [State("7", "alive", 1, 10)], Ct);
-        Assert.Equal(1, await mirror.UpsertAsync("m1", [tombstone], Ct));
-        Assert.Equal(0, await mirror.UpsertAsync("m1", [State("7", "stale", 2, 40)], Ct));
+        await mirror.UpsertAsync("m1", [State("7", "alive", 1, 10)], null, Ct);
+        Assert.Equal(1, await mirror.UpsertAsync("m1", [tombstone], null, Ct));
+        Assert.Equal(0, await mirror.UpsertAsync("m1", [State("7", "stale", 2, 40)], null, Ct));
 
         var row = (await mirror.FindAsync("m1", "crm.deal", "7", Ct))!;
         Assert.Equal((true, null, null, T0.AddSeconds(50)), (row.Deleted, row.State, row.ModifiedAt, row.FetchedAt));
@@ -79,12 +79,12 @@ public abstract class MirrorStoreContract(StoreTarget target) : StoreContract(ta
     public async Task AListOfChanges_CountsOnlyTheRowsItChanged()
     {
         var mirror = await StoreAsync<IMirrorStore>();
-        await mirror.UpsertAsync("m1", [State("1", "kept", 9, 90)], Ct);
+        await mirror.UpsertAsync("m1", [State("1", "kept", 9, 90)], null, Ct);
 
-        var changed = await mirror.UpsertAsync("m1", [State("3", "c", 1, 10), State("1", "stale", 1, 10), State("2", "b", 1, 10)], Ct);
+        var changed = await mirror.UpsertAsync("m1", [State("3", "c", 1, 10), State("1", "stale", 1, 10), State("2", "b", 1, 10)], null, Ct);
 
         Assert.Equal(2, changed);
-        Assert.Equal(0, await mirror.UpsertAsync("m1", [], Ct));
+        Assert.Equal(0, await mirror.UpsertAsync("m1", [], null, Ct));
         Assert.Equal(["1", "2", "3"], (await mirror.ListAsync("m1", Ct)).Select(r => r.EntityId));
     }
 
@@ -92,8 +92,8 @@ public abstract class MirrorStoreContract(StoreTarget target) : StoreContract(ta
     public async Task TheList_IsPerPortalInEntityAndIdOrderAndAPortalIsDeletedAlone()
     {
         var mirror = await StoreAsync<IMirrorStore>();
-        await mirror.UpsertAsync("m1", [State("9", "x", 1, 1), State("10", "y", 1, 1), State("1", "c", 1, 1) with { Key = new ObjectKey("crm.contact", "1") }], Ct);
-        await mirror.UpsertAsync("m2", [State("9", "other", 1, 1)], Ct);
+        await mirror.UpsertAsync("m1", [State("9", "x", 1, 1), State("10", "y", 1, 1), State("1", "c", 1, 1) with { Key = new ObjectKey("crm.contact", "1") }], null, Ct);
+        await mirror.UpsertAsync("m2", [State("9", "other", 1, 1)], null, Ct);
 
         Assert.Equal([("crm.contact", "1"), ("crm.deal", "10"), ("crm.deal", "9")], (await mirror.ListAsync("m1", Ct)).Select(r => (r.Entity, r.EntityId)));
 
@@ -110,7 +110,7 @@ public abstract class MirrorStoreContract(StoreTarget target) : StoreContract(ta
         var second = await StoreAsync<IMirrorStore>();
         var states = Enumerable.Range(1, 40).Select(i => State("7", $"v{i}", i, i)).ToList();
 
-        await Task.WhenAll(states.OrderBy(_ => Random.Shared.Next()).Select((s, i) => (i % 2 == 0 ? first : second).UpsertAsync("m1", [s], Ct)));
+        await Task.WhenAll(states.OrderBy(_ => Random.Shared.Next()).Select((s, i) => (i % 2 == 0 ? first : second).UpsertAsync("m1", [s], null, Ct)));
 
         Assert.Equal("""{"TITLE":"v40"}""", (await first.FindAsync("m1", "crm.deal", "7", Ct))!.State);
     }
@@ -125,7 +125,7 @@ public abstract class MirrorStoreContract(StoreTarget target) : StoreContract(ta
             .Select(version => (IReadOnlyList<ObjectChange>)[.. ids.OrderBy(_ => Random.Shared.Next()).Select(id => State(id, $"v{version}", version, version))])
             .ToList();
 
-        await Task.WhenAll(lists.Select((list, i) => (i % 2 == 0 ? first : second).UpsertAsync("m1", list, Ct)));
+        await Task.WhenAll(lists.Select((list, i) => (i % 2 == 0 ? first : second).UpsertAsync("m1", list, null, Ct)));
 
         var rows = await first.ListAsync("m1", Ct);
         Assert.Equal(20, rows.Count);

@@ -1,11 +1,10 @@
 using Bitrix24OfflineSync.Portals;
 using Bitrix24OfflineSync.Security;
-using Bitrix24OfflineSync.Sync.Journal;
 using Bitrix24OfflineSync.Tests.Infrastructure;
 
 namespace Bitrix24OfflineSync.Tests.Persistence;
 
-/// <summary>What every <see cref="IPortalRegistry"/> does, apart from token refresh (see <see cref="TokenRefreshContract"/>).</summary>
+/// <summary>What the portal stores do on every provider, apart from token refresh (see <see cref="TokenRefreshContract"/>).</summary>
 public abstract class PortalRegistryContract(StoreTarget target) : StoreContract(target)
 {
     internal static readonly DateTimeOffset T0 = new(2026, 11, 22, 10, 0, 0, TimeSpan.Zero);
@@ -14,96 +13,96 @@ public abstract class PortalRegistryContract(StoreTarget target) : StoreContract
     public async Task ASavedInstall_IsFoundWithEveryFieldAndItsTokensDecrypt()
     {
         var service = await StartServiceAsync();
-        var registry = service.Get<IPortalRegistry>();
+        var stores = PortalStores.Of(service);
         var install = Install(service, "m1", "one.bitrix24.com");
 
-        await registry.SaveInstallAsync(install, Ct);
+        await stores.Registry.SaveInstallAsync(install, Ct);
 
-        var found = await registry.FindAsync("m1", Ct);
+        var found = await stores.Registry.FindAsync("m1", Ct);
         var expected = new PortalRecord("m1", "one.bitrix24.com", install.ClientEndpoint, PortalStatus.Active, install.ApplicationTokenHash, "crm,task",
             T0.AddHours(1), 0, 0, T0, T0);
         Assert.Equal(expected, found, PortalRecordComparer.Instance);
-        Assert.Equal(new PortalCredentials("m1", install.ClientEndpoint, "access-m1", PortalStatus.Active), await registry.ReadCredentialsAsync("m1", Ct));
+        Assert.Equal(new PortalCredentials("m1", install.ClientEndpoint, "access-m1", PortalStatus.Active), await stores.Tokens.ReadCredentialsAsync("m1", Ct));
     }
 
     [Fact]
     public async Task AReinstall_ReplacesTheRecordAndTokensAndMakesAnUninstalledPortalActiveAgain()
     {
         var service = await StartServiceAsync();
-        var registry = service.Get<IPortalRegistry>();
-        await registry.SaveInstallAsync(Install(service, "m1", "old.bitrix24.com"), Ct);
-        await registry.MarkUninstalledAsync("m1", Ct);
+        var stores = PortalStores.Of(service);
+        await stores.Registry.SaveInstallAsync(Install(service, "m1", "old.bitrix24.com"), Ct);
+        await stores.Registry.MarkUninstalledAsync("m1", Ct);
 
         var again = Install(service, "m1", "new.bitrix24.com", access: "access-new", appToken: "app-new") with { InstalledAt = T0.AddDays(1) };
-        await registry.SaveInstallAsync(again, Ct);
+        await stores.Registry.SaveInstallAsync(again, Ct);
 
-        var found = (await registry.FindAsync("m1", Ct))!;
+        var found = (await stores.Registry.FindAsync("m1", Ct))!;
         Assert.Equal(("new.bitrix24.com", PortalStatus.Active, T0.AddDays(1)), (found.Domain, found.Status, found.InstalledAt));
         Assert.Equal(service.Get<ApplicationTokenHasher>().Hash("app-new"), found.ApplicationTokenHash);
-        Assert.Equal("access-new", (await registry.ReadCredentialsAsync("m1", Ct))!.AccessToken);
-        Assert.Single(await registry.ListAsync(Ct));
+        Assert.Equal("access-new", (await stores.Tokens.ReadCredentialsAsync("m1", Ct))!.AccessToken);
+        Assert.Single(await stores.Registry.ListAsync(Ct));
     }
 
     [Fact]
     public async Task AnUnknownPortal_IsNotFoundAndHasNoCredentials()
     {
-        var registry = await StoreAsync<IPortalRegistry>();
+        var stores = PortalStores.Of(await StartServiceAsync());
 
-        Assert.Null(await registry.FindAsync("nobody", Ct));
-        Assert.Null(await registry.ReadCredentialsAsync("nobody", Ct));
-        Assert.False(await registry.MarkUninstalledAsync("nobody", Ct));
-        Assert.Empty(await registry.ListAsync(Ct));
+        Assert.Null(await stores.Registry.FindAsync("nobody", Ct));
+        Assert.Null(await stores.Tokens.ReadCredentialsAsync("nobody", Ct));
+        Assert.False(await stores.Registry.MarkUninstalledAsync("nobody", Ct));
+        Assert.Empty(await stores.Registry.ListAsync(Ct));
     }
 
     [Fact]
     public async Task TheList_HoldsEveryPortalInMemberIdOrder()
     {
         var service = await StartServiceAsync();
-        var registry = service.Get<IPortalRegistry>();
+        var stores = PortalStores.Of(service);
         foreach (var memberId in new[] { "m3", "m1", "M2" })
         {
-            await registry.SaveInstallAsync(Install(service, memberId, memberId + ".bitrix24.com"), Ct);
+            await stores.Registry.SaveInstallAsync(Install(service, memberId, memberId + ".bitrix24.com"), Ct);
         }
 
-        Assert.Equal(["M2", "m1", "m3"], (await registry.ListAsync(Ct)).Select(p => p.MemberId));
+        Assert.Equal(["M2", "m1", "m3"], (await stores.Registry.ListAsync(Ct)).Select(p => p.MemberId));
     }
 
     [Fact]
     public async Task AnUninstall_MarksThePortalAndDeletesItsTokens()
     {
         var service = await StartServiceAsync();
-        var registry = service.Get<IPortalRegistry>();
-        await registry.SaveInstallAsync(Install(service, "m1", "one.bitrix24.com"), Ct);
-        await registry.SaveInstallAsync(Install(service, "m2", "two.bitrix24.com"), Ct);
+        var stores = PortalStores.Of(service);
+        await stores.Registry.SaveInstallAsync(Install(service, "m1", "one.bitrix24.com"), Ct);
+        await stores.Registry.SaveInstallAsync(Install(service, "m2", "two.bitrix24.com"), Ct);
 
-        Assert.True(await registry.MarkUninstalledAsync("m1", Ct));
+        Assert.True(await stores.Registry.MarkUninstalledAsync("m1", Ct));
 
-        var found = (await registry.FindAsync("m1", Ct))!;
+        var found = (await stores.Registry.FindAsync("m1", Ct))!;
         Assert.Equal(PortalStatus.Uninstalled, found.Status);
         Assert.Null(found.AccessExpiresAt);
-        Assert.Null(await registry.ReadCredentialsAsync("m1", Ct));
+        Assert.Null(await stores.Tokens.ReadCredentialsAsync("m1", Ct));
         Assert.Equal(0, await Target.ScalarAsync("SELECT COUNT(*) FROM portals WHERE member_id = 'm1' AND (access_token IS NOT NULL OR refresh_token IS NOT NULL)"));
-        Assert.Equal("access-m2", (await registry.ReadCredentialsAsync("m2", Ct))!.AccessToken);
+        Assert.Equal("access-m2", (await stores.Tokens.ReadCredentialsAsync("m2", Ct))!.AccessToken);
     }
 
     [Fact]
     public async Task Signals_CountUpAndAreConsumedUpToTheLatest()
     {
         var service = await StartServiceAsync();
-        var registry = service.Get<IPortalRegistry>();
-        await registry.SaveInstallAsync(Install(service, "m1", "one.bitrix24.com"), Ct);
+        var stores = PortalStores.Of(service);
+        await stores.Registry.SaveInstallAsync(Install(service, "m1", "one.bitrix24.com"), Ct);
 
-        Assert.Equal(1, await registry.SignalAsync("m1", Ct));
-        Assert.Equal(2, await registry.SignalAsync("m1", Ct));
-        Assert.True((await registry.FindAsync("m1", Ct))!.IsDirty);
+        Assert.Equal(1, await stores.State.SignalAsync("m1", Ct));
+        Assert.Equal(2, await stores.State.SignalAsync("m1", Ct));
+        Assert.True((await stores.Registry.FindAsync("m1", Ct))!.IsDirty);
 
-        Assert.Equal(2, await registry.ConsumeSignalsAsync("m1", Ct));
-        Assert.False((await registry.FindAsync("m1", Ct))!.IsDirty);
+        Assert.Equal(2, await stores.State.ConsumeSignalsAsync("m1", Ct));
+        Assert.False((await stores.Registry.FindAsync("m1", Ct))!.IsDirty);
 
-        Assert.Equal(3, await registry.SignalAsync("m1", Ct));
-        var after = (await registry.FindAsync("m1", Ct))!;
+        Assert.Equal(3, await stores.State.SignalAsync("m1", Ct));
+        var after = (await stores.Registry.FindAsync("m1", Ct))!;
         Assert.Equal((3L, 2L, true), (after.SignalSequence, after.ConsumedSequence, after.IsDirty));
-        Assert.Equal(0, await registry.SignalAsync("nobody", Ct));
+        Assert.Equal(0, await stores.State.SignalAsync("nobody", Ct));
     }
 
     [Fact]
@@ -113,7 +112,7 @@ public abstract class PortalRegistryContract(StoreTarget target) : StoreContract
         var second = await StartServiceAsync();
         await first.Get<IPortalRegistry>().SaveInstallAsync(Install(first, "m1", "one.bitrix24.com"), Ct);
 
-        var sequences = await Task.WhenAll(Enumerable.Range(0, 40).Select(i => (i % 2 == 0 ? first : second).Get<IPortalRegistry>().SignalAsync("m1", Ct)));
+        var sequences = await Task.WhenAll(Enumerable.Range(0, 40).Select(i => (i % 2 == 0 ? first : second).Get<IPortalSyncState>().SignalAsync("m1", Ct)));
 
         Assert.Equal(Enumerable.Range(1, 40).Select(i => (long)i), sequences.Order());
     }
@@ -121,35 +120,32 @@ public abstract class PortalRegistryContract(StoreTarget target) : StoreContract
     [Fact]
     public async Task ThePlanFeature_IsUnknownUntilSetAndThenRemembered()
     {
-        var registry = await StoreAsync<IPortalRegistry>();
+        var stores = PortalStores.Of(await StartServiceAsync());
 
-        Assert.Null(await registry.OfflineExtendedAsync("m1", Ct));
-        await registry.SetOfflineExtendedAsync("m1", true, Ct);
-        Assert.True(await registry.OfflineExtendedAsync("m1", Ct));
-        await registry.SetOfflineExtendedAsync("m1", false, Ct);
-        Assert.False(await registry.OfflineExtendedAsync("m1", Ct));
+        Assert.Null(await stores.State.OfflineExtendedAsync("m1", Ct));
+        await stores.State.SetOfflineExtendedAsync("m1", true, Ct);
+        Assert.True(await stores.State.OfflineExtendedAsync("m1", Ct));
+        await stores.State.SetOfflineExtendedAsync("m1", false, Ct);
+        Assert.False(await stores.State.OfflineExtendedAsync("m1", Ct));
     }
 
     [Fact]
-    public async Task TheOverview_ShowsPlanLastDrainSyncedTotalsAndDeadLettersInDomainOrder()
+    public async Task TheOverview_ShowsPlanLastDrainAndSyncedTotalsInDomainOrder()
     {
         var service = await StartServiceAsync();
-        var registry = service.Get<IPortalRegistry>();
-        await registry.SaveInstallAsync(Install(service, "m1", "zeta.bitrix24.com"), Ct);
-        await registry.SaveInstallAsync(Install(service, "m2", "alpha.bitrix24.com"), Ct);
-        await registry.SetOfflineExtendedAsync("m1", true, Ct);
-        await registry.RecordDrainAsync("m1", T0, 120, 100, Ct);
-        await registry.RecordDrainAsync("m1", T0.AddMinutes(5), 7, 20, Ct);
-        var journal = service.Get<IDrainJournal>();
-        await journal.DeadLetterAsync("m1", new DeadLetter("a", "ONCRMDEALUPDATE", "crm.deal", "1", "access denied", 5, T0), Ct);
-        await journal.DeadLetterAsync("m1", new DeadLetter("b", "ONCRMDEALUPDATE", "crm.deal", "2", "access denied", 5, T0), Ct);
+        var stores = PortalStores.Of(service);
+        await stores.Registry.SaveInstallAsync(Install(service, "m1", "zeta.bitrix24.com"), Ct);
+        await stores.Registry.SaveInstallAsync(Install(service, "m2", "alpha.bitrix24.com"), Ct);
+        await stores.State.SetOfflineExtendedAsync("m1", true, Ct);
+        await stores.State.RecordDrainAsync("m1", T0, 120, 100, Ct);
+        await stores.State.RecordDrainAsync("m1", T0.AddMinutes(5), 7, 20, Ct);
 
-        var overview = await registry.OverviewAsync(Ct);
+        var overview = await stores.Registry.OverviewAsync(Ct);
 
         Assert.Equal(
             [
-                new PortalOverview("m2", "alpha.bitrix24.com", PortalStatus.Active, null, null, 0, 0, 0),
-                new PortalOverview("m1", "zeta.bitrix24.com", PortalStatus.Active, true, T0.AddMinutes(5), 7, 120, 2),
+                new PortalOverview("m2", "alpha.bitrix24.com", PortalStatus.Active, null, null, 0, 0),
+                new PortalOverview("m1", "zeta.bitrix24.com", PortalStatus.Active, true, T0.AddMinutes(5), 7, 120),
             ],
             overview);
     }

@@ -13,12 +13,12 @@ public sealed class PostgresStoreTests() : StoreContract(new PostgresTarget())
         var mirror = await StoreAsync<IMirrorStore>();
         var fetched = T0.AddTicks(15);
 
-        await mirror.UpsertAsync("m1", [State("7", "first", 1, 0) with { FetchedAt = fetched, ModifiedAt = T0.AddTicks(7) }], Ct);
+        await mirror.UpsertAsync("m1", [State("7", "first", 1, 0) with { FetchedAt = fetched, ModifiedAt = T0.AddTicks(7) }], null, Ct);
 
         var row = (await mirror.FindAsync("m1", "crm.deal", "7", Ct))!;
         Assert.Equal((T0.AddTicks(10), T0), (row.FetchedAt, row.ModifiedAt));
-        Assert.Equal(0, await mirror.UpsertAsync("m1", [State("7", "a-microsecond-earlier", 1, 0) with { FetchedAt = T0.AddTicks(9), ModifiedAt = T0 }], Ct));
-        Assert.Equal(1, await mirror.UpsertAsync("m1", [State("7", "same-microsecond", 1, 0) with { FetchedAt = T0.AddTicks(19), ModifiedAt = T0.AddTicks(3) }], Ct));
+        Assert.Equal(0, await mirror.UpsertAsync("m1", [State("7", "a-microsecond-earlier", 1, 0) with { FetchedAt = T0.AddTicks(9), ModifiedAt = T0 }], null, Ct));
+        Assert.Equal(1, await mirror.UpsertAsync("m1", [State("7", "same-microsecond", 1, 0) with { FetchedAt = T0.AddTicks(19), ModifiedAt = T0.AddTicks(3) }], null, Ct));
         Assert.Equal("""{"TITLE":"same-microsecond"}""", (await mirror.FindAsync("m1", "crm.deal", "7", Ct))!.State);
     }
 
@@ -28,7 +28,7 @@ public sealed class PostgresStoreTests() : StoreContract(new PostgresTarget())
         var mirror = await StoreAsync<IMirrorStore>();
         var local = T0.ToOffset(TimeSpan.FromHours(3));
 
-        await mirror.UpsertAsync("m1", [State("7", "first", 1, 0) with { FetchedAt = local, ModifiedAt = local }], Ct);
+        await mirror.UpsertAsync("m1", [State("7", "first", 1, 0) with { FetchedAt = local, ModifiedAt = local }], null, Ct);
 
         var row = (await mirror.FindAsync("m1", "crm.deal", "7", Ct))!;
         Assert.Equal((T0, T0), (row.FetchedAt, row.ModifiedAt!.Value));

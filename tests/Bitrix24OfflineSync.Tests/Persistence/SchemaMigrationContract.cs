@@ -12,7 +12,7 @@ public abstract class SchemaMigrationContract(StoreTarget target) : StoreContrac
 
         Assert.Equal(Target.SchemaVersions, await Target.ScalarAsync("SELECT COUNT(*) FROM schema_migrations"));
         Assert.Equal(Target.SchemaVersions, await Target.ScalarAsync("SELECT MAX(version) FROM schema_migrations"));
-        Assert.Single(services.SelectMany(s => s.Logs.Lines), l => l.Contains("\"Id\":1102", StringComparison.Ordinal));
+        Assert.Single(services.SelectMany(s => s.Logs.Of(1102)));
         foreach (var service in services)
         {
             Assert.Equal(HttpStatusCode.OK, (await service.Http.GetAsync(new Uri("health/ready", UriKind.Relative), Ct)).StatusCode);
@@ -26,7 +26,7 @@ public abstract class SchemaMigrationContract(StoreTarget target) : StoreContrac
 
         var later = await StartServiceAsync();
 
-        Assert.DoesNotContain(later.Logs.Lines, l => l.Contains("\"Id\":1102", StringComparison.Ordinal));
+        Assert.Empty(later.Logs.Of(1102));
         Assert.Equal(Target.SchemaVersions, await Target.ScalarAsync("SELECT COUNT(*) FROM schema_migrations"));
     }
 }

@@ -1,11 +1,10 @@
-using Bitrix24OfflineSync.Bitrix;
 using Bitrix24OfflineSync.Portals;
 using static Bitrix24OfflineSync.Tests.Persistence.PortalRegistryContract;
 
 namespace Bitrix24OfflineSync.Tests.Persistence;
 
 /// <summary>
-/// <see cref="IPortalRegistry.RefreshTokensAsync"/>: one refresh per expiry across service instances, the new pair
+/// <see cref="IPortalTokenStore.RefreshTokensAsync"/>: one refresh per expiry across service instances, the new pair
 /// committed before it is used, a refused refresh token parking the portal.
 /// </summary>
 public abstract class TokenRefreshContract(StoreTarget target) : StoreContract(target)
@@ -14,21 +13,21 @@ public abstract class TokenRefreshContract(StoreTarget target) : StoreContract(t
     public async Task ARefreshOfTheStaleToken_SpendsTheStoredRefreshTokenAndCommitsTheNewPair()
     {
         var service = await StartServiceAsync();
-        var registry = service.Get<IPortalRegistry>();
-        var elsewhere = await StoreAsync<IPortalRegistry>();
-        await registry.SaveInstallAsync(Install(service, "m1", "one.bitrix24.com"), Ct);
+        var stores = PortalStores.Of(service);
+        var elsewhere = await StoreAsync<IPortalTokenStore>();
+        await stores.Registry.SaveInstallAsync(Install(service, "m1", "one.bitrix24.com"), Ct);
         var spent = new List<string>();
         var before = DateTimeOffset.UtcNow;
 
-        var result = await registry.RefreshTokensAsync("m1", "access-m1", Answer(spent, "m1", "access-2", "refresh-2"), Ct);
+        var result = await stores.Tokens.RefreshTokensAsync("m1", "access-m1", Answer(spent, "m1", "access-2", "refresh-2"), Ct);
 
         Assert.Equal(TokenRefreshOutcome.Refreshed, result.Outcome);
         Assert.Equal("access-2", result.Credentials!.AccessToken);
         Assert.Equal(["refresh-m1"], spent);
         Assert.Equal("access-2", (await elsewhere.ReadCredentialsAsync("m1", Ct))!.AccessToken);
-        Assert.InRange((await registry.FindAsync("m1", Ct))!.AccessExpiresAt!.Value, before.AddSeconds(3599), DateTimeOffset.UtcNow.AddSeconds(3600));
+        Assert.InRange((await stores.Registry.FindAsync("m1", Ct))!.AccessExpiresAt!.Value, before.AddSeconds(3599), DateTimeOffset.UtcNow.AddSeconds(3600));
 
-        await registry.RefreshTokensAsync("m1", "access-2", Answer(spent, "m1", "access-3", "refresh-3"), Ct);
+        await stores.Tokens.RefreshTokensAsync("m1", "access-2", Answer(spent, "m1", "access-3", "refresh-3"), Ct);
         Assert.Equal(["refresh-m1", "refresh-2"], spent);
     }
 
@@ -36,11 +35,11 @@ public abstract class TokenRefreshContract(StoreTarget target) : StoreContract(t
     public async Task ARefreshOfATokenAlreadyReplaced_ReturnsTheStoredPairWithoutAskingTheOAuthServer()
     {
         var service = await StartServiceAsync();
-        var registry = service.Get<IPortalRegistry>();
-        await registry.SaveInstallAsync(Install(service, "m1", "one.bitrix24.com"), Ct);
+        var stores = PortalStores.Of(service);
+        await stores.Registry.SaveInstallAsync(Install(service, "m1", "one.bitrix24.com"), Ct);
         var spent = new List<string>();
 
-        var result = await registry.RefreshTokensAsync("m1", "an-older-access-token", Answer(spent, "m1", "access-2", "refresh-2"), Ct);
+        var result = await stores.Tokens.RefreshTokensAsync("m1", "an-older-access-token", Answer(spent, "m1", "access-2", "refresh-2"), Ct);
 
         Assert.Equal(TokenRefreshOutcome.AlreadyRefreshed, result.Outcome);
         Assert.Equal("access-m1", result.Credentials!.AccessToken);
@@ -51,15 +50,15 @@ public abstract class TokenRefreshContract(StoreTarget target) : StoreContract(t
     public async Task ARefusedRefreshToken_ParksThePortalAsNeedsReauth()
     {
         var service = await StartServiceAsync();
-        var registry = service.Get<IPortalRegistry>();
-        await registry.SaveInstallAsync(Install(service, "m1", "one.bitrix24.com"), Ct);
+        var stores = PortalStores.Of(service);
+        await stores.Registry.SaveInstallAsync(Install(service, "m1", "one.bitrix24.com"), Ct);
 
-        var result = await registry.RefreshTokensAsync("m1", "access-m1", (_, _) => Task.FromResult(OAuthResult.Failed("invalid_grant")), Ct);
+        var result = await stores.Tokens.RefreshTokensAsync("m1", "access-m1", (_, _) => Task.FromResult(TokenGrant.Failed("invalid_grant")), Ct);
 
         Assert.Equal((TokenRefreshOutcome.NeedsReauth, "invalid_grant"), (result.Outcome, result.Error));
-        Assert.Equal(PortalStatus.NeedsReauth, (await registry.FindAsync("m1", Ct))!.Status);
+        Assert.Equal(PortalStatus.NeedsReauth, (await stores.Registry.FindAsync("m1", Ct))!.Status);
         var spent = new List<string>();
-        var again = await registry.RefreshTokensAsync("m1", "access-m1", Answer(spent, "m1", "access-2", "refresh-2"), Ct);
+        var again = await stores.Tokens.RefreshTokensAsync("m1", "access-m1", Answer(spent, "m1", "access-2", "refresh-2"), Ct);
         Assert.Equal(TokenRefreshOutcome.NeedsReauth, again.Outcome);
         Assert.Empty(spent);
     }
@@ -71,32 +70,32 @@ public abstract class TokenRefreshContract(StoreTarget target) : StoreContract(t
     public async Task AFailedRefresh_ChangesNothing(string? error)
     {
         var service = await StartServiceAsync();
-        var registry = service.Get<IPortalRegistry>();
-        await registry.SaveInstallAsync(Install(service, "m1", "one.bitrix24.com"), Ct);
+        var stores = PortalStores.Of(service);
+        await stores.Registry.SaveInstallAsync(Install(service, "m1", "one.bitrix24.com"), Ct);
         // No error code: an answer that names another portal.
         var answer = error is null
-            ? OAuthResult.Success(new OAuthTokenAnswer("access-x", "refresh-x", 3600, "someone-else", null, null, null))
-            : OAuthResult.Failed(error);
+            ? new TokenGrant("someone-else", "access-x", "refresh-x", TimeSpan.FromHours(1), null)
+            : TokenGrant.Failed(error);
 
-        var result = await registry.RefreshTokensAsync("m1", "access-m1", (_, _) => Task.FromResult(answer), Ct);
+        var result = await stores.Tokens.RefreshTokensAsync("m1", "access-m1", (_, _) => Task.FromResult(answer), Ct);
 
         Assert.Equal(TokenRefreshOutcome.Failed, result.Outcome);
         Assert.Null(result.Credentials);
-        Assert.Equal(new PortalCredentials("m1", new Uri("https://one.bitrix24.com/rest/"), "access-m1", PortalStatus.Active), await registry.ReadCredentialsAsync("m1", Ct));
+        Assert.Equal(new PortalCredentials("m1", new Uri("https://one.bitrix24.com/rest/"), "access-m1", PortalStatus.Active), await stores.Tokens.ReadCredentialsAsync("m1", Ct));
     }
 
     [Fact]
     public async Task ARefreshThatThrows_ChangesNothingAndReleasesThePortal()
     {
         var service = await StartServiceAsync();
-        var registry = service.Get<IPortalRegistry>();
-        await registry.SaveInstallAsync(Install(service, "m1", "one.bitrix24.com"), Ct);
+        var stores = PortalStores.Of(service);
+        await stores.Registry.SaveInstallAsync(Install(service, "m1", "one.bitrix24.com"), Ct);
 
         await Assert.ThrowsAsync<HttpRequestException>(() =>
-            registry.RefreshTokensAsync("m1", "access-m1", (_, _) => throw new HttpRequestException("connection reset"), Ct));
+            stores.Tokens.RefreshTokensAsync("m1", "access-m1", (_, _) => throw new HttpRequestException("connection reset"), Ct));
 
         var spent = new List<string>();
-        var result = await registry.RefreshTokensAsync("m1", "access-m1", Answer(spent, "m1", "access-2", "refresh-2"), Ct);
+        var result = await stores.Tokens.RefreshTokensAsync("m1", "access-m1", Answer(spent, "m1", "access-2", "refresh-2"), Ct);
         Assert.Equal(TokenRefreshOutcome.Refreshed, result.Outcome);
         Assert.Equal(["refresh-m1"], spent);
     }
@@ -105,18 +104,18 @@ public abstract class TokenRefreshContract(StoreTarget target) : StoreContract(t
     public async Task UnknownAndUninstalledPortals_NeedReauthWithoutAskingTheOAuthServer()
     {
         var service = await StartServiceAsync();
-        var registry = service.Get<IPortalRegistry>();
-        await registry.SaveInstallAsync(Install(service, "m1", "one.bitrix24.com"), Ct);
-        await registry.MarkUninstalledAsync("m1", Ct);
+        var stores = PortalStores.Of(service);
+        await stores.Registry.SaveInstallAsync(Install(service, "m1", "one.bitrix24.com"), Ct);
+        await stores.Registry.MarkUninstalledAsync("m1", Ct);
         var spent = new List<string>();
 
-        var unknown = await registry.RefreshTokensAsync("nobody", "access", Answer(spent, "nobody", "a", "r"), Ct);
-        var uninstalled = await registry.RefreshTokensAsync("m1", "access-m1", Answer(spent, "m1", "a", "r"), Ct);
+        var unknown = await stores.Tokens.RefreshTokensAsync("nobody", "access", Answer(spent, "nobody", "a", "r"), Ct);
+        var uninstalled = await stores.Tokens.RefreshTokensAsync("m1", "access-m1", Answer(spent, "m1", "a", "r"), Ct);
 
         Assert.Equal(TokenRefreshOutcome.NeedsReauth, unknown.Outcome);
         Assert.Equal(TokenRefreshOutcome.NeedsReauth, uninstalled.Outcome);
         Assert.Empty(spent);
-        Assert.Equal(PortalStatus.Uninstalled, (await registry.FindAsync("m1", Ct))!.Status);
+        Assert.Equal(PortalStatus.Uninstalled, (await stores.Registry.FindAsync("m1", Ct))!.Status);
     }
 
     [Fact]
@@ -129,16 +128,16 @@ public abstract class TokenRefreshContract(StoreTarget target) : StoreContract(t
         var refresh = Answer(spent, "m1", "access-2", "refresh-2");
 
         var results = await Task.WhenAll(Enumerable.Range(0, 50).Select(i =>
-            (i % 2 == 0 ? first : second).Get<IPortalRegistry>().RefreshTokensAsync("m1", "access-m1", refresh, Ct)));
+            (i % 2 == 0 ? first : second).Get<IPortalTokenStore>().RefreshTokensAsync("m1", "access-m1", refresh, Ct)));
 
         Assert.Equal(["refresh-m1"], spent);
         Assert.Single(results, r => r.Outcome == TokenRefreshOutcome.Refreshed);
         Assert.All(results, r => Assert.Equal("access-2", r.Credentials?.AccessToken));
-        Assert.Equal("access-2", (await second.Get<IPortalRegistry>().ReadCredentialsAsync("m1", Ct))!.AccessToken);
+        Assert.Equal("access-2", (await second.Get<IPortalTokenStore>().ReadCredentialsAsync("m1", Ct))!.AccessToken);
     }
 
     /// <summary>An OAuth server that records the refresh tokens it was given and answers with a new pair.</summary>
-    private static Func<string, CancellationToken, Task<OAuthResult>> Answer(List<string> spent, string memberId, string access, string refresh) =>
+    private static Func<string, CancellationToken, Task<TokenGrant>> Answer(List<string> spent, string memberId, string access, string refresh) =>
         async (refreshToken, _) =>
         {
             lock (spent)
@@ -148,6 +147,6 @@ public abstract class TokenRefreshContract(StoreTarget target) : StoreContract(t
 
             // Give way while "the OAuth server answers", so concurrent callers really overlap.
             await Task.Yield();
-            return OAuthResult.Success(new OAuthTokenAnswer(access, refresh, 3600, memberId, null, null, null));
+            return new TokenGrant(memberId, access, refresh, TimeSpan.FromHours(1), null);
         };
 }

@@ -29,7 +29,7 @@ public sealed class EventRegistrationTests
         Assert.Contains(bindings, b => b.Event == "ONOFFLINEEVENT" && !b.Offline && b.Handler == $"{PublicUrl}/bitrix24/events");
         Assert.Contains(bindings, b => b.Event == "ONAPPUNINSTALL" && !b.Offline && b.Handler == $"{PublicUrl}/bitrix24/events");
         Assert.Equal(["ONCRMDEALADD", "ONCRMDEALUPDATE", "ONTASKUPDATE"], bindings.Where(b => b.Offline).Select(b => b.Event).Order());
-        Assert.Contains(fixture.Service.Logs.Lines, l => l.Contains("\"Id\":1601", StringComparison.Ordinal));
+        Assert.NotEmpty(fixture.Service.Logs.Of(1601));
     }
 
     [Fact]
@@ -58,7 +58,7 @@ public sealed class EventRegistrationTests
 
         Assert.Empty(result.Bound);
         Assert.DoesNotContain(await fixture.Service.Get<EventRegistrar>().ListAsync(portal.MemberId, Ct), b => b.Offline || b.Event == "ONOFFLINEEVENT");
-        Assert.Contains(fixture.Service.Logs.Lines, l => l.Contains("\"Id\":1602", StringComparison.Ordinal));
+        Assert.NotEmpty(fixture.Service.Logs.Of(1602));
     }
 
     [Fact]
@@ -94,7 +94,7 @@ public sealed class EventRegistrationTests
         Assert.Equal([""], bindings.Where(b => b.Offline).Select(b => b.ConnectorId));
         Assert.Empty(again.Failed);
         Assert.Empty(again.Bound);
-        Assert.Single(fixture.Service.Logs.Lines, l => l.Contains("\"Id\":1209", StringComparison.Ordinal));
+        Assert.Single(fixture.Service.Logs.Of(1209));
     }
 
     private static async Task<IReadOnlyList<EventBinding>> WaitForBindingsAsync(IntakeFixture fixture, Bitrix24OfflineSync.Emulator.Portals.EmulatedPortal portal, int count)

@@ -3,7 +3,6 @@ using System.Net;
 using System.Net.Sockets;
 using System.Text.Json.Nodes;
 using Bitrix24OfflineSync.Sinks;
-using Bitrix24OfflineSync.Sync.Model;
 using Bitrix24OfflineSync.Tests.Infrastructure;
 using static Bitrix24OfflineSync.Tests.Sinks.HttpSinkKit;
 
@@ -178,7 +177,7 @@ public sealed class HttpForwarderSinkTests
         var deliveries = receiver.TakeAll();
         Assert.Equal(2, deliveries.Count);
         Assert.Equal(deliveries[0].Id, deliveries[1].Id);
-        Assert.Contains(service.Logs.Lines, l => l.Contains("\"Id\":1504", StringComparison.Ordinal) && l.Contains("\"ErrorKind\":\"Timeout\"", StringComparison.Ordinal));
+        Assert.Contains(service.Logs.Of(1504), e => e["ErrorKind"] == "Timeout");
     }
 
     [Fact]
@@ -222,7 +221,7 @@ public sealed class HttpForwarderSinkTests
         await using var service = await StartAsync(receiver.BaseAddress, secret);
         receiver.Answer(502, 200);
 
-        await service.Sink().ForgetPortalAsync(MemberId, Ct);
+        await service.Sink().ForgetPortalAsync(MemberId, Domain, Ct);
 
         var deliveries = receiver.TakeAll();
         Assert.Equal(2, deliveries.Count);

@@ -23,8 +23,8 @@ public sealed class BasicModeTests
         await MirrorAssert.EventuallyMatchesEmulatorAsync(fixture, portal);
         Assert.DoesNotContain(portal.Stats.CallLog, e => e.Method == "event.offline.clear");
         Assert.All(portal.Stats.CallLog.Where(e => e.Method == "event.offline.get"), e => Assert.Equal(200, e.Status));
-        Assert.Contains(fixture.Service.Logs.Lines, l => l.Contains("\"Id\":1306", StringComparison.Ordinal));
-        Assert.Empty(await fixture.Journal.InboxAsync(portal.MemberId, 100, TestContext.Current.CancellationToken));
+        Assert.NotEmpty(fixture.Service.Logs.Of(1306));
+        Assert.Empty(await fixture.Inbox.ReadAsync(portal.MemberId, 100, TestContext.Current.CancellationToken));
     }
 
     [Fact]
@@ -44,14 +44,14 @@ public sealed class BasicModeTests
         await fixture.BindDoorbellAsync(portal);
         fixture.World.CallAsUser(portal, "crm.company.add", new JsonObject { ["fields"] = new JsonObject { ["TITLE"] = "rings" } });
         await Wait.UntilAsync(
-            async () => (await fixture.Journal.InboxAsync(portal.MemberId, 100, TestContext.Current.CancellationToken)).Count == 3,
+            async () => (await fixture.Inbox.ReadAsync(portal.MemberId, 100, TestContext.Current.CancellationToken)).Count == 3,
             "the three changes sit in the local inbox");
 
         Assert.Equal(0, portal.Queue.Count);
         Assert.Empty(await fixture.Mirror.ListAsync(portal.MemberId, TestContext.Current.CancellationToken));
         await fixture.RestartServiceAsync();
         await Wait.UntilAsync(
-            async () => (await fixture.Journal.InboxAsync(portal.MemberId, 100, TestContext.Current.CancellationToken)).Count == 0,
+            async () => (await fixture.Inbox.ReadAsync(portal.MemberId, 100, TestContext.Current.CancellationToken)).Count == 0,
             "the restarted service has committed the inbox");
 
         await MirrorAssert.EventuallyMatchesEmulatorAsync(fixture, portal);
@@ -73,8 +73,8 @@ public sealed class BasicModeTests
         await MirrorAssert.EventuallyMatchesEmulatorAsync(fixture, portal);
         Assert.Equal(featureChecks, portal.Stats.CallsOf("feature.get"));
         Assert.Single(portal.Stats.CallLog, e => e.ErrorCode == "WRONG_LICENSE");
-        Assert.Single(fixture.Service.Logs.Lines, l => l.Contains("\"Id\":1314", StringComparison.Ordinal) && l.Contains("rest_offline_extended", StringComparison.Ordinal));
-        Assert.False(await fixture.Service.Get<Bitrix24OfflineSync.Portals.IPortalRegistry>().OfflineExtendedAsync(portal.MemberId, TestContext.Current.CancellationToken));
+        Assert.Equal("rest_offline_extended", Assert.Single(fixture.Service.Logs.Of(1314))["Feature"]);
+        Assert.False(await fixture.Service.Get<Bitrix24OfflineSync.Portals.IPortalSyncState>().OfflineExtendedAsync(portal.MemberId, TestContext.Current.CancellationToken));
     }
 
     [Fact]
@@ -108,6 +108,6 @@ public sealed class BasicModeTests
         public Task CommitAsync(Bitrix24OfflineSync.Sinks.SinkBatch batch, CancellationToken cancellationToken) =>
             throw new Bitrix24OfflineSync.Sinks.SinkUnavailableException("the sink is down");
 
-        public Task ForgetPortalAsync(string memberId, CancellationToken cancellationToken) => Task.CompletedTask;
+        public Task ForgetPortalAsync(string memberId, string? domain, CancellationToken cancellationToken) => Task.CompletedTask;
     }
 }

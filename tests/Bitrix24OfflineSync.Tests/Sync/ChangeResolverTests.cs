@@ -1,6 +1,7 @@
 using System.Text.Json.Nodes;
 using Bitrix24OfflineSync.Bitrix;
 using Bitrix24OfflineSync.Emulator.Crm;
+using Bitrix24OfflineSync.Sinks;
 using Bitrix24OfflineSync.Sync.Model;
 using Bitrix24OfflineSync.Tests.Infrastructure;
 using static Bitrix24OfflineSync.Tests.Sync.ResolutionKit;

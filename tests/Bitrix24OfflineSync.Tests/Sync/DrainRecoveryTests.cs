@@ -40,7 +40,7 @@ public sealed class DrainRecoveryTests
         await fixture.WaitUntilDrainedAsync(portal);
 
         await MirrorAssert.MatchesEmulatorAsync(fixture, portal);
-        Assert.Contains(fixture.Service.Logs.Lines, l => l.Contains("\"Id\":1303", StringComparison.Ordinal) && l.Contains("orphan scan", StringComparison.Ordinal));
+        Assert.Contains(fixture.Service.Logs.Of(1303), e => e["Source"] == "orphan scan");
     }
 
     /// <summary>Throws once at the chosen boundary, as a process dying there would stop the round.</summary>

@@ -45,8 +45,8 @@ public sealed class OperatingTimeDrainTests
         await MirrorAssert.EventuallyMatchesEmulatorAsync(fixture, portal);
         var log = portal.Stats.CallLog;
         Assert.DoesNotContain(log, e => e.Method == "event.offline.error");
-        Assert.Empty(await fixture.Journal.DeadLettersAsync(portal.MemberId, TestContext.Current.CancellationToken));
-        Assert.DoesNotContain(fixture.Service.Logs.Lines, l => l.Contains("\"Id\":1305", StringComparison.Ordinal));
+        Assert.Empty(await fixture.Failures.DeadLettersAsync(portal.MemberId, TestContext.Current.CancellationToken));
+        Assert.Empty(fixture.Service.Logs.Of(1305));
         Assert.DoesNotContain(log, e => e.Method is "crm.deal.get" or "crm.contact.get");
         foreach (var method in ListMethods)
         {

@@ -97,7 +97,7 @@ public sealed partial class ReplicaCrashTests : IAsyncDisposable
         var progressB = new ProgressLog();
         _instanceB = await StartInstanceBAsync(world, progressB);
         await Wait.UntilAsync(
-            () => _instanceB.Logs.Lines.Any(l => l.Contains("\"Id\":1350", StringComparison.Ordinal)),
+            () => _instanceB.Logs.Of(1350).Count > 0,
             "instance B tried the portal and skipped it because A holds the lease (event 1350)",
             TimeSpan.FromSeconds(30));
 
@@ -138,7 +138,7 @@ public sealed partial class ReplicaCrashTests : IAsyncDisposable
         portal.Faults.Latency = TimeSpan.Zero;
 
         var limit = LeaseDuration + PollInterval + Margin;
-        var journal = _instanceB.Get<IDrainJournal>();
+        var journal = _instanceB.Get<IReservationJournal>();
         await Wait.UntilAsync(
             async () => portal.Queue.Depth(app) == 0 && (await journal.KnownPendingAsync(portal.MemberId, Ct)).Count == 0,
             $"instance B has finished the portal A left with {backlogAtKill} rows (within lease {LeaseDuration.TotalSeconds} s + poll {PollInterval.TotalSeconds} s + margin {Margin.TotalSeconds} s)",
@@ -159,7 +159,7 @@ public sealed partial class ReplicaCrashTests : IAsyncDisposable
         Assert.All(callsOnceAWasGone, c => Assert.True(c.At >= lastLeaseOfA.ExpiresAt, $"{c.Method} at {c.At:O} reached the portal before A's lease expired at {lastLeaseOfA.ExpiresAt:O}"));
         var takenOver = callsOnceAWasGone.Where(c => c.ProcessId is { } p && orphaned.Contains(p)).ToList();
         Assert.NotEmpty(takenOver);
-        Assert.Contains(_instanceB.Logs.Lines, l => l.Contains("\"Id\":1303", StringComparison.Ordinal) && l.Contains("journal", StringComparison.Ordinal));
+        Assert.Contains(_instanceB.Logs.Of(1303), e => e["Source"] == "journal");
         var leaseNow = await ReadLeaseAsync(portal.MemberId);
         Assert.NotNull(leaseNow);
         Assert.True(IsThisProcess(leaseNow.Owner), $"the lease is now held by {leaseNow.Owner}, not by instance B");

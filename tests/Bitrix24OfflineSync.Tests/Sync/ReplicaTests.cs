@@ -133,11 +133,11 @@ public sealed class ReplicaTests : IAsyncDisposable
         var successor = await StartReplicaAsync(world, new Dictionary<string, string?> { ["Sync:PollInterval"] = "00:00:00.500" });
         await WaitUntilDrainedAsync(world, portal, successor);
         pause.Resume();
-        await WaitForLogAsync(paused, "\"Id\":1351");
+        await Wait.UntilAsync(() => paused.Logs.Of(1351).Count > 0, "the paused replica has logged that its lease was taken over (1351)", TimeSpan.FromSeconds(30));
 
         Assert.Equal(0, pause.Commits);
         await MirrorAssert.MatchesEmulatorAsync(successor.Get<IMirrorStore>(), portal);
-        Assert.Contains(successor.Logs.Lines, l => l.Contains("\"Id\":1303", StringComparison.Ordinal));
+        Assert.NotEmpty(successor.Logs.Of(1303));
     }
 
     public async ValueTask DisposeAsync()
@@ -197,25 +197,12 @@ public sealed class ReplicaTests : IAsyncDisposable
         return (portal, outcome.ApplicationToken);
     }
 
-    private static async Task WaitUntilDrainedAsync(BitrixWorld world, EmulatedPortal portal, ServiceHarness replica)
+    private static Task WaitUntilDrainedAsync(BitrixWorld world, EmulatedPortal portal, ServiceHarness replica)
     {
-        using var deadline = CancellationTokenSource.CreateLinkedTokenSource(Ct);
-        deadline.CancelAfter(TimeSpan.FromSeconds(60));
-        var journal = replica.Get<IDrainJournal>();
-        while (portal.Queue.Depth(world.DefaultApp, error: false) > 0 || (await journal.KnownPendingAsync(portal.MemberId, deadline.Token)).Count > 0)
-        {
-            await Task.Delay(20, deadline.Token);
-        }
-    }
-
-    private static async Task WaitForLogAsync(ServiceHarness replica, string fragment)
-    {
-        using var deadline = CancellationTokenSource.CreateLinkedTokenSource(Ct);
-        deadline.CancelAfter(TimeSpan.FromSeconds(30));
-        while (!replica.Logs.Lines.Any(l => l.Contains(fragment, StringComparison.Ordinal)))
-        {
-            await Task.Delay(20, deadline.Token);
-        }
+        var journal = replica.Get<IReservationJournal>();
+        return Wait.UntilAsync(
+            async () => portal.Queue.Depth(world.DefaultApp, error: false) == 0 && (await journal.KnownPendingAsync(portal.MemberId, Ct)).Count == 0,
+            $"{portal.Domain}'s queue and the journal are empty");
     }
 
     /// <summary>Holds the first drain round after its fetch, as a replica stalled by a long pause would be, until released.</summary>

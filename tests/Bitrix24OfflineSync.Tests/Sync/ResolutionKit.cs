@@ -5,6 +5,7 @@ using Bitrix24OfflineSync.Bitrix.Batch;
 using Bitrix24OfflineSync.Emulator.Portals;
 using Bitrix24OfflineSync.Sync;
 using Bitrix24OfflineSync.Sync.Mapping;
+using Bitrix24OfflineSync.Sinks;
 using Bitrix24OfflineSync.Sync.Model;
 using Bitrix24OfflineSync.Tests.Infrastructure;
 using Microsoft.Extensions.Configuration;
