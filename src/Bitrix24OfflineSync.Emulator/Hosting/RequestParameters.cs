@@ -59,16 +59,23 @@ internal static class RequestParameters
     }
 
     /// <summary>Takes a parameter out (case-insensitively), as the server strips auth keys from method parameters.</summary>
-    public static string? Take(JsonObject parameters, string name)
+    public static string? Take(JsonObject parameters, string name) => TryTake(parameters, name, out var value) ? value : null;
+
+    /// <summary>
+    /// Takes a parameter out and says whether the key was there at all: the server tests some auth keys with
+    /// <c>isset</c>, so a key sent with an empty (or non-scalar) value still counts.
+    /// </summary>
+    public static bool TryTake(JsonObject parameters, string name, out string? value)
     {
         var key = parameters.Select(p => p.Key).FirstOrDefault(k => string.Equals(k, name, StringComparison.OrdinalIgnoreCase));
         if (key is null)
         {
-            return null;
+            value = null;
+            return false;
         }
 
-        var value = MethodContext.Scalar(parameters[key]);
+        value = MethodContext.Scalar(parameters[key]);
         parameters.Remove(key);
-        return value;
+        return true;
     }
 }

@@ -131,7 +131,8 @@ internal static class RestEndpoints
             token = header[7..].Trim();
         }
 
-        var connector = RequestParameters.Take(parameters, "auth_connector") ?? "";
+        var hasConnector = RequestParameters.TryTake(parameters, "auth_connector", out var connectorValue);
+        var connector = connectorValue ?? "";
         if (string.IsNullOrEmpty(token))
         {
             throw new RestException(HttpStatusCode.Unauthorized, "NO_AUTH_FOUND", "Wrong authorization data");
@@ -148,7 +149,8 @@ internal static class RestEndpoints
             throw new RestException(HttpStatusCode.Unauthorized, "expired_token", "The access token provided has expired");
         }
 
-        if (connector.Length > 0 && !portal.HasFeature(EmulatedPortal.AuthConnectorFeature))
+        // CRestServer::checkAuth tests the key with isset: even an empty auth_connector needs the plan feature.
+        if (hasConnector && !portal.HasFeature(EmulatedPortal.AuthConnectorFeature))
         {
             throw RestException.License("auth_connector");
         }

@@ -341,7 +341,7 @@ public sealed class OfflineQueueTests
     }
 
     [Fact]
-    public async Task Get_WithClear0WithoutTheFeature_Is403()
+    public async Task Get_WithClear0WithoutTheFeature_Is403WrongLicense()
     {
         await using var emulator = await QueueKit.StartAsync();
         emulator.Portal.SetFeature("rest_offline_extended", false);
@@ -350,7 +350,8 @@ public sealed class OfflineQueueTests
         var plain = await emulator.Client.CallAsync("event.offline.get", "{}");
 
         Assert.Equal(HttpStatusCode.Forbidden, answer.Status);
-        Assert.Equal("ACCESS_DENIED", answer.Error);
+        Assert.Equal("WRONG_LICENSE", answer.Error);
+        Assert.Equal("This feature is not enabled for the current license: extended offline events handling", answer.ErrorDescription);
         Assert.Equal(HttpStatusCode.OK, plain.Status);
     }
 

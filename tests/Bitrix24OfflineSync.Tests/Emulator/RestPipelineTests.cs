@@ -161,8 +161,26 @@ public sealed class RestPipelineTests
 
         AssertJson("""{"x":"1"}""", allowed.EnsureSuccess().Result);
         Assert.Equal(HttpStatusCode.Forbidden, refused.Status);
-        Assert.Equal("ACCESS_DENIED", refused.Error);
+        AssertJson("""{"error":"WRONG_LICENSE","error_description":"This feature is not enabled for the current license: auth_connector"}""", refused.Body);
         Assert.Equal(HttpStatusCode.OK, withoutConnector.EnsureSuccess().Status);
+    }
+
+    [Theory]
+    [InlineData("""{"auth_connector":""}""")]
+    [InlineData("""{"AUTH_CONNECTOR":"","x":"1"}""")]
+    [InlineData("""{"auth_connector":[]}""")]
+    public async Task AuthConnectorKey_EvenEmpty_IsRefused403WrongLicenseWhenThePlanLacksTheFeature(string json)
+    {
+        await using var emulator = await EmulatorHarness.StartAsync();
+        var counter = TestMethods.AddIncrement(emulator.World);
+        emulator.Portal.SetFeature(EmulatedPortal.AuthConnectorFeature, false);
+
+        var answer = await emulator.Client.CallAsync(TestMethods.Increment, JsonNode.Parse(json)!.AsObject(), TestContext.Current.CancellationToken);
+
+        Assert.Equal(HttpStatusCode.Forbidden, answer.Status);
+        Assert.Equal("WRONG_LICENSE", answer.Error);
+        Assert.Equal("This feature is not enabled for the current license: auth_connector", answer.ErrorDescription);
+        Assert.Equal(0, counter.Value);
     }
 
     [Fact]
