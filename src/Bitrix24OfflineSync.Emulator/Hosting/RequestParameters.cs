@@ -5,7 +5,7 @@ using Bitrix24OfflineSync.Emulator.Rest;
 
 namespace Bitrix24OfflineSync.Emulator.Hosting;
 
-/// <summary>Reads a request's parameters as the server's <c>CRestUtil::getRequestData</c> does: query, then a form or JSON body.</summary>
+/// <summary>Reads a request's parameters as the server's <c>CRestUtil::getRequestData</c> does: query, then a form or (declared) JSON body.</summary>
 internal static class RequestParameters
 {
     public static async Task<JsonObject> ReadAsync(HttpRequest request, CancellationToken cancellationToken)
@@ -23,8 +23,10 @@ internal static class RequestParameters
             return parameters;
         }
 
+        // Only a body declared application/json is decoded as JSON; anything else is read as a form, even if it
+        // looks like JSON, as CRestUtil::getRequestData decides by the Content-Type alone.
         var contentType = request.ContentType ?? "";
-        if (contentType.Contains("json", StringComparison.OrdinalIgnoreCase) || body.TrimStart().StartsWith('{'))
+        if (contentType.Contains("application/json", StringComparison.OrdinalIgnoreCase))
         {
             JsonNode? parsed;
             try

@@ -70,6 +70,25 @@ public sealed class RestPipelineTests
         AssertJson("""{"filter":{">ID":5},"select":["ID","TITLE"],"flag":true}""", answer.EnsureSuccess().Result);
     }
 
+    [Theory]
+    [InlineData("application/x-www-form-urlencoded")]
+    [InlineData("text/plain")]
+    public async Task JsonLookingBody_WithoutAJsonContentType_IsReadAsAFormNotAsJson(string contentType)
+    {
+        await using var emulator = await EmulatorHarness.StartAsync();
+        TestMethods.AddEcho(emulator.World);
+        var request = new HttpRequestMessage(HttpMethod.Post, new Uri(emulator.Portal.ClientEndpoint, $"test.echo?auth={emulator.Tokens.AccessToken}"))
+        {
+            Content = new StringContent("""{"x":"1"}""", Encoding.UTF8),
+        };
+        request.Content.Headers.ContentType = new MediaTypeHeaderValue(contentType);
+
+        var answer = await emulator.Client.SendAsync(request, TestContext.Current.CancellationToken);
+
+        var echoed = answer.EnsureSuccess().Result!.AsObject();
+        Assert.False(echoed.ContainsKey("x"));
+    }
+
     [Fact]
     public async Task RestWithoutAPortalSegment_IsRoutedByTheHostHeader()
     {
