@@ -154,22 +154,26 @@ public sealed class CrmMethodsTests
     }
 
     [Fact]
-    public async Task List_Select_DefaultIsStandardFieldsWithoutUserOrMultiFields()
+    public async Task List_WithoutSelect_GivesStandardAndUserFields_AndStarGivesStandardOnly_NeitherMultiFields()
     {
         await using var emulator = await EmulatorHarness.StartAsync();
         await AddContactWithExtrasAsync(emulator);
 
         var byDefault = (await emulator.Client.CallAsync("crm.contact.list", [], Ct)).EnsureSuccess().Result![0]!.AsObject();
+        var emptySelect = (await emulator.Client.CallAsync("crm.contact.list", Json("""{"select":[]}"""), Ct)).EnsureSuccess().Result![0]!.AsObject();
         var star = (await emulator.Client.CallAsync("crm.contact.list", Json("""{"select":["*"]}"""), Ct)).EnsureSuccess().Result![0]!.AsObject();
 
-        foreach (var item in new[] { byDefault, star })
+        foreach (var item in new[] { byDefault, emptySelect, star })
         {
             Assert.Equal("Ann", item["NAME"]!.GetValue<string>());
             Assert.Equal("Y", item["HAS_PHONE"]!.GetValue<string>());
-            Assert.False(item.ContainsKey("UF_CRM_COLOR"));
             Assert.False(item.ContainsKey("PHONE"));
             Assert.False(item.ContainsKey("EMAIL"));
         }
+
+        Assert.Equal("red", byDefault["UF_CRM_COLOR"]!.GetValue<string>());
+        Assert.Equal("red", emptySelect["UF_CRM_COLOR"]!.GetValue<string>());
+        Assert.False(star.ContainsKey("UF_CRM_COLOR"));
     }
 
     [Fact]
@@ -265,6 +269,93 @@ public sealed class CrmMethodsTests
         Assert.Equal(20, last.Result!.AsArray().Count);
         Assert.Null(last.Body!["next"]);
         Assert.Equal(120, last.Body!["total"]!.GetValue<int>());
+    }
+
+    [Fact]
+    public async Task List_StartMinusOne_AnswersTheFirstPageWithTotal0AndNoNext()
+    {
+        await using var emulator = await EmulatorHarness.StartAsync();
+        AddDeals(emulator, 120);
+
+        var answer = (await emulator.Client.CallAsync("crm.deal.list", Json("""{"start":-1}"""), Ct)).EnsureSuccess();
+
+        Assert.Equal(50, answer.Result!.AsArray().Count);
+        Assert.Equal("1", answer.Result![0]!["ID"]!.GetValue<string>());
+        Assert.Equal(0, answer.Body!["total"]!.GetValue<int>());
+        Assert.Null(answer.Body!["next"]);
+    }
+
+    [Theory]
+    [InlineData("-2")]
+    [InlineData("-75")]
+    [InlineData("abc")]
+    public async Task List_OtherNegativeOrNonNumericStart_ReadsTheFirstPageWithItsCount(string start)
+    {
+        await using var emulator = await EmulatorHarness.StartAsync();
+        AddDeals(emulator, 120);
+
+        var answer = (await emulator.Client.CallAsync("crm.deal.list", new JsonObject { ["start"] = start }, Ct)).EnsureSuccess();
+
+        Assert.Equal("1", answer.Result![0]!["ID"]!.GetValue<string>());
+        Assert.Equal(120, answer.Body!["total"]!.GetValue<int>());
+        Assert.Equal(50, answer.Body!["next"]!.GetValue<int>());
+    }
+
+    [Theory]
+    [InlineData(75, "51", 100)]
+    [InlineData(99, "51", 100)]
+    [InlineData(100, "101", null)]
+    [InlineData(1, "1", 50)]
+    public async Task List_Start_IsRoundedDownToAPageOf50_AndNextFollowsFromThePage(int start, string firstId, int? next)
+    {
+        await using var emulator = await EmulatorHarness.StartAsync();
+        AddDeals(emulator, 120);
+
+        var answer = (await emulator.Client.CallAsync("crm.deal.list", new JsonObject { ["start"] = start }, Ct)).EnsureSuccess();
+
+        Assert.Equal(firstId, answer.Result![0]!["ID"]!.GetValue<string>());
+        Assert.Equal(next, answer.Body!["next"]?.GetValue<int>());
+        Assert.Equal(120, answer.Body!["total"]!.GetValue<int>());
+    }
+
+    [Fact]
+    public async Task List_KeysetPagingWithStartMinusOne_ReadsEveryObjectOnceInIdOrder()
+    {
+        await using var emulator = await EmulatorHarness.StartAsync();
+        AddDeals(emulator, 120);
+        var seen = new List<string>();
+        var last = "0";
+
+        while (true)
+        {
+            var parameters = Json($$"""{"order":{"ID":"ASC"},"filter":{">ID":"{{last}}"},"select":["ID"],"start":-1}""");
+            var page = (await emulator.Client.CallAsync("crm.deal.list", parameters, Ct)).EnsureSuccess();
+            var ids = Ids(page);
+            seen.AddRange(ids);
+            if (ids.Length < 50)
+            {
+                break;
+            }
+
+            last = ids[^1];
+        }
+
+        Assert.Equal(Enumerable.Range(1, 120).Select(i => i.ToString(System.Globalization.CultureInfo.InvariantCulture)), seen);
+    }
+
+    [Theory]
+    [InlineData(">ID")]
+    [InlineData(">=ID")]
+    [InlineData("<ID")]
+    [InlineData("<=ID")]
+    public async Task List_RangeFilterWithAnEmptyValue_IsNoCondition(string key)
+    {
+        await using var emulator = await EmulatorHarness.StartAsync();
+        AddDeals(emulator, 3);
+
+        var answer = (await emulator.Client.CallAsync("crm.deal.list", new JsonObject { ["filter"] = new JsonObject { [key] = "" } }, Ct)).EnsureSuccess();
+
+        Assert.Equal(["1", "2", "3"], Ids(answer));
     }
 
     [Fact]
