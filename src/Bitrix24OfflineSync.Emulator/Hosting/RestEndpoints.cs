@@ -166,9 +166,8 @@ internal static class RestEndpoints
         if (name == "batch")
         {
             var cmd = parameters.FirstOrDefault(p => string.Equals(p.Key, "cmd", StringComparison.OrdinalIgnoreCase)).Value;
-            foreach (var command in PhpJson.AsList(cmd))
+            foreach (var text in PhpJson.AsList(cmd).Select(Methods.BatchMethod.CommandText).OfType<string>())
             {
-                var text = MethodContext.Scalar(command) ?? "";
                 var q = text.IndexOf('?', StringComparison.Ordinal);
                 methods.Add(MethodInvoker.NormalizeName(q < 0 ? text : text[..q]));
             }

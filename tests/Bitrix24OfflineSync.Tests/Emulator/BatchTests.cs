@@ -10,7 +10,7 @@ public sealed class BatchTests
     private static CancellationToken Ct => TestContext.Current.CancellationToken;
 
     [Fact]
-    public async Task ResultReference_AsWholeValueUsesTheRawValueAndInsideTextSubstitutesIt()
+    public async Task ResultReference_AsWholeValueUsesTheRawValue_AndInsideTextSubstitutesStringsButNotNumbers()
     {
         await using var emulator = await EmulatorHarness.StartAsync();
 
@@ -26,7 +26,116 @@ public sealed class BatchTests
         Assert.Equal(1, result["a"]!.GetValue<int>());
         Assert.Equal("Alpha", result["b"]!["TITLE"]!.GetValue<string>());
         var deals = emulator.Portal.Crm.Snapshot(CrmEntityType.Deal);
-        Assert.Equal(["Alpha", "Copy of Alpha #1", "Alpha"], deals.Select(d => d["TITLE"]!.GetValue<string>()));
+        Assert.Equal(["Alpha", "Copy of Alpha #$result[a]", "Alpha"], deals.Select(d => d["TITLE"]!.GetValue<string>()));
+    }
+
+    [Fact]
+    public async Task ReferenceToARowPastTheEndOfAList_SubstitutesNothing_SoAChainedGreaterThanIdFilterListsFromTheStart()
+    {
+        await using var emulator = await EmulatorHarness.StartAsync();
+        for (var i = 0; i < 10; i++)
+        {
+            emulator.World.CallAsUser(emulator.Portal, "crm.deal.add", new JsonObject { ["fields"] = new JsonObject { ["TITLE"] = $"Deal {i}" } });
+        }
+
+        var answer = await BatchAsync(emulator, new JsonObject
+        {
+            ["a"] = "crm.deal.list?order[ID]=ASC&select[]=ID&start=-1",
+            ["b"] = "crm.deal.list?order[ID]=ASC&filter[>ID]=$result[a][49][ID]&select[]=ID&start=-1",
+            ["c"] = "crm.deal.add?fields[TITLE]=After $result[a][49][ID]",
+        });
+
+        var result = answer.Result!["result"]!;
+        Assert.Equal(10, result["a"]!.AsArray().Count);
+        Assert.Equal(
+            Enumerable.Range(1, 10).Select(i => i.ToString(System.Globalization.CultureInfo.InvariantCulture)),
+            result["b"]!.AsArray().Select(d => d!["ID"]!.GetValue<string>()));
+        Assert.Equal("After $result[a][49][ID]", emulator.Portal.Crm.Snapshot(CrmEntityType.Deal)[^1]["TITLE"]!.GetValue<string>());
+    }
+
+    [Theory]
+    [InlineData("0", false)]
+    [InlineData("", false)]
+    [InlineData(null, false)]
+    [InlineData("1", true)]
+    [InlineData("false", true)]
+    [InlineData("N", true)]
+    [InlineData("Y", true)]
+    public async Task Halt_IsCastAsPhpBool(string? halt, bool stops)
+    {
+        await using var emulator = await EmulatorHarness.StartAsync();
+        var parameters = new JsonObject
+        {
+            ["cmd"] = new JsonObject { ["bad"] = "crm.deal.get?id=0", ["after"] = "crm.deal.add?fields[TITLE]=After" },
+        };
+        if (halt is not null)
+        {
+            parameters["halt"] = halt;
+        }
+
+        var answer = (await emulator.Client.CallAsync("batch", parameters, Ct)).EnsureSuccess();
+
+        Assert.True(answer.Result!["result_error"]!.AsObject().ContainsKey("bad"));
+        Assert.Equal(!stops, answer.Result!["result"] is JsonObject result && result.ContainsKey("after"));
+        Assert.Equal(stops ? 0 : 1, emulator.Portal.Crm.Count(CrmEntityType.Deal));
+    }
+
+    [Theory]
+    [InlineData("""0""", false)]
+    [InlineData("""false""", false)]
+    [InlineData("""1""", true)]
+    [InlineData("""true""", true)]
+    public async Task Halt_AsAJsonNumberOrBoolean_IsCastAsPhpBool(string halt, bool stops)
+    {
+        await using var emulator = await EmulatorHarness.StartAsync();
+
+        var answer = (await emulator.Client.CallAsync(
+            "batch", $$$"""{"halt":{{{halt}}},"cmd":{"bad":"crm.deal.get?id=0","after":"crm.deal.add?fields[TITLE]=After"}}""")).EnsureSuccess();
+
+        Assert.Equal(stops ? 0 : 1, emulator.Portal.Crm.Count(CrmEntityType.Deal));
+        Assert.True(answer.Result!["result_error"]!.AsObject().ContainsKey("bad"));
+    }
+
+    [Fact]
+    public async Task NonStringCommands_AreNotRunButCountTowardThe50()
+    {
+        await using var emulator = await EmulatorHarness.StartAsync();
+        var cmd = new JsonObject();
+        for (var i = 1; i <= 10; i++)
+        {
+            cmd[$"nested{i}"] = new JsonObject { ["method"] = "crm.deal.add" };
+        }
+
+        for (var i = 1; i <= 45; i++)
+        {
+            cmd[$"c{i}"] = $"crm.deal.add?fields[TITLE]=D{i}";
+        }
+
+        var answer = await BatchAsync(emulator, cmd);
+
+        Assert.Equal(HttpStatusCode.OK, answer.Status);
+        Assert.Equal(40, answer.Result!["result"]!.AsObject().Count);
+        Assert.Equal(["c41", "c42", "c43", "c44", "c45"], answer.Result!["result_error"]!.AsObject().Select(p => p.Key));
+        Assert.DoesNotContain(answer.Result!["result"]!.AsObject(), p => p.Key.StartsWith("nested", StringComparison.Ordinal));
+        Assert.Equal(40, emulator.Portal.Crm.Count(CrmEntityType.Deal));
+    }
+
+    [Fact]
+    public async Task HaltOne_StopsAtTheFirstCommandPastThe50th()
+    {
+        await using var emulator = await EmulatorHarness.StartAsync();
+        var cmd = new JsonObject();
+        for (var i = 1; i <= 53; i++)
+        {
+            cmd[$"c{i}"] = $"crm.deal.add?fields[TITLE]=D{i}";
+        }
+
+        var answer = await BatchAsync(emulator, cmd, halt: 1);
+
+        Assert.Equal(HttpStatusCode.OK, answer.Status);
+        Assert.Equal(50, answer.Result!["result"]!.AsObject().Count);
+        Assert.Equal(["c51"], answer.Result!["result_error"]!.AsObject().Select(p => p.Key));
+        Assert.Equal("ERROR_BATCH_LENGTH_EXCEEDED", answer.Result!["result_error"]!["c51"]!["error"]!.GetValue<string>());
     }
 
     [Fact]
