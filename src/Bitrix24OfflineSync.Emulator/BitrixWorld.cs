@@ -19,6 +19,7 @@ public sealed partial class BitrixWorld : IAsyncDisposable
     private readonly Lock _randomSync = new();
     private readonly Random _random;
     private long _sequence;
+    private long _requestIds;
 
     public BitrixWorld(EmulatorOptions? options = null, TimeProvider? time = null, HttpMessageHandler? outboundHandler = null)
     {
@@ -84,6 +85,8 @@ public sealed partial class BitrixWorld : IAsyncDisposable
 
     /// <summary>A number from the counter that orders the call log; tests stamp their own steps with it.</summary>
     public long NextSequence() => Interlocked.Increment(ref _sequence);
+
+    internal long NextRequestId() => Interlocked.Increment(ref _requestIds);
 
     /// <summary>Makes a call as a portal user (the UI, a robot, a webhook): it is not an app's, so its events are queued for every app.</summary>
     public MethodResult CallAsUser(EmulatedPortal portal, string method, JsonObject parameters, int userId = 1)

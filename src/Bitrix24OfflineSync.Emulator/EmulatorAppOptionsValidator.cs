@@ -74,9 +74,9 @@ internal sealed class EmulatorAppOptionsValidator : IValidateOptions<EmulatorApp
 
         var operating = options.OperatingLimit;
         Positive(errors, operating.Limit, "OperatingLimit:Limit");
-        if (operating.Window < TimeSpan.FromMinutes(1) || operating.Window.Ticks % TimeSpan.TicksPerMinute != 0)
+        if (operating.Window < TimeSpan.FromSeconds(1) || operating.Window.Ticks % TimeSpan.TicksPerSecond != 0)
         {
-            errors.Add($"{S}:OperatingLimit:Window must be a whole number of minutes (the limiter keeps one-minute buckets).");
+            errors.Add($"{S}:OperatingLimit:Window must be a whole number of seconds, such as 00:10:00 (the limiter counts calls per second).");
         }
 
         foreach (var (method, cost) in operating.CostPerCall.Where(p => p.Value < TimeSpan.Zero))

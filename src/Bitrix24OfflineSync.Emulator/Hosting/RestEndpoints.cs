@@ -115,10 +115,7 @@ internal static class RestEndpoints
             response["total"] = total;
         }
 
-        var operating = portal.OperatingLimiter.Enabled && caller.App is { } app
-            ? portal.OperatingLimiter.Read(app.ClientId, name)
-            : ((double, long)?)null;
-        response["time"] = TimeBlock.Create(portal, start, world.Time.GetUtcNow(), operating);
+        response["time"] = TimeBlock.For(portal, caller, name, start, world.Time.GetUtcNow());
         await WriteJsonAsync(http, StatusCodes.Status200OK, response).ConfigureAwait(false);
     }
 

@@ -67,7 +67,7 @@ internal static class BatchMethod
                     totals[key] = total;
                 }
 
-                times[key] = TimeBlock.Create(ctx.Portal, started, ctx.Now, operating: null);
+                times[key] = TimeBlock.For(ctx.Portal, ctx.Caller, MethodInvoker.NormalizeName(method), started, ctx.Now);
             }
             catch (RestException ex)
             {

@@ -19,6 +19,9 @@ public sealed class HitContext(BitrixWorld world, EmulatedPortal portal, Caller 
 
     public DateTimeOffset StartedAt { get; } = world.Time.GetUtcNow();
 
+    /// <summary>One number per hit: every call of a batch request carries its request's.</summary>
+    public long RequestId { get; } = world.NextRequestId();
+
     public IReadOnlyList<RaisedEvent> Events
     {
         get

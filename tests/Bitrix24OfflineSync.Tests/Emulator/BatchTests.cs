@@ -255,7 +255,7 @@ public sealed class BatchTests
     }
 
     [Fact]
-    public async Task ListCommands_ReportTotalNextAndTimeWithoutOperating()
+    public async Task ListCommands_ReportTotalNextAndTimeWithOperating()
     {
         await using var emulator = await EmulatorHarness.StartAsync();
         for (var i = 0; i < 60; i++)
@@ -277,7 +277,7 @@ public sealed class BatchTests
         Assert.False(body["result_next"]!.AsObject().ContainsKey("next"));
         Assert.Empty(body["result"]!["total"]!.AsArray());
         Assert.Equal(
-            ["start", "finish", "duration", "processing", "date_start", "date_finish"],
+            ["start", "finish", "duration", "processing", "date_start", "date_finish", "operating_reset_at", "operating"],
             body["result_time"]!["page"]!.AsObject().Select(p => p.Key));
     }
 
