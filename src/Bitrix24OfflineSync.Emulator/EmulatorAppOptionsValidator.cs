@@ -67,6 +67,11 @@ internal sealed class EmulatorAppOptionsValidator : IValidateOptions<EmulatorApp
         Positive(errors, options.RefreshTokenLifetime, "RefreshTokenLifetime");
         Positive(errors, options.AuthorizationCodeLifetime, "AuthorizationCodeLifetime");
         Positive(errors, options.DeliveryTimeout, "DeliveryTimeout");
+        if (options.OfflineWriteDelay < TimeSpan.Zero)
+        {
+            errors.Add($"{S}:OfflineWriteDelay must not be negative, such as 00:00:00.050, not {options.OfflineWriteDelay}.");
+        }
+
         if (options.RateLimit.BurstLimit < 1 || !(options.RateLimit.DrainPerSecond > 0))
         {
             errors.Add($"{S}:RateLimit: BurstLimit must be at least 1 and DrainPerSecond a positive number.");

@@ -27,6 +27,14 @@ public sealed class EmulatorOptions
     /// <summary>Seed of the random source used for faults and generated ids; null picks one.</summary>
     public int? Seed { get; set; }
 
+    /// <summary>
+    /// How long after a change's hit its offline rows are written (and its doorbells and online events sent). The
+    /// server writes them in a background job after the answer that caused them (bitrix24-api.md §14), so a client
+    /// must never expect a change's row to be there when the change's own call returns; tests that need the row wait
+    /// with <see cref="BitrixWorld.WhenEventsWrittenAsync"/>. Zero still writes after the hit, only without waiting.
+    /// </summary>
+    public TimeSpan OfflineWriteDelay { get; set; } = TimeSpan.FromMilliseconds(50);
+
     /// <summary>How long a delivery POST to a handler may take before it is given up (Bitrix24 never retries).</summary>
     public TimeSpan DeliveryTimeout { get; set; } = TimeSpan.FromSeconds(10);
 

@@ -74,6 +74,7 @@ public sealed class InstallCallbackTests
         await emulator.Client.BindOfflineAsync();
         await emulator.Client.ResultAsync("event.bind", $$"""{"event":"ONAPPUNINSTALL","handler":"{{receiver.Url("/uninstall")}}"}""");
         emulator.RaiseAsUser(1);
+        await emulator.WrittenAsync();
         var applicationToken = emulator.Portal.Installation(emulator.World.DefaultApp)!.ApplicationToken;
 
         await emulator.World.UninstallAppAsync(emulator.Portal, clean: true, cancellationToken: TestContext.Current.CancellationToken);

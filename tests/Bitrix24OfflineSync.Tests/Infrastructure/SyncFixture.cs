@@ -105,13 +105,15 @@ public sealed class SyncFixture : IAsyncDisposable
     }
 
     /// <summary>
-    /// Waits until the portal's queue holds no row but error rows, the journal holds no pending reservation, and the
-    /// local inbox (plans without reservations) is empty.
+    /// Waits until the rows of the changes made so far are written (the portal writes them after each change's
+    /// answer), then until the portal's queue holds no row but error rows, the journal holds no pending reservation,
+    /// and the local inbox (plans without reservations) is empty.
     /// </summary>
     public async Task WaitUntilDrainedAsync(EmulatedPortal portal, TimeSpan? timeout = null)
     {
         using var deadline = CancellationTokenSource.CreateLinkedTokenSource(TestContext.Current.CancellationToken);
         deadline.CancelAfter(timeout ?? TimeSpan.FromSeconds(60));
+        await World.WhenEventsWrittenAsync(deadline.Token);
         while (portal.Queue.Depth(World.DefaultApp, error: false) > 0 ||
                (await Journal.KnownPendingAsync(portal.MemberId, deadline.Token)).Count > 0 ||
                (await Journal.InboxAsync(portal.MemberId, 1, deadline.Token)).Count > 0)

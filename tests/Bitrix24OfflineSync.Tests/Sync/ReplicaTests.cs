@@ -202,6 +202,7 @@ public sealed class ReplicaTests : IAsyncDisposable
         using var deadline = CancellationTokenSource.CreateLinkedTokenSource(Ct);
         deadline.CancelAfter(TimeSpan.FromSeconds(60));
         var journal = replica.Get<IDrainJournal>();
+        await world.WhenEventsWrittenAsync(deadline.Token);
         while (portal.Queue.Depth(world.DefaultApp, error: false) > 0 || (await journal.KnownPendingAsync(portal.MemberId, deadline.Token)).Count > 0)
         {
             await Task.Delay(20, deadline.Token);
