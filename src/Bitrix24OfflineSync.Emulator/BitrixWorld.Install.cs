@@ -23,7 +23,7 @@ public sealed partial class BitrixWorld
         var installation = portal.Installation(app)!;
         var binding = portal.Bindings.Ensure(app, EventCatalog.OnAppInstall, installUrl.ToString());
         var data = new JsonObject { ["VERSION"] = "1", ["ACTIVE"] = "Y", ["INSTALLED"] = "Y", ["LANGUAGE_ID"] = LanguageId };
-        var auth = Events.Delivery.Auth(portal, installation, tokens, withRefreshToken: true, withUserId: true);
+        var auth = Events.Delivery.Auth(portal, installation, tokens, withRefreshToken: true);
         var body = Events.Delivery.Body(EventCatalog.OnAppInstall, binding.Id, data, auth);
         var status = await Events.Delivery.SendAsync(portal, EventCatalog.OnAppInstall, app.ClientId, binding.Id, installUrl.ToString(), body, cancellationToken)
             .ConfigureAwait(false);

@@ -19,6 +19,7 @@ public sealed partial class BitrixWorld : IAsyncDisposable
     private readonly Lock _randomSync = new();
     private readonly Random _random;
     private long _sequence;
+    private long _requestIds;
 
     public BitrixWorld(EmulatorOptions? options = null, TimeProvider? time = null, HttpMessageHandler? outboundHandler = null)
     {
@@ -38,6 +39,7 @@ public sealed partial class BitrixWorld : IAsyncDisposable
         TaskMethods.Register(Methods);
         BatchMethod.Register(Methods);
         Invoker = new MethodInvoker(this);
+        Writes = new BackgroundWrites(this);
         Events = new EventPublisher(this);
     }
 
@@ -66,6 +68,8 @@ public sealed partial class BitrixWorld : IAsyncDisposable
 
     internal EventPublisher Events { get; }
 
+    internal BackgroundWrites Writes { get; }
+
     /// <summary>Sends the server's own POSTs: event deliveries, install and uninstall callbacks.</summary>
     internal HttpClient Outbound { get; }
 
@@ -85,7 +89,12 @@ public sealed partial class BitrixWorld : IAsyncDisposable
     /// <summary>A number from the counter that orders the call log; tests stamp their own steps with it.</summary>
     public long NextSequence() => Interlocked.Increment(ref _sequence);
 
-    /// <summary>Makes a call as a portal user (the UI, a robot, a webhook): it is not an app's, so its events are queued for every app.</summary>
+    internal long NextRequestId() => Interlocked.Increment(ref _requestIds);
+
+    /// <summary>
+    /// Makes a call as a portal user (the UI, a robot, a webhook): it is not an app's, so its events are queued for
+    /// every app, after this returns (see <see cref="WhenEventsWrittenAsync"/>).
+    /// </summary>
     public MethodResult CallAsUser(EmulatedPortal portal, string method, JsonObject parameters, int userId = 1)
     {
         var hit = new HitContext(this, portal, Caller.PortalUser(userId));
@@ -122,9 +131,17 @@ public sealed partial class BitrixWorld : IAsyncDisposable
         _ = task.ContinueWith(t => _background.TryRemove(t, out _), TaskScheduler.Default);
     }
 
-    /// <summary>Waits until every delivery started so far has finished.</summary>
+    /// <summary>
+    /// Waits until the offline rows of every change made so far are written, and their doorbells and online events
+    /// started: a change's rows are written in the background after its answer, as on a real portal, so a test that
+    /// changes something and then reads the queue at once waits here first.
+    /// </summary>
+    public Task WhenEventsWrittenAsync(CancellationToken cancellationToken = default) => Writes.WhenWrittenAsync(cancellationToken);
+
+    /// <summary>Waits until every delivery started so far, or due from a change made so far, has finished.</summary>
     public async Task WhenDeliveriesIdleAsync(CancellationToken cancellationToken = default)
     {
+        await WhenEventsWrittenAsync(cancellationToken).ConfigureAwait(false);
         while (!_background.IsEmpty)
         {
             await Task.WhenAll(_background.Keys).WaitAsync(cancellationToken).ConfigureAwait(false);
@@ -133,6 +150,8 @@ public sealed partial class BitrixWorld : IAsyncDisposable
 
     public async ValueTask DisposeAsync()
     {
+        // Rows still due are written first: they may start the deliveries waited for next.
+        await WhenEventsWrittenAsync().WaitAsync(TimeSpan.FromSeconds(5)).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
         try
         {
             await Task.WhenAll(_background.Keys).WaitAsync(TimeSpan.FromSeconds(5)).ConfigureAwait(false);

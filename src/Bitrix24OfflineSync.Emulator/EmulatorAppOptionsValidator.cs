@@ -67,6 +67,11 @@ internal sealed class EmulatorAppOptionsValidator : IValidateOptions<EmulatorApp
         Positive(errors, options.RefreshTokenLifetime, "RefreshTokenLifetime");
         Positive(errors, options.AuthorizationCodeLifetime, "AuthorizationCodeLifetime");
         Positive(errors, options.DeliveryTimeout, "DeliveryTimeout");
+        if (options.OfflineWriteDelay < TimeSpan.Zero)
+        {
+            errors.Add($"{S}:OfflineWriteDelay must not be negative, such as 00:00:00.050, not {options.OfflineWriteDelay}.");
+        }
+
         if (options.RateLimit.BurstLimit < 1 || !(options.RateLimit.DrainPerSecond > 0))
         {
             errors.Add($"{S}:RateLimit: BurstLimit must be at least 1 and DrainPerSecond a positive number.");
@@ -74,9 +79,9 @@ internal sealed class EmulatorAppOptionsValidator : IValidateOptions<EmulatorApp
 
         var operating = options.OperatingLimit;
         Positive(errors, operating.Limit, "OperatingLimit:Limit");
-        if (operating.Window < TimeSpan.FromMinutes(1) || operating.Window.Ticks % TimeSpan.TicksPerMinute != 0)
+        if (operating.Window < TimeSpan.FromSeconds(1) || operating.Window.Ticks % TimeSpan.TicksPerSecond != 0)
         {
-            errors.Add($"{S}:OperatingLimit:Window must be a whole number of minutes (the limiter keeps one-minute buckets).");
+            errors.Add($"{S}:OperatingLimit:Window must be a whole number of seconds, such as 00:10:00 (the limiter counts calls per second).");
         }
 
         foreach (var (method, cost) in operating.CostPerCall.Where(p => p.Value < TimeSpan.Zero))

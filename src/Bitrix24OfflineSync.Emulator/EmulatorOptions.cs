@@ -18,7 +18,7 @@ public sealed class EmulatorOptions
     /// <summary>Per-portal request-intensity limit; portals copy it at creation and may change it later.</summary>
     public LeakyBucketOptions RateLimit { get; init; } = new();
 
-    /// <summary>Per-method operating-time limit ("resource intensity"); off unless enabled.</summary>
+    /// <summary>Per-method operating-time limit ("resource intensity"); on, as in the cloud. Portals copy it at creation and may change it later.</summary>
     public OperatingLimitOptions OperatingLimit { get; init; } = new();
 
     /// <summary>The offset of the portals' local time, as in TIMESTAMP_X and DATE_MODIFY.</summary>
@@ -26,6 +26,14 @@ public sealed class EmulatorOptions
 
     /// <summary>Seed of the random source used for faults and generated ids; null picks one.</summary>
     public int? Seed { get; set; }
+
+    /// <summary>
+    /// How long after a change's hit its offline rows are written (and its doorbells and online events sent). The
+    /// server writes them in a background job after the answer that caused them (bitrix24-api.md §14), so a client
+    /// must never expect a change's row to be there when the change's own call returns; tests that need the row wait
+    /// with <see cref="BitrixWorld.WhenEventsWrittenAsync"/>. Zero still writes after the hit, only without waiting.
+    /// </summary>
+    public TimeSpan OfflineWriteDelay { get; set; } = TimeSpan.FromMilliseconds(50);
 
     /// <summary>How long a delivery POST to a handler may take before it is given up (Bitrix24 never retries).</summary>
     public TimeSpan DeliveryTimeout { get; set; } = TimeSpan.FromSeconds(10);
@@ -59,16 +67,28 @@ public sealed class LeakyBucketOptions
 
 public sealed class OperatingLimitOptions
 {
-    public bool Enabled { get; set; }
+    /// <summary>On in the cloud; self-hosted servers have it off unless an admin turns it on.</summary>
+    public bool Enabled { get; set; } = true;
 
     /// <summary>Operating time a method may spend within the window before it is blocked.</summary>
     public TimeSpan Limit { get; set; } = TimeSpan.FromSeconds(480);
 
-    /// <summary>The window is ten one-minute buckets in the cloud.</summary>
+    /// <summary>How long a counted call stays counted: <c>operating_reset_at</c> is the oldest such call plus this.</summary>
     public TimeSpan Window { get; set; } = TimeSpan.FromMinutes(10);
 
-    /// <summary>Simulated operating time of one call, per method (lower case); methods not listed cost what they really took.</summary>
+    /// <summary>
+    /// Simulated operating time of one call, per method (lower case), so a test reaches the limit in seconds;
+    /// methods not listed cost what they really took. Either way a call of 0.1 s or less is not counted.
+    /// </summary>
     public IDictionary<string, TimeSpan> CostPerCall { get; init; } = new Dictionary<string, TimeSpan>(StringComparer.OrdinalIgnoreCase);
+
+    public OperatingLimitOptions Clone() => new()
+    {
+        Enabled = Enabled,
+        Limit = Limit,
+        Window = Window,
+        CostPerCall = new Dictionary<string, TimeSpan>(CostPerCall, StringComparer.OrdinalIgnoreCase),
+    };
 }
 
 public enum DeletedTaskAnswer

@@ -37,10 +37,12 @@ internal static class DrainBenchmark
         using var app = AppClient(emulator.World, portal);
         await BindOfflineAsync(app);
         Backlog(emulator.World, portal, changes);
+        await emulator.World.WhenEventsWrittenAsync();
         var requestsBefore = portal.Stats.Requests;
         var watch = Stopwatch.StartNew();
         await BindDoorbellAsync(app, service.EventsUrl);
         emulator.World.CallAsUser(portal, "crm.deal.add", new JsonObject { ["fields"] = new JsonObject { ["TITLE"] = "rings the doorbell" } });
+        await emulator.World.WhenEventsWrittenAsync();
         var mirror = service.Get<IMirrorStore>();
         while (portal.Queue.Count > 0)
         {
@@ -62,6 +64,7 @@ internal static class DrainBenchmark
         using var app = AppClient(emulator.World, portal);
         await BindOfflineAsync(app);
         Backlog(emulator.World, portal, sample);
+        await emulator.World.WhenEventsWrittenAsync();
         var client = service.Get<BitrixClient>();
         var mirror = service.Get<IMirrorStore>();
         var requestsBefore = portal.Stats.Requests;

@@ -75,6 +75,8 @@ internal static class ReplicaBenchmark
                     world.CallAsUser(portal, $"crm.{entity}.add", new JsonObject { ["fields"] = new JsonObject { ["TITLE"] = $"{entity} {i}" } });
                 }
 
+                // The portal writes the rows after each change's answer: count them once they are in.
+                await world.WhenEventsWrittenAsync();
                 rows += portal.Queue.Count;
             }
 

@@ -4,8 +4,9 @@ using Bitrix24OfflineSync.Emulator.Rest;
 namespace Bitrix24OfflineSync.Emulator.Crm;
 
 /// <summary>
-/// Which fields an answer carries. <c>get</c> gives everything. A list's <c>select</c>: empty or <c>*</c> gives the
-/// standard fields only, <c>UF_*</c> the user fields, multi-fields only when named, and <c>ID</c> always.
+/// Which fields an answer carries. <c>get</c> gives everything. A list's <c>select</c>: none (or an empty one) gives
+/// the standard fields and the user fields, as <c>*</c> plus <c>UF_*</c> would; <c>*</c> gives the standard fields,
+/// <c>UF_*</c> the user fields, multi-fields only when named, and <c>ID</c> always.
 /// </summary>
 internal static class CrmProjection
 {
@@ -15,7 +16,7 @@ internal static class CrmProjection
     public static JsonObject Select(CrmEntityTable table, JsonObject row, IReadOnlyCollection<string> select)
     {
         var all = select.Count == 0 || select.Contains("*");
-        var allUserFields = select.Contains("UF_*");
+        var allUserFields = select.Count == 0 || select.Contains("UF_*");
         return Build(
             table,
             row,

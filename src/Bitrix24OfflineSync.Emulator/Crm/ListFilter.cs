@@ -6,7 +6,8 @@ namespace Bitrix24OfflineSync.Emulator.Crm;
 /// <summary>
 /// A list method's <c>filter</c>: field names with an optional operator prefix (<c>=</c>, <c>!</c>, <c>&gt;</c>,
 /// <c>&gt;=</c>, <c>&lt;</c>, <c>&lt;=</c>, <c>%</c> LIKE, <c>@</c> IN and their negations). An array value means IN.
-/// Fields the entity does not have are dropped, as the server's field map drops them.
+/// Fields the entity does not have are dropped, as the server's field map drops them, and so is a range condition
+/// (<c>&gt;</c>, <c>&gt;=</c>, <c>&lt;</c>, <c>&lt;=</c>) with an empty value.
 /// </summary>
 internal sealed class ListFilter
 {
@@ -31,6 +32,12 @@ internal sealed class ListFilter
                 }
 
                 var isList = value is JsonArray or JsonObject;
+                if (!isList && op is ">" or ">=" or "<" or "<=" && string.IsNullOrEmpty(FieldValues.Text(value)))
+                {
+                    // The SQL builder skips a range condition without a value: ">ID" => "" lists from the start.
+                    continue;
+                }
+
                 var operands = isList ? PhpJson.AsList(value).Select(FieldValues.Text).ToList() : [FieldValues.Text(value)];
                 conditions.Add(new Condition(field, op, operands, isList));
             }

@@ -1,11 +1,13 @@
+using Bitrix24OfflineSync.Emulator.Portals;
 using Bitrix24OfflineSync.Emulator.Rest;
 
 namespace Bitrix24OfflineSync.Emulator.Events;
 
 /// <summary>
-/// At the end of a hit, as the server's finalize step: writes raised events to the offline queues of the apps that
-/// bound them offline, sends online events, then rings the ONOFFLINEEVENT handlers of the apps that got rows.
-/// Rows are written before this returns (and so before the hit's response); deliveries go out fire-and-forget.
+/// The server's finalize step for a hit: after the hit has answered (and <see cref="EmulatorOptions.OfflineWriteDelay"/>
+/// later), writes its raised events to the offline queues of the apps that bound them offline, under the portal's
+/// lock; then sends the online events and rings the ONOFFLINEEVENT handlers of the apps that got rows. A change's
+/// row is therefore not there yet when the change's own answer arrives, as on a real portal.
 /// </summary>
 internal sealed class EventPublisher(BitrixWorld world)
 {
@@ -23,46 +25,66 @@ internal sealed class EventPublisher(BitrixWorld world)
             throw new InvalidOperationException("The hit belongs to another world.");
         }
 
-        var portal = hit.Portal;
-        var notified = new List<EmulatedApp>();
-        foreach (var raised in hit.Events)
+        // The handlers are those bound when the event was raised, as Sender::call finds them during the hit.
+        var routes = hit.Events.SelectMany(raised => hit.Portal.Bindings.ForEvent(raised.Name).Select(binding => (raised, binding))).ToList();
+        if (routes.Count > 0)
         {
-            foreach (var binding in portal.Bindings.ForEvent(raised.Name))
-            {
-                var app = World.Apps.FirstOrDefault(a => a.ClientId == binding.AppId);
-                var installation = app is null ? null : portal.Installation(app);
-                if (app is null || installation is null)
-                {
-                    continue;
-                }
+            World.Writes.Start(hit.Portal, () => Publish(hit.Portal, hit.Caller, routes));
+        }
+    }
 
-                if (binding.IsOffline)
+    private void Publish(EmulatedPortal portal, Caller caller, List<(RaisedEvent Raised, EventBinding Binding)> routes)
+    {
+        var sends = new List<Func<Task>>();
+        lock (portal.Sync)
+        {
+            var notified = new List<EmulatedApp>();
+            foreach (var (raised, binding) in routes)
+            {
+                Route(portal, raised, binding, notified, sends);
+            }
+
+            RingDoorbells(portal, caller, notified, sends);
+        }
+
+        // Sent once the rows are in and the lock is free: a handler that reacts at once finds its rows.
+        foreach (var send in sends)
+        {
+            World.Track(send());
+        }
+    }
+
+    private void Route(EmulatedPortal portal, RaisedEvent raised, EventBinding binding, List<EmulatedApp> notified, List<Func<Task>> sends)
+    {
+        // An app uninstalled since the hit gets nothing: its uninstall has already cleared its queue.
+        var app = World.Apps.FirstOrDefault(a => a.ClientId == binding.AppId);
+        if (app is null || portal.Installation(app) is not { } installation)
+        {
+            return;
+        }
+
+        if (binding.IsOffline)
+        {
+            // ProviderOffline::finalize skips only when both the app and the connector are the caller's.
+            if (raised.Caller.App?.ClientId != binding.AppId || raised.Caller.AuthConnector != binding.ConnectorId)
+            {
+                portal.Queue.Upsert(binding.AppId, binding.ConnectorId, raised.Name, raised.Data, raised.Caller.UserId);
+                if (!notified.Contains(app))
                 {
-                    // ProviderOffline::finalize skips only when both the app and the connector are the caller's.
-                    if (raised.Caller.App?.ClientId != binding.AppId || raised.Caller.AuthConnector != binding.ConnectorId)
-                    {
-                        portal.Queue.Upsert(binding.AppId, binding.ConnectorId, raised.Name, raised.Data, raised.Caller.UserId);
-                        if (!notified.Contains(app))
-                        {
-                            notified.Add(app);
-                        }
-                    }
-                }
-                else if (raised.Name != EventCatalog.OnOfflineEvent && EventCatalog.Find(raised.Name) is { } info)
-                {
-                    var userId = binding.UserId > 0 ? binding.UserId : raised.Caller.UserId;
-                    var body = _delivery.Body(raised.Name, binding.Id, raised.Data, _delivery.AuthFor(portal, installation, info, userId));
-                    World.Track(_delivery.SendAsync(portal, raised.Name, binding.AppId, binding.Id, binding.Handler, body));
+                    notified.Add(app);
                 }
             }
         }
-
-        RingDoorbells(hit, notified);
+        else if (raised.Name != EventCatalog.OnOfflineEvent && EventCatalog.Find(raised.Name) is { } info)
+        {
+            var userId = binding.UserId > 0 ? binding.UserId : raised.Caller.UserId;
+            var body = _delivery.Body(raised.Name, binding.Id, raised.Data, _delivery.AuthFor(portal, installation, info, userId));
+            sends.Add(() => _delivery.SendAsync(portal, raised.Name, binding.AppId, binding.Id, binding.Handler, body));
+        }
     }
 
-    private void RingDoorbells(HitContext hit, List<EmulatedApp> apps)
+    private void RingDoorbells(EmulatedPortal portal, Caller caller, List<EmulatedApp> apps, List<Func<Task>> sends)
     {
-        var portal = hit.Portal;
         var hitState = new HitDoorbells();
         var info = EventCatalog.Find(EventCatalog.OnOfflineEvent)!;
         foreach (var app in apps)
@@ -81,9 +103,9 @@ internal sealed class EventPublisher(BitrixWorld world)
                     continue;
                 }
 
-                var userId = binding.UserId > 0 ? binding.UserId : hit.Caller.UserId;
+                var userId = binding.UserId > 0 ? binding.UserId : caller.UserId;
                 var body = _delivery.Body(EventCatalog.OnOfflineEvent, binding.Id, data: null, _delivery.AuthFor(portal, installation, info, userId));
-                World.Track(_delivery.SendAsync(portal, EventCatalog.OnOfflineEvent, binding.AppId, binding.Id, binding.Handler, body));
+                sends.Add(() => _delivery.SendAsync(portal, EventCatalog.OnOfflineEvent, binding.AppId, binding.Id, binding.Handler, body));
             }
         }
     }

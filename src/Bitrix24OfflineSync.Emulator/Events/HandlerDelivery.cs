@@ -18,7 +18,7 @@ internal sealed class HandlerDelivery(BitrixWorld world)
     /// The <c>auth</c> block. With <paramref name="tokens"/> it carries the full set; without, only what lets the
     /// handler tell the portal and check application_token (as ONAPPUNINSTALL and events without a user get).
     /// </summary>
-    public JsonObject Auth(EmulatedPortal portal, AppInstallation installation, TokenPair? tokens, bool withRefreshToken, bool withUserId = false)
+    public JsonObject Auth(EmulatedPortal portal, AppInstallation installation, TokenPair? tokens, bool withRefreshToken)
     {
         var serverEndpoint = new Uri(world.OAuthServerAddress, "rest/").ToString();
         if (tokens is null)
@@ -44,11 +44,6 @@ internal sealed class HandlerDelivery(BitrixWorld world)
             ["client_endpoint"] = portal.ClientEndpoint.ToString(),
             ["member_id"] = portal.MemberId,
         };
-        if (withUserId)
-        {
-            auth["user_id"] = tokens.UserId.ToString(CultureInfo.InvariantCulture);
-        }
-
         if (withRefreshToken)
         {
             auth["refresh_token"] = tokens.RefreshToken;

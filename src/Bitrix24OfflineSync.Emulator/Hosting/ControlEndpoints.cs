@@ -6,7 +6,7 @@ namespace Bitrix24OfflineSync.Emulator.Hosting;
 
 /// <summary>
 /// The emulator's own control surface under <c>/_emulator/</c>, for driving a running emulator by hand or from a
-/// script: portals, stats, faults, limits, installs and generated changes. Tests use the C# API instead.
+/// script: portals, stats, faults, both limits, installs and generated changes. Tests use the C# API instead.
 /// </summary>
 internal static class ControlEndpoints
 {
@@ -28,6 +28,7 @@ internal static class ControlEndpoints
         portal.MapGet("/stats", (string domain, string? tail) => GetStats(world, domain, tail));
         portal.MapPost("/expire-tokens", (string domain) => ExpireTokens(world, domain));
         portal.MapControlSettings(world);
+        portal.MapControlOperatingLimit(world);
         portal.MapControlInstalls(world);
         portal.MapControlGenerators(world, generators, logger);
         return endpoints;

@@ -13,6 +13,8 @@ internal sealed record FeatureRequest(bool? Enabled);
 
 internal sealed record RateLimitRequest(bool? Enabled, int? BurstLimit, double? DrainPerSecond);
 
+internal sealed record OperatingLimitRequest(bool? Enabled, double? LimitSeconds, double? WindowSeconds, IReadOnlyDictionary<string, double>? CostPerCallSeconds);
+
 internal sealed record InstallRequest(string? InstallUrl, string? ClientId);
 
 internal sealed record UninstallRequest(bool? Clean, string? ClientId);

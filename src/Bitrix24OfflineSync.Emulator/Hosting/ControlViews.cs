@@ -30,6 +30,15 @@ internal sealed record FeatureView(string Code, bool Enabled);
 
 internal sealed record RateLimitView(bool Enabled, int BurstLimit, double DrainPerSecond, double Level);
 
+internal sealed record OperatingLimitView(
+    bool Enabled,
+    double LimitSeconds,
+    double WindowSeconds,
+    IReadOnlyDictionary<string, double> CostPerCallSeconds,
+    IReadOnlyList<OperatingUsageView> Usage);
+
+internal sealed record OperatingUsageView(string ClientId, string Method, double Operating, long OperatingResetAt);
+
 internal sealed record InstallView(
     string Domain,
     string MemberId,

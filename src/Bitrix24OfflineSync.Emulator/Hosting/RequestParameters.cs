@@ -5,7 +5,7 @@ using Bitrix24OfflineSync.Emulator.Rest;
 
 namespace Bitrix24OfflineSync.Emulator.Hosting;
 
-/// <summary>Reads a request's parameters as the server's <c>CRestUtil::getRequestData</c> does: query, then a form or JSON body.</summary>
+/// <summary>Reads a request's parameters as the server's <c>CRestUtil::getRequestData</c> does: query, then a form or (declared) JSON body.</summary>
 internal static class RequestParameters
 {
     public static async Task<JsonObject> ReadAsync(HttpRequest request, CancellationToken cancellationToken)
@@ -23,8 +23,10 @@ internal static class RequestParameters
             return parameters;
         }
 
+        // Only a body declared application/json is decoded as JSON; anything else is read as a form, even if it
+        // looks like JSON, as CRestUtil::getRequestData decides by the Content-Type alone.
         var contentType = request.ContentType ?? "";
-        if (contentType.Contains("json", StringComparison.OrdinalIgnoreCase) || body.TrimStart().StartsWith('{'))
+        if (contentType.Contains("application/json", StringComparison.OrdinalIgnoreCase))
         {
             JsonNode? parsed;
             try
@@ -59,16 +61,23 @@ internal static class RequestParameters
     }
 
     /// <summary>Takes a parameter out (case-insensitively), as the server strips auth keys from method parameters.</summary>
-    public static string? Take(JsonObject parameters, string name)
+    public static string? Take(JsonObject parameters, string name) => TryTake(parameters, name, out var value) ? value : null;
+
+    /// <summary>
+    /// Takes a parameter out and says whether the key was there at all: the server tests some auth keys with
+    /// <c>isset</c>, so a key sent with an empty (or non-scalar) value still counts.
+    /// </summary>
+    public static bool TryTake(JsonObject parameters, string name, out string? value)
     {
         var key = parameters.Select(p => p.Key).FirstOrDefault(k => string.Equals(k, name, StringComparison.OrdinalIgnoreCase));
         if (key is null)
         {
-            return null;
+            value = null;
+            return false;
         }
 
-        var value = MethodContext.Scalar(parameters[key]);
+        value = MethodContext.Scalar(parameters[key]);
         parameters.Remove(key);
-        return value;
+        return true;
     }
 }

@@ -115,10 +115,7 @@ internal static class RestEndpoints
             response["total"] = total;
         }
 
-        var operating = portal.OperatingLimiter.Enabled && caller.App is { } app
-            ? portal.OperatingLimiter.Read(app.ClientId, name)
-            : ((double, long)?)null;
-        response["time"] = TimeBlock.Create(portal, start, world.Time.GetUtcNow(), operating);
+        response["time"] = TimeBlock.For(portal, caller, name, start, world.Time.GetUtcNow());
         await WriteJsonAsync(http, StatusCodes.Status200OK, response).ConfigureAwait(false);
     }
 
@@ -131,7 +128,8 @@ internal static class RestEndpoints
             token = header[7..].Trim();
         }
 
-        var connector = RequestParameters.Take(parameters, "auth_connector") ?? "";
+        var hasConnector = RequestParameters.TryTake(parameters, "auth_connector", out var connectorValue);
+        var connector = connectorValue ?? "";
         if (string.IsNullOrEmpty(token))
         {
             throw new RestException(HttpStatusCode.Unauthorized, "NO_AUTH_FOUND", "Wrong authorization data");
@@ -148,7 +146,8 @@ internal static class RestEndpoints
             throw new RestException(HttpStatusCode.Unauthorized, "expired_token", "The access token provided has expired");
         }
 
-        if (connector.Length > 0 && !portal.HasFeature(EmulatedPortal.AuthConnectorFeature))
+        // CRestServer::checkAuth tests the key with isset: even an empty auth_connector needs the plan feature.
+        if (hasConnector && !portal.HasFeature(EmulatedPortal.AuthConnectorFeature))
         {
             throw RestException.License("auth_connector");
         }
@@ -164,9 +163,8 @@ internal static class RestEndpoints
         if (name == "batch")
         {
             var cmd = parameters.FirstOrDefault(p => string.Equals(p.Key, "cmd", StringComparison.OrdinalIgnoreCase)).Value;
-            foreach (var command in PhpJson.AsList(cmd))
+            foreach (var text in PhpJson.AsList(cmd).Select(Methods.BatchMethod.CommandText).OfType<string>())
             {
-                var text = MethodContext.Scalar(command) ?? "";
                 var q = text.IndexOf('?', StringComparison.Ordinal);
                 methods.Add(MethodInvoker.NormalizeName(q < 0 ? text : text[..q]));
             }

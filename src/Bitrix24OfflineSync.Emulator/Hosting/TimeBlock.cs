@@ -1,13 +1,22 @@
 using System.Globalization;
 using System.Text.Json.Nodes;
+using Bitrix24OfflineSync.Emulator.Limits;
 using Bitrix24OfflineSync.Emulator.Portals;
+using Bitrix24OfflineSync.Emulator.Rest;
 
 namespace Bitrix24OfflineSync.Emulator.Hosting;
 
-/// <summary>The <c>time</c> block of every successful answer (CRestServer::appendDebugInfo).</summary>
+/// <summary>
+/// The <c>time</c> block of every successful answer and of each batch command (CRestServer::appendDebugInfo, which
+/// CRestServerBatchItem inherits).
+/// </summary>
 internal static class TimeBlock
 {
-    public static JsonObject Create(EmulatedPortal portal, DateTimeOffset start, DateTimeOffset finish, (double Operating, long ResetAt)? operating)
+    /// <summary>The block for a call of <paramref name="method"/>, with its operating time when the limiter is on and the caller is an app.</summary>
+    public static JsonObject For(EmulatedPortal portal, Caller caller, string method, DateTimeOffset start, DateTimeOffset finish) =>
+        Create(portal, start, finish, portal.OperatingLimiter.Enabled && caller.App is { } app ? portal.OperatingLimiter.Read(app.ClientId, method) : null);
+
+    public static JsonObject Create(EmulatedPortal portal, DateTimeOffset start, DateTimeOffset finish, OperatingReading? operating)
     {
         var duration = (finish - start).TotalSeconds;
         var block = new JsonObject

@@ -17,7 +17,8 @@ internal static class BatchMethod
 
     private static MethodResult Run(MethodContext ctx)
     {
-        var halt = ctx.FlagParam("halt", defaultValue: false);
+        // (bool) $query['HALT']: "0", "" and 0 are false; any other string, "false" and "N" included, is true.
+        var halt = PhpValues.Truthy(ctx.Param("halt"));
         var result = new JsonObject();
         var errors = new JsonObject();
         var totals = new JsonObject();
@@ -28,15 +29,22 @@ internal static class BatchMethod
             ["result"] = result, ["error"] = errors, ["total"] = totals, ["next"] = nexts, ["time"] = times,
         };
 
-        foreach (var (key, command) in Commands(ctx.Param("cmd")))
+        var count = 0;
+        foreach (var (key, entry) in PhpValues.Entries(ctx.Param("cmd")))
         {
-            if (result.Count + errors.Count >= MaxLength)
+            // Every entry counts toward the 50, whether it runs or not; past them, halt stops at the first one.
+            if (count++ >= MaxLength)
             {
                 errors[key] = Error("ERROR_BATCH_LENGTH_EXCEEDED", "Max batch length exceeded");
+                if (halt)
+                {
+                    break;
+                }
+
                 continue;
             }
 
-            if (string.IsNullOrEmpty(command))
+            if (CommandText(entry) is not { Length: > 0 } command)
             {
                 continue;
             }
@@ -59,7 +67,7 @@ internal static class BatchMethod
                     totals[key] = total;
                 }
 
-                times[key] = TimeBlock.Create(ctx.Portal, started, ctx.Now, operating: null);
+                times[key] = TimeBlock.For(ctx.Portal, ctx.Caller, MethodInvoker.NormalizeName(method), started, ctx.Now);
             }
             catch (RestException ex)
             {
@@ -82,13 +90,9 @@ internal static class BatchMethod
         };
     }
 
-    /// <summary>The commands by key: an object's keys, or a list's indexes.</summary>
-    private static IEnumerable<(string Key, string? Command)> Commands(JsonNode? cmd) => cmd switch
-    {
-        JsonObject obj => obj.Select(p => (p.Key, MethodContext.Scalar(p.Value)?.Trim())),
-        JsonArray list => list.Select((c, i) => (i.ToString(System.Globalization.CultureInfo.InvariantCulture), MethodContext.Scalar(c)?.Trim())),
-        _ => [],
-    };
+    /// <summary>A command's text; null for an entry that is not a string (a nested array, a number), which is never run.</summary>
+    public static string? CommandText(JsonNode? entry) =>
+        entry is JsonValue value && value.GetValueKind() == System.Text.Json.JsonValueKind.String ? value.GetValue<string>().Trim() : null;
 
     private static JsonObject Error(string code, string description) =>
         new() { ["error"] = code, ["error_description"] = description };

@@ -1,4 +1,5 @@
 using System.Globalization;
+using System.Text.Json;
 using System.Text.Json.Nodes;
 using System.Text.RegularExpressions;
 using Bitrix24OfflineSync.Emulator.Rest;
@@ -8,8 +9,10 @@ namespace Bitrix24OfflineSync.Emulator.Methods;
 /// <summary>
 /// Resolves <c>$result[key][field]…</c>, <c>$next[key]</c>, <c>$total[key]</c>, <c>$time[key]…</c> and
 /// <c>$error[key]…</c> in a batch command's parameter values, as <c>CRestUtil::processBatchElement</c> does: a
-/// reference runs up to the next whitespace, the walk stops at the first missing key, a value that is the whole
-/// reference takes the raw value (arrays too), and inside text only a scalar is substituted.
+/// reference runs up to the next whitespace; a value that is the whole reference takes the raw value (arrays too);
+/// inside text only a string is substituted (a number leaves the reference text as it was). A reference to
+/// something that is not there (a row past the end of an earlier list) substitutes nothing: a whole value becomes
+/// empty, so a chained <c>&gt;ID</c> filter lists from the start.
 /// </summary>
 internal static partial class BatchReferences
 {
@@ -47,23 +50,21 @@ internal static partial class BatchReferences
             JsonNode? target = sections[match.Groups[1].Value.ToLowerInvariant()];
             foreach (Match segment in path)
             {
-                var child = Child(target, segment.Groups[1].Value);
-                if (child is null)
+                target = Child(target, segment.Groups[1].Value);
+                if (target is null)
                 {
                     break;
                 }
-
-                target = child;
             }
 
             if (match.Value == current)
             {
-                return target?.DeepClone();
+                return target?.DeepClone() ?? JsonValue.Create("");
             }
 
-            if (target is JsonValue scalar)
+            if (target is JsonValue found && found.GetValueKind() == JsonValueKind.String)
             {
-                current = current.Replace(match.Value, MethodContext.Scalar(scalar), StringComparison.Ordinal);
+                current = current.Replace(match.Value, found.GetValue<string>(), StringComparison.Ordinal);
             }
         }
 

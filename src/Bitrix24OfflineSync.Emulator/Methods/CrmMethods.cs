@@ -13,7 +13,6 @@ namespace Bitrix24OfflineSync.Emulator.Methods;
 internal static class CrmMethods
 {
     public const string Scope = "crm";
-    public const int PageSize = 50;
 
     public static void Register(MethodRegistry methods)
     {
@@ -67,9 +66,9 @@ internal static class CrmMethods
 
     private static MethodResult List(MethodContext ctx, CrmEntityType type)
     {
-        var start = (int)Math.Clamp(FieldValues.IntVal(ctx.Param("start")), 0, int.MaxValue);
-        var (items, total) = ctx.Portal.Crm.List(type, ctx.Param("filter"), ctx.Param("select"), ctx.Param("order"), start, PageSize);
-        return MethodResult.Page(items, total, start, PageSize);
+        var page = ListPage.From(ctx.Param("start"));
+        var (items, total) = ctx.Portal.Crm.List(type, ctx.Param("filter"), ctx.Param("select"), ctx.Param("order"), page.Offset, ListPage.Size);
+        return page.Answer(items, total);
     }
 
     /// <summary>The proxy reads <c>id</c> with <c>intval</c>: anything that is not a positive number is refused.</summary>

@@ -1,3 +1,4 @@
+using System.Net;
 using System.Text.Json.Nodes;
 using Bitrix24OfflineSync.Emulator.Rest;
 
@@ -10,12 +11,13 @@ internal static class FeatureMethods
 
     private static MethodResult Get(MethodContext ctx)
     {
-        var code = PhpValues.String(ctx.Param("code")).Trim();
-        if (code.Length == 0)
+        // CRestProvider::getFeature tests the code with empty(): "", "0" and a missing CODE are all refused.
+        var code = ctx.Param("code");
+        if (!PhpValues.Truthy(code))
         {
-            throw PhpValues.ArgumentNull("CODE");
+            throw new RestException(HttpStatusCode.BadRequest, "CODE_EMPTY", "CODE can't be empty");
         }
 
-        return new JsonObject { ["value"] = ctx.Portal.HasFeature(code) ? "Y" : "N" };
+        return new JsonObject { ["value"] = ctx.Portal.HasFeature(PhpValues.String(code)) ? "Y" : "N" };
     }
 }

@@ -1,4 +1,5 @@
 using System.Globalization;
+using System.Text.Json;
 using System.Text.Json.Nodes;
 using Bitrix24OfflineSync.Emulator.Rest;
 
@@ -71,12 +72,14 @@ internal static class PhpValues
         _ => [],
     };
 
-    /// <summary>PHP loose truthiness: "", "0", 0, false, null and empty arrays are false.</summary>
+    /// <summary>PHP's <c>(bool)</c>: "", "0", 0, 0.0, false, null and empty arrays are false; "false" and "N" are true.</summary>
     public static bool Truthy(JsonNode? node) => node switch
     {
         null => false,
         JsonObject obj => obj.Count > 0,
         JsonArray array => array.Count > 0,
+        JsonValue number when number.GetValueKind() == JsonValueKind.Number =>
+            decimal.Parse(number.ToJsonString(), NumberStyles.Float, CultureInfo.InvariantCulture) != 0,
         _ => MethodContext.Scalar(node) is { } s && s.Length > 0 && s != "0",
     };
 

@@ -13,7 +13,6 @@ namespace Bitrix24OfflineSync.Emulator.Methods;
 internal static class TaskMethods
 {
     public const string Scope = "task";
-    public const int PageSize = 50;
 
     public static void Register(MethodRegistry methods)
     {
@@ -90,10 +89,10 @@ internal static class TaskMethods
 
     private static MethodResult List(MethodContext ctx)
     {
-        var start = (int)Math.Clamp(FieldValues.IntVal(ctx.Param("start")), 0, int.MaxValue);
+        var page = ListPage.From(ctx.Param("start"));
         var select = Tasks.TaskStore.ParseSelect(ctx.Param("select"));
-        var (items, total) = ctx.Portal.Tasks.List(ctx.Param("filter"), select, ctx.Param("order"), start, PageSize);
-        return MethodResult.Page(new JsonObject { ["tasks"] = items }, total, start, PageSize);
+        var (items, total) = ctx.Portal.Tasks.List(ctx.Param("filter"), select, ctx.Param("order"), page.Offset, ListPage.Size);
+        return page.Answer(new JsonObject { ["tasks"] = items }, total);
     }
 
     private static JsonObject TaskAnswer(JsonObject task) => new() { ["task"] = task };

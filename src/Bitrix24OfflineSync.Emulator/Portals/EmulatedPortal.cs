@@ -51,6 +51,7 @@ public sealed class EmulatedPortal
 
     public LeakyBucket Bucket { get; }
 
+    /// <summary>The per-method operating-time limit; its settings are the world's until <see cref="OperatingTimeLimiter.Configure"/> changes them.</summary>
     public OperatingTimeLimiter OperatingLimiter { get; }
 
     public PortalFaults Faults { get; } = new();

@@ -5,7 +5,7 @@ namespace Bitrix24OfflineSync.Emulator.Rest;
 
 /// <summary>
 /// One server hit: an HTTP request, or one change made by a portal user. Events raised during the hit are written to
-/// the offline queue and delivered after it ends, as the server does in its finalize step.
+/// the offline queue and delivered in the background after it has answered, as the server does in its finalize step.
 /// </summary>
 public sealed class HitContext(BitrixWorld world, EmulatedPortal portal, Caller caller)
 {
@@ -18,6 +18,9 @@ public sealed class HitContext(BitrixWorld world, EmulatedPortal portal, Caller 
     public Caller Caller { get; } = caller;
 
     public DateTimeOffset StartedAt { get; } = world.Time.GetUtcNow();
+
+    /// <summary>One number per hit: every call of a batch request carries its request's.</summary>
+    public long RequestId { get; } = world.NextRequestId();
 
     public IReadOnlyList<RaisedEvent> Events
     {

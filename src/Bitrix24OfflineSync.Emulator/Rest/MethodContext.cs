@@ -53,18 +53,6 @@ public sealed class MethodContext(HitContext hit, string method, JsonObject para
             : throw RestException.InvalidArgument($"Value must be integer", name.ToUpperInvariant());
     }
 
-    /// <summary>PHP truthiness of a flag such as <c>clear</c> or <c>halt</c>: "1", "Y", "true" are true.</summary>
-    public bool FlagParam(string name, bool defaultValue)
-    {
-        var text = StringParam(name);
-        if (text is null)
-        {
-            return defaultValue;
-        }
-
-        return text.Trim().ToUpperInvariant() is "1" or "Y" or "TRUE";
-    }
-
     public void RequireAdmin(string description = "Access denied!")
     {
         if (!Caller.IsAdmin)

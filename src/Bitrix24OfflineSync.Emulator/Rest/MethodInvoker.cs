@@ -16,11 +16,10 @@ internal sealed class MethodInvoker(BitrixWorld world)
         var name = NormalizeName(method);
         var caller = hit.Caller;
         var portal = hit.Portal;
-        var started = Stopwatch.GetTimestamp();
         var status = HttpStatusCode.OK;
         string? errorCode = null;
         MethodResult? result = null;
-        var ran = false;
+        TimeSpan? took = null;
         try
         {
             var descriptor = world.Methods.Find(name)
@@ -45,7 +44,6 @@ internal sealed class MethodInvoker(BitrixWorld world)
             }
 
             var context = new MethodContext(hit, name, parameters);
-            ran = true;
             if (name == "batch")
             {
                 result = descriptor.Handler(context);
@@ -54,7 +52,16 @@ internal sealed class MethodInvoker(BitrixWorld world)
             {
                 lock (portal.Sync)
                 {
-                    result = descriptor.Handler(context);
+                    // Timed inside the lock: the wait for it is the emulator's, not the method's operating time.
+                    var started = Stopwatch.GetTimestamp();
+                    try
+                    {
+                        result = descriptor.Handler(context);
+                    }
+                    finally
+                    {
+                        took = Stopwatch.GetElapsedTime(started);
+                    }
                 }
             }
 
@@ -69,10 +76,10 @@ internal sealed class MethodInvoker(BitrixWorld world)
         finally
         {
             // Only a call that ran costs operating time: a refused one (blocked, unknown, out of scope) would otherwise
-            // keep a blocked method blocked for as long as the client retried it.
-            if (ran && caller.App is { } app && name != "batch")
+            // keep a blocked method blocked for as long as the client retried it. The outer batch is never counted.
+            if (took is { } spent && caller.App is { } app)
             {
-                portal.OperatingLimiter.Account(app.ClientId, name, Stopwatch.GetElapsedTime(started));
+                portal.OperatingLimiter.Account(app.ClientId, name, spent);
             }
 
             if (caller.ViaRest)
@@ -87,7 +94,8 @@ internal sealed class MethodInvoker(BitrixWorld world)
                     (int)status,
                     errorCode,
                     ProcessIdOf(parameters, result),
-                    inBatch));
+                    inBatch,
+                    hit.RequestId));
             }
         }
     }

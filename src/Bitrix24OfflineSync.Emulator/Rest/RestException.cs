@@ -23,8 +23,9 @@ public sealed class RestException(HttpStatusCode status, string code, string des
     public static RestException AccessDenied(string description = "Access denied!") =>
         new(HttpStatusCode.Forbidden, "ACCESS_DENIED", description);
 
+    /// <summary><c>LicenseException</c>: an AccessException (403) with its own code, naming what the plan lacks.</summary>
     public static RestException License(string what) =>
-        new(HttpStatusCode.Forbidden, "ACCESS_DENIED", $"Access denied! {what}. Available only on extended plans");
+        new(HttpStatusCode.Forbidden, "WRONG_LICENSE", $"This feature is not enabled for the current license: {what}");
 
     public static RestException Core(string description) => new(HttpStatusCode.BadRequest, "ERROR_CORE", description);
 }

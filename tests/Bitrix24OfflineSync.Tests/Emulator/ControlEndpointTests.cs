@@ -107,6 +107,34 @@ public sealed class ControlEndpointTests
     }
 
     [Fact]
+    public async Task PutOperatingLimit_ChangesThePortalsLimiter_AndGetShowsWhatEachMethodSpent()
+    {
+        await using var emulator = await EmulatorHarness.StartAsync(time: new ManualTimeProvider());
+        TestMethods.AddIncrement(emulator.World);
+
+        var put = await ControlAsync(emulator, HttpMethod.Put, $"portals/{Portal}/operating-limit", """{"limitSeconds":1.5,"costPerCallSeconds":{"Test.Increment":1}}""");
+        var statuses = new List<HttpStatusCode>();
+        for (var i = 0; i < 3; i++)
+        {
+            statuses.Add((await emulator.Client.CallAsync(TestMethods.Increment, cancellationToken: TestContext.Current.CancellationToken)).Status);
+        }
+
+        var get = await ControlAsync(emulator, HttpMethod.Get, $"portals/{Portal}/operating-limit");
+        var invalid = await ControlAsync(emulator, HttpMethod.Put, $"portals/{Portal}/operating-limit", """{"windowSeconds":0.5}""");
+
+        Assert.Equal(HttpStatusCode.OK, put.Status);
+        Assert.True(put.Body!["enabled"]!.GetValue<bool>());
+        Assert.Equal(1.5, put.Body!["limit_seconds"]!.GetValue<double>());
+        Assert.Equal(600, put.Body!["window_seconds"]!.GetValue<double>());
+        Assert.Equal([HttpStatusCode.OK, HttpStatusCode.OK, (HttpStatusCode)429], statuses);
+        var usage = Assert.Single(get.Body!["usage"]!.AsArray())!;
+        Assert.Equal(TestMethods.Increment, usage["method"]!.GetValue<string>());
+        Assert.Equal(emulator.World.DefaultApp.ClientId, usage["client_id"]!.GetValue<string>());
+        Assert.Equal(2, usage["operating"]!.GetValue<double>());
+        Assert.Equal(HttpStatusCode.BadRequest, invalid.Status);
+    }
+
+    [Fact]
     public async Task PutFeature_SwitchesAPlanFeature()
     {
         await using var emulator = await EmulatorHarness.StartAsync();

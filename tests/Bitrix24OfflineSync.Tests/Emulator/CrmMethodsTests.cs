@@ -154,22 +154,26 @@ public sealed class CrmMethodsTests
     }
 
     [Fact]
-    public async Task List_Select_DefaultIsStandardFieldsWithoutUserOrMultiFields()
+    public async Task List_WithoutSelect_GivesStandardAndUserFields_AndStarGivesStandardOnly_NeitherMultiFields()
     {
         await using var emulator = await EmulatorHarness.StartAsync();
         await AddContactWithExtrasAsync(emulator);
 
         var byDefault = (await emulator.Client.CallAsync("crm.contact.list", [], Ct)).EnsureSuccess().Result![0]!.AsObject();
+        var emptySelect = (await emulator.Client.CallAsync("crm.contact.list", Json("""{"select":[]}"""), Ct)).EnsureSuccess().Result![0]!.AsObject();
         var star = (await emulator.Client.CallAsync("crm.contact.list", Json("""{"select":["*"]}"""), Ct)).EnsureSuccess().Result![0]!.AsObject();
 
-        foreach (var item in new[] { byDefault, star })
+        foreach (var item in new[] { byDefault, emptySelect, star })
         {
             Assert.Equal("Ann", item["NAME"]!.GetValue<string>());
             Assert.Equal("Y", item["HAS_PHONE"]!.GetValue<string>());
-            Assert.False(item.ContainsKey("UF_CRM_COLOR"));
             Assert.False(item.ContainsKey("PHONE"));
             Assert.False(item.ContainsKey("EMAIL"));
         }
+
+        Assert.Equal("red", byDefault["UF_CRM_COLOR"]!.GetValue<string>());
+        Assert.Equal("red", emptySelect["UF_CRM_COLOR"]!.GetValue<string>());
+        Assert.False(star.ContainsKey("UF_CRM_COLOR"));
     }
 
     [Fact]

@@ -36,6 +36,25 @@ public sealed class EventBindingTests
         Assert.Equal(2, emulator.Portal.Bindings.All.Count);
     }
 
+    [Theory]
+    [InlineData("event.bind", "sync")]
+    [InlineData("event.bind", "")]
+    [InlineData("event.unbind", "sync")]
+    [InlineData("event.unbind", "")]
+    public async Task BindAndUnbind_WithAuthConnector_OnAPlanWithoutTheFeature_Are403WrongLicenseAndChangeNothing(string method, string connector)
+    {
+        await using var emulator = await EmulatorHarness.StartAsync();
+        await emulator.Client.BindOfflineAsync(connector: "sync");
+        emulator.Portal.SetFeature(Bitrix24OfflineSync.Emulator.Portals.EmulatedPortal.AuthConnectorFeature, false);
+
+        var answer = await emulator.Client.CallAsync(method, $$"""{"event":"ONCRMDEALUPDATE","event_type":"offline","auth_connector":"{{connector}}"}""");
+
+        Assert.Equal(HttpStatusCode.Forbidden, answer.Status);
+        Assert.Equal("WRONG_LICENSE", answer.Error);
+        Assert.Equal("This feature is not enabled for the current license: auth_connector", answer.ErrorDescription);
+        Assert.Equal("sync", Assert.Single(emulator.Portal.Bindings.All).ConnectorId);
+    }
+
     [Fact]
     public async Task Bind_OnOfflineEventAsOffline_IsRejected()
     {

@@ -20,14 +20,18 @@ public sealed class FeatureGetTests
         Assert.Equal("N", unknown["value"]!.GetValue<string>());
     }
 
-    [Fact]
-    public async Task FeatureGet_WithoutCode_Is400()
+    [Theory]
+    [InlineData("{}")]
+    [InlineData("""{"CODE":""}""")]
+    [InlineData("""{"code":"0"}""")]
+    public async Task FeatureGet_WithoutCode_Is400CodeEmpty(string parameters)
     {
         await using var emulator = await EmulatorHarness.StartAsync();
 
-        var answer = await emulator.Client.CallAsync("feature.get", "{}");
+        var answer = await emulator.Client.CallAsync("feature.get", parameters);
 
         Assert.Equal(HttpStatusCode.BadRequest, answer.Status);
-        Assert.Equal("ERROR_ARGUMENT", answer.Error);
+        Assert.Equal("CODE_EMPTY", answer.Error);
+        Assert.Equal("CODE can't be empty", answer.ErrorDescription);
     }
 }

@@ -38,6 +38,23 @@ public sealed class InstallCallbackTests
     }
 
     [Fact]
+    public async Task Install_AuthCarriesTheTokenSetButNoUserId()
+    {
+        await using var receiver = await HookReceiver.StartAsync();
+        await using var emulator = await EmulatorHarness.StartAsync();
+        var portal = emulator.World.CreatePortal("fresh.bitrix24.com");
+
+        await emulator.World.InstallAppAsync(portal, new Uri(receiver.Url("/install")), cancellationToken: TestContext.Current.CancellationToken);
+        var install = await receiver.NextAsync();
+
+        var authKeys = install.Form.Keys.Where(k => k.StartsWith("auth[", StringComparison.Ordinal)).Order().ToList();
+        Assert.Equal(
+            ["auth[access_token]", "auth[application_token]", "auth[client_endpoint]", "auth[domain]", "auth[expires_in]", "auth[member_id]",
+                "auth[refresh_token]", "auth[scope]", "auth[server_endpoint]", "auth[status]"],
+            authKeys);
+    }
+
+    [Fact]
     public async Task Install_ToAnUnreachableUrl_StillInstallsAndReportsNoStatus()
     {
         await using var emulator = await EmulatorHarness.StartAsync();
@@ -57,6 +74,7 @@ public sealed class InstallCallbackTests
         await emulator.Client.BindOfflineAsync();
         await emulator.Client.ResultAsync("event.bind", $$"""{"event":"ONAPPUNINSTALL","handler":"{{receiver.Url("/uninstall")}}"}""");
         emulator.RaiseAsUser(1);
+        await emulator.WrittenAsync();
         var applicationToken = emulator.Portal.Installation(emulator.World.DefaultApp)!.ApplicationToken;
 
         await emulator.World.UninstallAppAsync(emulator.Portal, clean: true, cancellationToken: TestContext.Current.CancellationToken);

@@ -18,6 +18,8 @@ public sealed class OfflineQueueTests
             emulator.RaiseAsUser(7);
         }
 
+        await emulator.WrittenAsync();
+
         var result = await emulator.Client.ResultAsync("event.offline.get");
         var events = result["events"]!.AsArray();
         Assert.Single(events);
@@ -35,11 +37,13 @@ public sealed class OfflineQueueTests
         foreach (var id in new[] { 1, 2, 3 })
         {
             emulator.RaiseAsUser(id);
+            await emulator.WrittenAsync();
             clock.Advance(TimeSpan.FromSeconds(1));
         }
 
         // Deal 1 changes again: its row keeps its ID, and its TIMESTAMP_X moves past the others'.
         emulator.RaiseAsUser(1);
+        await emulator.WrittenAsync();
 
         var first = await emulator.Client.ResultAsync("event.offline.get", """{"clear":0,"limit":2}""");
         var second = await emulator.Client.ResultAsync("event.offline.get", """{"clear":0,"limit":2}""");
@@ -59,6 +63,8 @@ public sealed class OfflineQueueTests
             emulator.RaiseAsUser(7, name);
         }
 
+        await emulator.WrittenAsync();
+
         Assert.Equal(3, emulator.Portal.Queue.Depth(emulator.World.DefaultApp));
     }
 
@@ -68,6 +74,7 @@ public sealed class OfflineQueueTests
         await using var emulator = await QueueKit.StartAsync();
         await emulator.Client.BindOfflineAsync();
         emulator.RaiseAsUser(759);
+        await emulator.WrittenAsync();
 
         var result = await emulator.Client.ResultAsync("event.offline.get");
 
@@ -100,6 +107,8 @@ public sealed class OfflineQueueTests
             emulator.RaiseAsUser(id);
         }
 
+        await emulator.WrittenAsync();
+
         var reserved = await emulator.Client.ResultAsync("event.offline.get", """{"clear":0,"limit":2}""");
         var pid = reserved["process_id"]!.GetValue<string>();
         var again = await emulator.Client.ResultAsync("event.offline.get", $$"""{"clear":0,"process_id":"{{pid}}"}""");
@@ -117,6 +126,7 @@ public sealed class OfflineQueueTests
         await using var emulator = await QueueKit.StartAsync();
         await emulator.Client.BindOfflineAsync();
         emulator.RaiseAsUser(1);
+        await emulator.WrittenAsync();
         var pid = (await emulator.Client.ResultAsync("event.offline.get", """{"clear":0}"""))["process_id"]!.GetValue<string>();
 
         var result = await emulator.Client.ResultAsync("event.offline.get", $$"""{"process_id":"{{pid}}"}""");
@@ -133,6 +143,7 @@ public sealed class OfflineQueueTests
         await emulator.Client.BindOfflineAsync();
         emulator.RaiseAsUser(1);
         emulator.RaiseAsUser(2);
+        await emulator.WrittenAsync();
 
         var answer = (await emulator.Client.CallAsync("event.offline.get", "{}")).EnsureSuccess();
 
@@ -152,6 +163,8 @@ public sealed class OfflineQueueTests
             emulator.RaiseAsUser(id);
         }
 
+        await emulator.WrittenAsync();
+
         var result = await emulator.Client.ResultAsync("event.offline.get", """{"clear":0,"filter":{">ID":2},"order":{"ID":"DESC"}}""");
 
         Assert.Equal(["5", "4", "3"], QueueKit.Ids(result["events"]));
@@ -167,6 +180,8 @@ public sealed class OfflineQueueTests
         {
             emulator.RaiseAsUser(id);
         }
+
+        await emulator.WrittenAsync();
 
         var reserved = await emulator.Client.ResultAsync("event.offline.get", """{"clear":0}""");
         var pid = reserved["process_id"]!.GetValue<string>();
@@ -214,6 +229,7 @@ public sealed class OfflineQueueTests
         await using var emulator = await QueueKit.StartAsync();
         await emulator.Client.BindOfflineAsync();
         emulator.RaiseAsUser(1);
+        await emulator.WrittenAsync();
         var reserved = await emulator.Client.ResultAsync("event.offline.get", """{"clear":0}""");
         var pid = reserved["process_id"]!.GetValue<string>();
         var message = reserved["events"]![0]!["MESSAGE_ID"]!.GetValue<string>();
@@ -231,12 +247,14 @@ public sealed class OfflineQueueTests
         await using var emulator = await QueueKit.StartAsync();
         await emulator.Client.BindOfflineAsync();
         emulator.RaiseAsUser(1);
+        await emulator.WrittenAsync();
         var reserved = await emulator.Client.ResultAsync("event.offline.get", """{"clear":0}""");
         var pid = reserved["process_id"]!.GetValue<string>();
         var message = reserved["events"]![0]!["MESSAGE_ID"]!.GetValue<string>();
         await emulator.Client.ResultAsync("event.offline.error", $$"""{"process_id":"{{pid}}","message_id":["{{message}}"]}""");
 
         emulator.RaiseAsUser(1);
+        await emulator.WrittenAsync();
 
         var rows = emulator.Portal.Queue.Snapshot();
         Assert.Single(rows);
@@ -250,10 +268,12 @@ public sealed class OfflineQueueTests
         await using var emulator = await QueueKit.StartAsync();
         await emulator.Client.BindOfflineAsync();
         emulator.RaiseAsUser(1);
+        await emulator.WrittenAsync();
         var reserved = await emulator.Client.ResultAsync("event.offline.get", """{"clear":0}""");
         var pid = reserved["process_id"]!.GetValue<string>();
 
         emulator.RaiseAsUser(1);
+        await emulator.WrittenAsync();
         await emulator.Client.ResultAsync("event.offline.clear", $$"""{"process_id":"{{pid}}"}""");
 
         var next = await emulator.Client.ResultAsync("event.offline.get");
@@ -272,6 +292,8 @@ public sealed class OfflineQueueTests
         {
             emulator.RaiseAsUser(id);
         }
+
+        await emulator.WrittenAsync();
 
         var pid = (await emulator.Client.ResultAsync("event.offline.get", """{"clear":0,"limit":30}"""))["process_id"]!.GetValue<string>();
 
@@ -335,13 +357,15 @@ public sealed class OfflineQueueTests
             emulator.RaiseAsUser(id);
         }
 
+        await emulator.WrittenAsync();
+
         var result = await emulator.Client.ResultAsync("event.offline.get", """{"limit":1000}""");
 
         Assert.Equal(120, result["events"]!.AsArray().Count);
     }
 
     [Fact]
-    public async Task Get_WithClear0WithoutTheFeature_Is403()
+    public async Task Get_WithClear0WithoutTheFeature_Is403WrongLicense()
     {
         await using var emulator = await QueueKit.StartAsync();
         emulator.Portal.SetFeature("rest_offline_extended", false);
@@ -350,7 +374,8 @@ public sealed class OfflineQueueTests
         var plain = await emulator.Client.CallAsync("event.offline.get", "{}");
 
         Assert.Equal(HttpStatusCode.Forbidden, answer.Status);
-        Assert.Equal("ACCESS_DENIED", answer.Error);
+        Assert.Equal("WRONG_LICENSE", answer.Error);
+        Assert.Equal("This feature is not enabled for the current license: extended offline events handling", answer.ErrorDescription);
         Assert.Equal(HttpStatusCode.OK, plain.Status);
     }
 
@@ -382,6 +407,8 @@ public sealed class OfflineQueueTests
             emulator.RaiseAsUser(id);
         }
 
+        await emulator.WrittenAsync();
+
         var results = await Task.WhenAll(Enumerable.Range(0, 8).Select(_ => emulator.Client.ResultAsync("event.offline.get", """{"clear":0,"limit":30}""")));
 
         var ids = results.SelectMany(r => QueueKit.Ids(r["events"])).ToList();
@@ -397,6 +424,7 @@ public sealed class OfflineQueueTests
         await emulator.Client.BindOfflineAsync();
         emulator.RaiseAsUser(1);
         emulator.RaiseAsUser(2);
+        await emulator.WrittenAsync();
 
         var answer = (await emulator.Client.CallFormAsync("event.offline.get", "clear=0&filter[>ID]=1&order[ID]=DESC", TestContext.Current.CancellationToken)).EnsureSuccess();
 

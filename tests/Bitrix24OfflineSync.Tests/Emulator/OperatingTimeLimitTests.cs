@@ -1,4 +1,5 @@
 using System.Net;
+using System.Text.Json.Nodes;
 using Bitrix24OfflineSync.Emulator;
 using Bitrix24OfflineSync.Tests.Infrastructure;
 
@@ -46,25 +47,145 @@ public sealed class OperatingTimeLimitTests
     }
 
     [Fact]
-    public async Task OperatingResetAt_IsWhenTheOldestMinuteLeavesTheWindow_AndThenTheMethodWorksAgain()
+    public async Task OperatingResetAt_IsTheFirstCountedCallPlusTheWindow_NotMinuteAligned_AndThenTheMethodWorksAgain()
     {
         var clock = new ManualTimeProvider();
-        var firstMinute = clock.GetUtcNow();
-        clock.Advance(TimeSpan.FromSeconds(30));
+        clock.Advance(TimeSpan.FromSeconds(20.4));
+        var firstCall = clock.GetUtcNow();
         await using var emulator = await StartAsync(clock);
         TestMethods.AddIncrement(emulator.World, Heavy);
 
         var first = (await CallHeavyAsync(emulator)).EnsureSuccess();
         var resetAt = first.Body!["time"]!["operating_reset_at"]!.GetValue<long>();
+        clock.Advance(TimeSpan.FromSeconds(30));
         await BlockHeavyAsync(emulator);
         clock.Advance(DateTimeOffset.FromUnixTimeSeconds(resetAt) - clock.GetUtcNow() - TimeSpan.FromSeconds(1));
         var justBefore = await CallHeavyAsync(emulator);
         clock.Advance(TimeSpan.FromSeconds(1));
         var atReset = await CallHeavyAsync(emulator);
 
-        Assert.Equal((firstMinute + TimeSpan.FromMinutes(10)).ToUnixTimeSeconds(), resetAt);
+        Assert.Equal(firstCall.ToUnixTimeSeconds() + 600, resetAt);
+        Assert.NotEqual(0, resetAt % 60);
         Assert.Equal((HttpStatusCode)429, justBefore.Status);
-        Assert.Equal(100.0, atReset.EnsureSuccess().Body!["time"]!["operating"]!.GetValue<double>());
+        var time = atReset.EnsureSuccess().Body!["time"]!;
+        Assert.Equal(500.0, time["operating"]!.GetValue<double>());
+        Assert.Equal(firstCall.ToUnixTimeSeconds() + 30 + 600, time["operating_reset_at"]!.GetValue<long>());
+    }
+
+    [Fact]
+    public async Task TheWindowSlides_EachCountedCallLeavesItWindowSecondsAfterItWasMade()
+    {
+        var clock = new ManualTimeProvider();
+        await using var emulator = await StartAsync(clock);
+        TestMethods.AddIncrement(emulator.World, Heavy);
+        var start = clock.GetUtcNow().ToUnixTimeSeconds();
+        for (var i = 0; i < 5; i++)
+        {
+            (await CallHeavyAsync(emulator)).EnsureSuccess();
+            clock.Advance(TimeSpan.FromMinutes(1));
+        }
+
+        var blocked = await CallHeavyAsync(emulator);
+        clock.Advance(TimeSpan.FromMinutes(5));
+        var afterFirstLeft = (await CallHeavyAsync(emulator)).EnsureSuccess().Body!["time"]!;
+        var blockedAgain = await CallHeavyAsync(emulator);
+
+        Assert.Equal((HttpStatusCode)429, blocked.Status);
+        Assert.Equal(500.0, afterFirstLeft["operating"]!.GetValue<double>());
+        Assert.Equal(start + 60 + 600, afterFirstLeft["operating_reset_at"]!.GetValue<long>());
+        Assert.Equal((HttpStatusCode)429, blockedAgain.Status);
+    }
+
+    [Theory]
+    [InlineData(0.05, 0.0)]
+    [InlineData(0.1, 0.0)]
+    [InlineData(0.25, 0.75)]
+    public async Task CallsOf100MsOrLess_AreNotCounted(double costSeconds, double operatingAfterThree)
+    {
+        await using var emulator = await EmulatorHarness.StartAsync(o => o.OperatingLimit.CostPerCall[Heavy] = TimeSpan.FromSeconds(costSeconds), new ManualTimeProvider());
+        TestMethods.AddIncrement(emulator.World, Heavy);
+        TestMethods.AddEcho(emulator.World);
+
+        JsonNode? time = null;
+        for (var i = 0; i < 3; i++)
+        {
+            time = (await CallHeavyAsync(emulator)).EnsureSuccess().Body!["time"];
+        }
+
+        var measured = (await emulator.Client.CallAsync(TestMethods.Echo, cancellationToken: TestContext.Current.CancellationToken)).EnsureSuccess();
+
+        Assert.Equal(operatingAfterThree, time!["operating"]!.GetValue<double>(), 6);
+        Assert.Equal(0, measured.Body!["time"]!["operating"]!.GetValue<double>());
+    }
+
+    [Fact]
+    public async Task TheLimiterIsOnByDefault_AsInTheCloud()
+    {
+        var clock = new ManualTimeProvider();
+        await using var emulator = await EmulatorHarness.StartAsync(time: clock);
+        TestMethods.AddEcho(emulator.World);
+
+        var answer = (await emulator.Client.CallAsync(TestMethods.Echo, cancellationToken: TestContext.Current.CancellationToken)).EnsureSuccess();
+
+        Assert.True(new EmulatorOptions().OperatingLimit.Enabled);
+        Assert.Equal(TimeSpan.FromSeconds(480), new EmulatorOptions().OperatingLimit.Limit);
+        var time = answer.Body!["time"]!;
+        Assert.Equal(0, time["operating"]!.GetValue<double>());
+        Assert.Equal(clock.GetUtcNow().ToUnixTimeSeconds() + 600, time["operating_reset_at"]!.GetValue<long>());
+    }
+
+    [Fact]
+    public async Task BatchEntries_CarryTheirMethodsOperating_AndABlockedCommandFailsInResultErrorWhileTheBatchAnswers200()
+    {
+        var clock = new ManualTimeProvider();
+        await using var emulator = await StartAsync(clock);
+        var counter = TestMethods.AddIncrement(emulator.World, Heavy);
+        TestMethods.AddEcho(emulator.World);
+        var cmd = new JsonObject { ["echo"] = TestMethods.Echo };
+        for (var i = 1; i <= 6; i++)
+        {
+            cmd[$"h{i}"] = Heavy;
+        }
+
+        var batch = await emulator.Client.CallAsync("batch", new JsonObject { ["halt"] = 0, ["cmd"] = cmd }, TestContext.Current.CancellationToken);
+        var alone = await CallHeavyAsync(emulator);
+
+        Assert.Equal(HttpStatusCode.OK, batch.Status);
+        var body = batch.Result!;
+        var resetAt = clock.GetUtcNow().ToUnixTimeSeconds() + 600;
+        for (var i = 1; i <= 5; i++)
+        {
+            Assert.Equal(i * 100.0, body["result_time"]![$"h{i}"]!["operating"]!.GetValue<double>());
+            Assert.Equal(resetAt, body["result_time"]![$"h{i}"]!["operating_reset_at"]!.GetValue<long>());
+        }
+
+        Assert.Equal(0, body["result_time"]!["echo"]!["operating"]!.GetValue<double>());
+        Assert.Equal("OPERATION_TIME_LIMIT", body["result_error"]!["h6"]!["error"]!.GetValue<string>());
+        Assert.Equal(0, batch.Body!["time"]!["operating"]!.GetValue<double>());
+        Assert.Equal((HttpStatusCode)429, alone.Status);
+        Assert.Equal(5, counter.Value);
+        Assert.Equal(2, emulator.Portal.Stats.RejectedByOperatingLimit);
+    }
+
+    [Fact]
+    public async Task Configure_ChangesOnePortalsLimiterWhileItRuns_AndKeepsWhatWasCounted()
+    {
+        var clock = new ManualTimeProvider();
+        await using var emulator = await StartAsync(clock);
+        TestMethods.AddIncrement(emulator.World, Heavy);
+        var other = emulator.World.CreatePortal("other.bitrix24.com");
+        (await CallHeavyAsync(emulator)).EnsureSuccess();
+        (await CallHeavyAsync(emulator)).EnsureSuccess();
+
+        var options = emulator.Portal.OperatingLimiter.Options;
+        options.Limit = TimeSpan.FromSeconds(150);
+        emulator.Portal.OperatingLimiter.Configure(options);
+        var blocked = await CallHeavyAsync(emulator);
+
+        Assert.Equal((HttpStatusCode)429, blocked.Status);
+        Assert.Equal(200, emulator.Portal.OperatingLimiter.Read(emulator.World.DefaultApp.ClientId, Heavy).Operating);
+        Assert.Equal(TimeSpan.FromSeconds(480), other.OperatingLimiter.Options.Limit);
+        Assert.Equal(TimeSpan.FromSeconds(480), emulator.World.Options.OperatingLimit.Limit);
     }
 
     [Fact]
@@ -90,7 +211,11 @@ public sealed class OperatingTimeLimitTests
     [Fact]
     public async Task LimiterOff_NeverBlocks_AndTheTimeBlockHasNoOperatingFields()
     {
-        await using var emulator = await EmulatorHarness.StartAsync(o => o.OperatingLimit.CostPerCall[Heavy] = TimeSpan.FromSeconds(100));
+        await using var emulator = await EmulatorHarness.StartAsync(o =>
+        {
+            o.OperatingLimit.Enabled = false;
+            o.OperatingLimit.CostPerCall[Heavy] = TimeSpan.FromSeconds(100);
+        });
         TestMethods.AddIncrement(emulator.World, Heavy);
 
         for (var i = 0; i < 10; i++)

@@ -57,6 +57,25 @@ public sealed class PortalStatsTests
     }
 
     [Fact]
+    public async Task CallLog_GivesEveryCommandOfABatchTheRequestIdOfItsRequest_AndEachRequestItsOwn()
+    {
+        await using var emulator = await EmulatorHarness.StartAsync();
+        TestMethods.AddEcho(emulator.World);
+        var ct = TestContext.Current.CancellationToken;
+
+        await emulator.Client.CallAsync(TestMethods.Echo, cancellationToken: ct);
+        await emulator.Client.CallAsync("batch", new JsonObject { ["cmd"] = new JsonArray(TestMethods.Echo, TestMethods.Echo, "no.such.method") }, ct);
+        await emulator.Client.CallAsync(TestMethods.Echo, cancellationToken: ct);
+
+        var log = emulator.Portal.Stats.CallLog;
+        Assert.Equal([TestMethods.Echo, TestMethods.Echo, TestMethods.Echo, "no.such.method", "batch", TestMethods.Echo], log.Select(e => e.Method));
+        var batchRequest = log[4].RequestId;
+        Assert.All(log.Skip(1).Take(4), e => Assert.Equal(batchRequest, e.RequestId));
+        Assert.Equal(3, log.Select(e => e.RequestId).Distinct().Count());
+        Assert.True(log[0].RequestId < batchRequest && batchRequest < log[5].RequestId);
+    }
+
+    [Fact]
     public async Task RequestRefusedBeforeTheMethod_IsARequestButNotACall()
     {
         await using var emulator = await EmulatorHarness.StartAsync();

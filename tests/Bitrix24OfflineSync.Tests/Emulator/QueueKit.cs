@@ -26,7 +26,11 @@ internal static class QueueKit
     public static async Task<EmulatorHarness> StartAsync(Action<Bitrix24OfflineSync.Emulator.EmulatorOptions>? configure = null, TimeProvider? time = null) =>
         (await EmulatorHarness.StartAsync(configure, time)).WithRaise();
 
-    /// <summary>A change made by a portal user: queued for every app that bound the event offline.</summary>
+    /// <summary>Waits until the rows of every change made so far are written: the server writes them after the change's answer.</summary>
+    public static Task WrittenAsync(this EmulatorHarness emulator) =>
+        emulator.World.WhenEventsWrittenAsync(TestContext.Current.CancellationToken);
+
+    /// <summary>A change made by a portal user: queued (in the background, after it returns) for every app that bound the event offline.</summary>
     public static void RaiseAsUser(this EmulatorHarness emulator, int id, string eventName = DealUpdate) =>
         emulator.World.CallAsUser(emulator.Portal, RaiseMethod, new JsonObject { ["event"] = eventName, ["id"] = id });
 

@@ -70,6 +70,25 @@ public sealed class RestPipelineTests
         AssertJson("""{"filter":{">ID":5},"select":["ID","TITLE"],"flag":true}""", answer.EnsureSuccess().Result);
     }
 
+    [Theory]
+    [InlineData("application/x-www-form-urlencoded")]
+    [InlineData("text/plain")]
+    public async Task JsonLookingBody_WithoutAJsonContentType_IsReadAsAFormNotAsJson(string contentType)
+    {
+        await using var emulator = await EmulatorHarness.StartAsync();
+        TestMethods.AddEcho(emulator.World);
+        var request = new HttpRequestMessage(HttpMethod.Post, new Uri(emulator.Portal.ClientEndpoint, $"test.echo?auth={emulator.Tokens.AccessToken}"))
+        {
+            Content = new StringContent("""{"x":"1"}""", Encoding.UTF8),
+        };
+        request.Content.Headers.ContentType = new MediaTypeHeaderValue(contentType);
+
+        var answer = await emulator.Client.SendAsync(request, TestContext.Current.CancellationToken);
+
+        var echoed = answer.EnsureSuccess().Result!.AsObject();
+        Assert.False(echoed.ContainsKey("x"));
+    }
+
     [Fact]
     public async Task RestWithoutAPortalSegment_IsRoutedByTheHostHeader()
     {
@@ -101,7 +120,7 @@ public sealed class RestPipelineTests
     public async Task SuccessfulAnswer_CarriesATimeBlockInPortalTime_WithoutOperatingFieldsWhenTheLimiterIsOff()
     {
         var clock = new ManualTimeProvider(new DateTimeOffset(2026, 11, 22, 9, 0, 0, 250, TimeSpan.Zero));
-        await using var emulator = await EmulatorHarness.StartAsync(time: clock);
+        await using var emulator = await EmulatorHarness.StartAsync(o => o.OperatingLimit.Enabled = false, clock);
         TestMethods.AddEcho(emulator.World);
 
         var answer = await emulator.Client.CallAsync("test.echo", cancellationToken: TestContext.Current.CancellationToken);
@@ -161,8 +180,26 @@ public sealed class RestPipelineTests
 
         AssertJson("""{"x":"1"}""", allowed.EnsureSuccess().Result);
         Assert.Equal(HttpStatusCode.Forbidden, refused.Status);
-        Assert.Equal("ACCESS_DENIED", refused.Error);
+        AssertJson("""{"error":"WRONG_LICENSE","error_description":"This feature is not enabled for the current license: auth_connector"}""", refused.Body);
         Assert.Equal(HttpStatusCode.OK, withoutConnector.EnsureSuccess().Status);
+    }
+
+    [Theory]
+    [InlineData("""{"auth_connector":""}""")]
+    [InlineData("""{"AUTH_CONNECTOR":"","x":"1"}""")]
+    [InlineData("""{"auth_connector":[]}""")]
+    public async Task AuthConnectorKey_EvenEmpty_IsRefused403WrongLicenseWhenThePlanLacksTheFeature(string json)
+    {
+        await using var emulator = await EmulatorHarness.StartAsync();
+        var counter = TestMethods.AddIncrement(emulator.World);
+        emulator.Portal.SetFeature(EmulatedPortal.AuthConnectorFeature, false);
+
+        var answer = await emulator.Client.CallAsync(TestMethods.Increment, JsonNode.Parse(json)!.AsObject(), TestContext.Current.CancellationToken);
+
+        Assert.Equal(HttpStatusCode.Forbidden, answer.Status);
+        Assert.Equal("WRONG_LICENSE", answer.Error);
+        Assert.Equal("This feature is not enabled for the current license: auth_connector", answer.ErrorDescription);
+        Assert.Equal(0, counter.Value);
     }
 
     [Fact]

@@ -109,16 +109,20 @@ public sealed class SyncFixture : IAsyncDisposable
     }
 
     /// <summary>
-    /// Waits until the portal's queue holds no row but error rows, the journal holds no pending reservation, and the
-    /// local inbox (plans without reservations) is empty.
+    /// Waits until the rows of the changes made so far are written (the portal writes them after each change's
+    /// answer), then until the portal's queue holds no row but error rows, the journal holds no pending reservation,
+    /// and the local inbox (plans without reservations) is empty.
     /// </summary>
-    public Task WaitUntilDrainedAsync(EmulatedPortal portal, TimeSpan? timeout = null) =>
-        Wait.UntilAsync(
+    public async Task WaitUntilDrainedAsync(EmulatedPortal portal, TimeSpan? timeout = null)
+    {
+        await World.WhenEventsWrittenAsync(TestContext.Current.CancellationToken);
+        await Wait.UntilAsync(
             async () => portal.Queue.Depth(World.DefaultApp, error: false) == 0 &&
                         (await Journal.KnownPendingAsync(portal.MemberId, TestContext.Current.CancellationToken)).Count == 0 &&
                         (await Inbox.ReadAsync(portal.MemberId, 1, TestContext.Current.CancellationToken)).Count == 0,
             $"{portal.Domain} is drained: its queue, the journal and the inbox are empty",
             timeout);
+    }
 
     public async ValueTask DisposeAsync()
     {

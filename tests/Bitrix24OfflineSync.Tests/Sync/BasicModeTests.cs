@@ -15,6 +15,7 @@ public sealed class BasicModeTests
         var portal = await fixture.InstallAndBindAsync(doorbell: false);
         portal.SetFeature(EmulatedPortal.OfflineExtendedFeature, false);
         new ChangeGenerator(fixture.World, portal, new ChangeGeneratorOptions { Objects = 40, Seed = 8 }).Generate(120);
+        await fixture.World.WhenEventsWrittenAsync(TestContext.Current.CancellationToken);
 
         await fixture.BindDoorbellAsync(portal);
         fixture.World.CallAsUser(portal, "crm.deal.add", new JsonObject { ["fields"] = new JsonObject { ["TITLE"] = "ring" } });
@@ -41,6 +42,7 @@ public sealed class BasicModeTests
         await Wait.UntilAsync(() => portal.Stats.CallsOf("event.offline.get") > reads, "the restarted service's pass at start has read the empty queue");
         fixture.World.CallAsUser(portal, "crm.company.add", new JsonObject { ["fields"] = new JsonObject { ["TITLE"] = "kept" } });
         fixture.World.CallAsUser(portal, "crm.company.add", new JsonObject { ["fields"] = new JsonObject { ["TITLE"] = "also kept" } });
+        await fixture.World.WhenEventsWrittenAsync(TestContext.Current.CancellationToken);
         await fixture.BindDoorbellAsync(portal);
         fixture.World.CallAsUser(portal, "crm.company.add", new JsonObject { ["fields"] = new JsonObject { ["TITLE"] = "rings" } });
         await Wait.UntilAsync(

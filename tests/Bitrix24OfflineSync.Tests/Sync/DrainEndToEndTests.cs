@@ -56,6 +56,7 @@ public sealed class DrainEndToEndTests
             fixture.World.CallAsUser(portal, "crm.deal.add", new JsonObject { ["fields"] = new JsonObject { ["TITLE"] = $"Deal {i}" } });
         }
 
+        await fixture.World.WhenEventsWrittenAsync(TestContext.Current.CancellationToken);
         await fixture.BindDoorbellAsync(portal);
         var requestsBefore = portal.Stats.Requests;
         fixture.World.CallAsUser(portal, "crm.deal.add", new JsonObject { ["fields"] = new JsonObject { ["TITLE"] = "The one that rings" } });

@@ -33,6 +33,7 @@ public sealed class DrainRecoveryTests
         await using var fixture = await SyncFixture.StartAsync();
         var portal = await fixture.InstallAndBindAsync(doorbell: false);
         new ChangeGenerator(fixture.World, portal, new ChangeGeneratorOptions { Objects = 40, Seed = 4 }).Generate(80);
+        await fixture.World.WhenEventsWrittenAsync(TestContext.Current.CancellationToken);
         portal.Faults.DropNextResponses("event.offline.get");
 
         await fixture.BindDoorbellAsync(portal);

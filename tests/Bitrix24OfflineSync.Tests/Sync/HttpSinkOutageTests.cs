@@ -24,6 +24,8 @@ public sealed class HttpSinkOutageTests
             fixture.World.CallAsUser(portal, "crm.contact.add", new JsonObject { ["fields"] = new JsonObject { ["NAME"] = $"Contact {i}" } });
         }
 
+        await fixture.World.WhenEventsWrittenAsync(TestContext.Current.CancellationToken);
+
         // While the sink refuses, deliveries are attempted and nothing is cleared.
         var refused = 0;
         await Wait.UntilAsync(() => (refused += receiver.TakeAll().Count) >= 4, "the refusing sink has been asked four times");

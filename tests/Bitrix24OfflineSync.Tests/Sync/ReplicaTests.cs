@@ -197,10 +197,11 @@ public sealed class ReplicaTests : IAsyncDisposable
         return (portal, outcome.ApplicationToken);
     }
 
-    private static Task WaitUntilDrainedAsync(BitrixWorld world, EmulatedPortal portal, ServiceHarness replica)
+    private static async Task WaitUntilDrainedAsync(BitrixWorld world, EmulatedPortal portal, ServiceHarness replica)
     {
         var journal = replica.Get<IReservationJournal>();
-        return Wait.UntilAsync(
+        await world.WhenEventsWrittenAsync(Ct);
+        await Wait.UntilAsync(
             async () => portal.Queue.Depth(world.DefaultApp, error: false) == 0 && (await journal.KnownPendingAsync(portal.MemberId, Ct)).Count == 0,
             $"{portal.Domain}'s queue and the journal are empty");
     }
