@@ -5,8 +5,8 @@ using Bitrix24OfflineSync.Emulator;
 using Bitrix24OfflineSync.Emulator.Hosting;
 using Bitrix24OfflineSync.Emulator.Portals;
 using Bitrix24OfflineSync.Emulator.Time;
+using Bitrix24OfflineSync.Sinks;
 using Bitrix24OfflineSync.Sinks.Database;
-using Bitrix24OfflineSync.Sync.Model;
 
 namespace Bitrix24OfflineSync.Benchmarks;
 
@@ -85,7 +85,7 @@ internal static class DrainBenchmark
                 var entity = Entities.First(x => name.Contains(x.ToUpperInvariant(), StringComparison.Ordinal));
                 var id = e["EVENT_DATA"]!["FIELDS"]!["ID"]!.ToString();
                 var state = await client.CallAsync(portal.MemberId, $"crm.{entity}.get", new JsonObject { ["id"] = id }, CancellationToken.None);
-                await mirror.UpsertAsync(portal.MemberId, [new ObjectChange(new ObjectKey($"crm.{entity}", id), ChangeAction.Upsert, state.Result, null, clock.GetUtcNow(), [name], [e["MESSAGE_ID"]!.ToString()])], CancellationToken.None);
+                await mirror.UpsertAsync(portal.MemberId, [new ObjectChange(new ObjectKey($"crm.{entity}", id), ChangeAction.Upsert, state.Result, null, clock.GetUtcNow(), [name], [e["MESSAGE_ID"]!.ToString()])], fence: null, CancellationToken.None);
                 objects++;
             }
 

@@ -25,8 +25,9 @@ internal static class SyncServiceApp
         builder.Services.AddProxySupport(builder.Configuration);
         builder.Services.AddBitrix24(builder.Configuration);
         builder.Services.AddChangeResolution(builder.Configuration);
-        builder.Services.AddPersistence(builder.Configuration);
+        // The key is checked before the schema: a missing key stops the start without a database to reach.
         builder.Services.AddSecurity();
+        builder.Services.AddPersistence(builder.Configuration);
         builder.Services.AddPortals();
         builder.Services.AddWebhooks();
         builder.Services.AddRegistration();

@@ -23,6 +23,12 @@ internal interface ISqlDatabase
     /// <summary>Appended to the <c>SELECT</c> of a row that others may read but must not change until the commit.</summary>
     string SharedRowLock { get; }
 
+    /// <summary>
+    /// A condition that <paramref name="column"/> is one of the array parameter <paramref name="parameter"/>: <c>IN</c>
+    /// with the list expanded on SQLite, <c>= ANY</c> of one array on PostgreSQL. Pass the values as an array.
+    /// </summary>
+    string AnyOf(string column, string parameter);
+
     /// <summary>Opens a connection, runs <paramref name="work"/> on it, and turns a provider's failure into <see cref="StorageUnavailableException"/>.</summary>
     Task<T> RunAsync<T>(Func<DbConnection, Task<T>> work, CancellationToken cancellationToken);
 

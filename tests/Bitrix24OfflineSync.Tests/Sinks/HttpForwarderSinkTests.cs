@@ -221,7 +221,7 @@ public sealed class HttpForwarderSinkTests
         await using var service = await StartAsync(receiver.BaseAddress, secret);
         receiver.Answer(502, 200);
 
-        await service.Sink().ForgetPortalAsync(MemberId, Domain, Ct);
+        await service.Sink().ForgetPortalAsync(MemberId, domain: null, Ct);
 
         var deliveries = receiver.TakeAll();
         Assert.Equal(2, deliveries.Count);

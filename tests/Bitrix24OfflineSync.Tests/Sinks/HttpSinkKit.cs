@@ -18,6 +18,7 @@ internal static class HttpSinkKit
     {
         ["Sink:Type"] = "Http",
         ["Sink:Url"] = url.ToString(),
+        ["Sink:AllowInsecureUrl"] = "true",
         ["Sink:Secret"] = secret,
         ["Sink:MaxAttempts"] = maxAttempts.ToString(System.Globalization.CultureInfo.InvariantCulture),
         ["Sink:MaxBatchSize"] = maxBatchSize.ToString(System.Globalization.CultureInfo.InvariantCulture),

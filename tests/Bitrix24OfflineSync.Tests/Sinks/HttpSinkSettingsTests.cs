@@ -47,10 +47,10 @@ public sealed class HttpSinkSettingsTests
     }
 
     [Fact]
-    public async Task Start_WithAPlainHttpUrl_FailsUnlessInsecureEndpointsAreAllowed()
+    public async Task Start_WithAPlainHttpUrl_FailsUnlessInsecureUrlsAreAllowed()
     {
         var settings = Settings(new Uri("http://receiver.example/hooks"), NewSecret());
-        settings["Bitrix24:AllowInsecureEndpoints"] = "false";
+        settings["Sink:AllowInsecureUrl"] = "false";
 
         var message = await StartFailureAsync(settings);
 
@@ -61,7 +61,7 @@ public sealed class HttpSinkSettingsTests
     public async Task Start_WithGoodHttpsSettings_MakesTheHttpForwarderTheSink()
     {
         var settings = Settings(new Uri("https://receiver.example/hooks"), NewSecret());
-        settings["Bitrix24:AllowInsecureEndpoints"] = "false";
+        settings["Sink:AllowInsecureUrl"] = "false";
 
         await using var service = await ServiceHarness.StartAsync(null, settings);
 

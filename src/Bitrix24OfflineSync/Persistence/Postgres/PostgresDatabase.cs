@@ -59,6 +59,8 @@ internal sealed class PostgresDatabase : ISqlDatabase, IAsyncDisposable, IDispos
 
     public string SharedRowLock => " FOR SHARE";
 
+    public string AnyOf(string column, string parameter) => $"{column} = ANY(@{parameter})";
+
     public ValueTask<NpgsqlConnection> OpenAsync(CancellationToken cancellationToken) => _dataSource.OpenConnectionAsync(cancellationToken);
 
     public async Task<T> RunAsync<T>(Func<DbConnection, Task<T>> work, CancellationToken cancellationToken)

@@ -82,9 +82,25 @@ internal sealed class SqlMirrorStore(ISqlDatabase database, TimeProvider time) :
             connection => connection.ExecuteAsync(new CommandDefinition("DELETE FROM mirror WHERE member_id = @memberId;", new { memberId }, cancellationToken: cancellationToken)),
             cancellationToken);
 
-    // Times and flags come back as each provider keeps them; ISqlDatabase reads them.
-    private sealed record Row(string entity, string entity_id, string? state, object deleted, object? modified_at, object fetched_at, object synced_at, string events)
+    // Rows read by property: times and flags come back as each provider keeps them, and ISqlDatabase reads them.
+    private sealed class Row
     {
+        public string entity { get; set; } = "";
+
+        public string entity_id { get; set; } = "";
+
+        public string? state { get; set; }
+
+        public object deleted { get; set; } = false;
+
+        public object? modified_at { get; set; }
+
+        public object fetched_at { get; set; } = "";
+
+        public object synced_at { get; set; } = "";
+
+        public string events { get; set; } = "";
+
         public MirrorRow ToMirrorRow(ISqlDatabase database) => new(
             entity,
             entity_id,

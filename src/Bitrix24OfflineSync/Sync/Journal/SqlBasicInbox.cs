@@ -50,8 +50,8 @@ internal sealed class SqlBasicInbox(ISqlDatabase database, TimeProvider time) : 
             ? Task.CompletedTask
             : database.RunAsync(
                 connection => connection.ExecuteAsync(new CommandDefinition(
-                    "DELETE FROM basic_inbox WHERE member_id = @memberId AND message_id IN @messageIds;",
-                    new { memberId, messageIds },
+                    $"DELETE FROM basic_inbox WHERE member_id = @memberId AND {database.AnyOf("message_id", "messageIds")};",
+                    new { memberId, messageIds = messageIds.ToArray() },
                     cancellationToken: cancellationToken)),
                 cancellationToken);
 }

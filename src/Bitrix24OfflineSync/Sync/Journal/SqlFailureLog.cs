@@ -30,8 +30,8 @@ internal sealed class SqlFailureLog(ISqlDatabase database, TimeProvider time) : 
                     messageIds.Select(m => new object?[] { memberId, m, reason, now }),
                     cancellationToken).ConfigureAwait(false);
                 var rows = await connection.QueryAsync<(string MessageId, object Attempts)>(new CommandDefinition(
-                    "SELECT message_id, attempts FROM item_attempts WHERE member_id = @memberId AND message_id IN @messageIds;",
-                    new { memberId, messageIds = messageIds.Distinct(StringComparer.Ordinal).ToList() },
+                    $"SELECT message_id, attempts FROM item_attempts WHERE member_id = @memberId AND {database.AnyOf("message_id", "messageIds")};",
+                    new { memberId, messageIds = messageIds.Distinct(StringComparer.Ordinal).ToArray() },
                     transaction,
                     cancellationToken: cancellationToken)).ConfigureAwait(false);
                 await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
@@ -45,8 +45,8 @@ internal sealed class SqlFailureLog(ISqlDatabase database, TimeProvider time) : 
             ? Task.CompletedTask
             : database.RunAsync(
                 connection => connection.ExecuteAsync(new CommandDefinition(
-                    "DELETE FROM item_attempts WHERE member_id = @memberId AND message_id IN @messageIds;",
-                    new { memberId, messageIds },
+                    $"DELETE FROM item_attempts WHERE member_id = @memberId AND {database.AnyOf("message_id", "messageIds")};",
+                    new { memberId, messageIds = messageIds.ToArray() },
                     cancellationToken: cancellationToken)),
                 cancellationToken);
 

@@ -58,8 +58,8 @@ internal sealed class SqlReservationJournal(ISqlDatabase database, TimeProvider 
             ? Task.CompletedTask
             : database.RunAsync(
                 connection => connection.ExecuteAsync(new CommandDefinition(
-                    "UPDATE drain_journal SET done = TRUE, updated_at = @now WHERE member_id = @memberId AND process_id IN @processIds;",
-                    new { memberId, processIds, now = database.TimeValue(time.GetUtcNow()) },
+                    $"UPDATE drain_journal SET done = TRUE, updated_at = @now WHERE member_id = @memberId AND {database.AnyOf("process_id", "processIds")};",
+                    new { memberId, processIds = processIds.ToArray(), now = database.TimeValue(time.GetUtcNow()) },
                     cancellationToken: cancellationToken)),
                 cancellationToken);
 
@@ -68,11 +68,11 @@ internal sealed class SqlReservationJournal(ISqlDatabase database, TimeProvider 
             ? Task.CompletedTask
             : database.RunAsync(
                 connection => connection.ExecuteAsync(new CommandDefinition(
-                    """
+                    $"""
                     UPDATE drain_journal SET attempts = attempts + 1, last_error = @reason, next_attempt_at = @next, updated_at = @now
-                    WHERE member_id = @memberId AND process_id IN @processIds;
+                    WHERE member_id = @memberId AND {database.AnyOf("process_id", "processIds")};
                     """,
-                    new { memberId, processIds, reason, next = database.TimeValue(nextAttemptAt), now = database.TimeValue(time.GetUtcNow()) },
+                    new { memberId, processIds = processIds.ToArray(), reason, next = database.TimeValue(nextAttemptAt), now = database.TimeValue(time.GetUtcNow()) },
                     cancellationToken: cancellationToken)),
                 cancellationToken);
 }
