@@ -1,4 +1,5 @@
 using System.Data.Common;
+using Dapper;
 
 namespace Bitrix24OfflineSync.Persistence;
 
@@ -59,6 +60,39 @@ internal static class SqlDatabaseExtensions
                 return true;
             },
             cancellationToken);
+
+    /// <summary>One statement with named parameters, on a connection of its own.</summary>
+    public static Task<int> ExecuteAsync(this ISqlDatabase database, string sql, object? parameters, CancellationToken cancellationToken) =>
+        database.RunAsync(connection => connection.ExecuteAsync(new CommandDefinition(sql, parameters, cancellationToken: cancellationToken)), cancellationToken);
+
+    /// <summary>The rows of one query with named parameters, on a connection of its own.</summary>
+    public static Task<IEnumerable<T>> QueryAsync<T>(this ISqlDatabase database, string sql, object? parameters, CancellationToken cancellationToken) =>
+        database.RunAsync(connection => connection.QueryAsync<T>(new CommandDefinition(sql, parameters, cancellationToken: cancellationToken)), cancellationToken);
+
+    /// <summary>Deletes a portal's rows of <paramref name="table"/> whose <paramref name="column"/> is one of <paramref name="values"/>; nothing for no values.</summary>
+    public static Task DeleteAnyOfAsync(this ISqlDatabase database, string table, string memberId, string column, IReadOnlyCollection<string> values, CancellationToken cancellationToken) =>
+        values.Count == 0
+            ? Task.CompletedTask
+            : database.ExecuteAsync(
+                $"DELETE FROM {table} WHERE member_id = @memberId AND {database.AnyOf(column, "values")};",
+                new { memberId, values = values.ToArray() },
+                cancellationToken);
+
+    /// <summary>
+    /// <see cref="ISqlDatabase.ExecuteEachAsync"/> in a write transaction of its own: the rows are all written, or none.
+    /// Nothing is done for no rows.
+    /// </summary>
+    public static Task WriteEachAsync(this ISqlDatabase database, string sql, IReadOnlyCollection<object?[]> rows, CancellationToken cancellationToken) =>
+        rows.Count == 0
+            ? Task.CompletedTask
+            : database.RunAsync(
+                async connection =>
+                {
+                    await using var transaction = await database.BeginWriteAsync(connection, cancellationToken).ConfigureAwait(false);
+                    await database.ExecuteEachAsync(connection, transaction, sql, rows, cancellationToken).ConfigureAwait(false);
+                    await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
+                },
+                cancellationToken);
 
     public static object? TimeValue(this ISqlDatabase database, DateTimeOffset? value) => value is { } v ? database.TimeValue(v) : null;
 

@@ -10,6 +10,7 @@ internal static class PersistenceExtensions
     {
         var options = configuration.GetSection(StorageOptions.Section).Get<StorageOptions>() ?? new StorageOptions();
         services.AddOptions<StorageOptions>().Bind(configuration.GetSection(StorageOptions.Section)).ValidateDataAnnotations().ValidateOnStart();
+        services.AddHealthChecks().AddCheck<DatabaseHealthCheck>("store");
         return options.Provider switch
         {
             StorageProvider.Sqlite => services.AddSqlite(),
@@ -24,7 +25,6 @@ internal static class PersistenceExtensions
         services.AddSingleton<ISqlDatabase>(sp => sp.GetRequiredService<SqliteDatabase>());
         services.AddSingleton<ISchemaMigrator, SqliteMigrator>();
         services.AddHostedService(sp => sp.GetRequiredService<ISchemaMigrator>());
-        services.AddHealthChecks().AddCheck<SqliteHealthCheck>("store");
         return services;
     }
 
@@ -34,7 +34,6 @@ internal static class PersistenceExtensions
         services.AddSingleton<ISqlDatabase>(sp => sp.GetRequiredService<PostgresDatabase>());
         services.AddSingleton<ISchemaMigrator, PostgresMigrator>();
         services.AddHostedService(sp => sp.GetRequiredService<ISchemaMigrator>());
-        services.AddHealthChecks().AddCheck<PostgresHealthCheck>("store");
         return services;
     }
 }

@@ -12,3 +12,5 @@ public sealed class PostgresMirrorStoreTests() : MirrorStoreContract(new Postgre
 public sealed class PostgresSchemaMigrationTests() : SchemaMigrationContract(new PostgresTarget());
 
 public sealed class PostgresDrainLeaseTests() : DrainLeaseContract(new PostgresTarget());
+
+public sealed class PostgresMirrorOutageTests() : Sinks.MirrorOutageContract(new PostgresTarget());

@@ -40,6 +40,14 @@ public sealed class PostgresTarget : StoreTarget
         return Convert.ToInt64(await command.ExecuteScalarAsync(TestContext.Current.CancellationToken), System.Globalization.CultureInfo.InvariantCulture);
     }
 
+    public override Task BreakMirrorAsync() => ScalarAsync(
+        """
+        CREATE FUNCTION mirror_outage() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN RAISE EXCEPTION 'the mirror is down'; END $$;
+        CREATE TRIGGER mirror_outage BEFORE INSERT ON mirror FOR EACH ROW EXECUTE FUNCTION mirror_outage();
+        """);
+
+    public override Task RepairMirrorAsync() => ScalarAsync("DROP TRIGGER mirror_outage ON mirror;");
+
     /// <summary>Drops the database under running services (as an outage would take it away).</summary>
     public async Task DropAsync()
     {

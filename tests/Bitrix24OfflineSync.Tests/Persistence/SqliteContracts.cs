@@ -12,3 +12,5 @@ public sealed class SqliteMirrorStoreTests() : MirrorStoreContract(new SqliteTar
 public sealed class SqliteSchemaMigrationTests() : SchemaMigrationContract(new SqliteTarget());
 
 public sealed class SqliteDrainLeaseTests() : DrainLeaseContract(new SqliteTarget());
+
+public sealed class SqliteMirrorOutageTests() : Sinks.MirrorOutageContract(new SqliteTarget());

@@ -21,6 +21,11 @@ public sealed class SqliteTarget : StoreTarget
         return Convert.ToInt64(await command.ExecuteScalarAsync(TestContext.Current.CancellationToken), System.Globalization.CultureInfo.InvariantCulture);
     }
 
+    public override Task BreakMirrorAsync() =>
+        ScalarAsync("CREATE TRIGGER mirror_outage BEFORE INSERT ON mirror BEGIN SELECT RAISE(ABORT, 'the mirror is down'); END;");
+
+    public override Task RepairMirrorAsync() => ScalarAsync("DROP TRIGGER mirror_outage;");
+
     public override ValueTask DisposeAsync()
     {
         SqliteConnection.ClearAllPools();

@@ -20,9 +20,15 @@ public abstract class StoreContract : IAsyncDisposable
     /// Starts one more service instance on the test's database. Start them before installing portals: an instance
     /// starting wakes its drain worker for every active portal, and the test portals' endpoints are not reachable.
     /// </summary>
-    protected async Task<ServiceHarness> StartServiceAsync(TimeProvider? time = null)
+    protected async Task<ServiceHarness> StartServiceAsync(TimeProvider? time = null, Bitrix24OfflineSync.Emulator.BitrixWorld? world = null, IDictionary<string, string?>? settings = null)
     {
-        var service = await ServiceHarness.StartAsync(world: null, await Target.SettingsAsync(), time: time);
+        var all = await Target.SettingsAsync();
+        foreach (var (key, value) in settings ?? new Dictionary<string, string?>())
+        {
+            all[key] = value;
+        }
+
+        var service = await ServiceHarness.StartAsync(world, all, time: time);
         lock (_services)
         {
             _services.Add(service);

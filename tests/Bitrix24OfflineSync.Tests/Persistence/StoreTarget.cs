@@ -30,6 +30,12 @@ public abstract class StoreTarget : IAsyncDisposable
     /// <summary>Runs a query that answers one number, straight on the database (to look under the contract).</summary>
     public abstract Task<long> ScalarAsync(string sql);
 
+    /// <summary>Makes every write to the mirror table fail, as an outage of the mirror's database would.</summary>
+    public abstract Task BreakMirrorAsync();
+
+    /// <summary>Ends what <see cref="BreakMirrorAsync"/> began.</summary>
+    public abstract Task RepairMirrorAsync();
+
     public abstract ValueTask DisposeAsync();
 
     protected abstract Task<(string Provider, string ConnectionString)> PrepareAsync();

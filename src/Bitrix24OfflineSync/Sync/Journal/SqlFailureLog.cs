@@ -1,3 +1,4 @@
+using System.Globalization;
 using Bitrix24OfflineSync.Persistence;
 using Dapper;
 
@@ -35,47 +36,32 @@ internal sealed class SqlFailureLog(ISqlDatabase database, TimeProvider time) : 
                     transaction,
                     cancellationToken: cancellationToken)).ConfigureAwait(false);
                 await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
-                return rows.ToDictionary(r => r.MessageId, r => Convert.ToInt32(r.Attempts, System.Globalization.CultureInfo.InvariantCulture), StringComparer.Ordinal);
+                return rows.ToDictionary(r => r.MessageId, r => Convert.ToInt32(r.Attempts, CultureInfo.InvariantCulture), StringComparer.Ordinal);
             },
             cancellationToken);
     }
 
     public Task ForgetFailuresAsync(string memberId, IReadOnlyCollection<string> messageIds, CancellationToken cancellationToken) =>
-        messageIds.Count == 0
-            ? Task.CompletedTask
-            : database.RunAsync(
-                connection => connection.ExecuteAsync(new CommandDefinition(
-                    $"DELETE FROM item_attempts WHERE member_id = @memberId AND {database.AnyOf("message_id", "messageIds")};",
-                    new { memberId, messageIds = messageIds.ToArray() },
-                    cancellationToken: cancellationToken)),
-                cancellationToken);
+        database.DeleteAnyOfAsync("item_attempts", memberId, "message_id", messageIds, cancellationToken);
 
     public Task DeadLetterAsync(string memberId, DeadLetter letter, CancellationToken cancellationToken) =>
-        database.RunAsync(
-            connection => connection.ExecuteAsync(new CommandDefinition(
-                """
-                INSERT INTO dead_letters (member_id, message_id, event_name, entity, entity_id, reason, attempts, created_at)
-                VALUES (@memberId, @MessageId, @EventName, @Entity, @EntityId, @Reason, @Attempts, @CreatedAt)
-                ON CONFLICT (member_id, message_id) DO NOTHING;
-                """,
-                new { memberId, letter.MessageId, letter.EventName, letter.Entity, letter.EntityId, letter.Reason, letter.Attempts, CreatedAt = database.TimeValue(letter.CreatedAt) },
-                cancellationToken: cancellationToken)),
+        database.ExecuteAsync(
+            """
+            INSERT INTO dead_letters (member_id, message_id, event_name, entity, entity_id, reason, attempts, created_at)
+            VALUES (@memberId, @MessageId, @EventName, @Entity, @EntityId, @Reason, @Attempts, @CreatedAt)
+            ON CONFLICT (member_id, message_id) DO NOTHING;
+            """,
+            new { memberId, letter.MessageId, letter.EventName, letter.Entity, letter.EntityId, letter.Reason, letter.Attempts, CreatedAt = database.TimeValue(letter.CreatedAt) },
             cancellationToken);
 
-    public Task<IReadOnlyList<DeadLetter>> DeadLettersAsync(string memberId, CancellationToken cancellationToken) =>
-        database.RunAsync<IReadOnlyList<DeadLetter>>(
-            async connection => [.. (await connection.QueryAsync<(string MessageId, string EventName, string Entity, string EntityId, string Reason, object Attempts, object CreatedAt)>(new CommandDefinition(
-                $"SELECT message_id, event_name, entity, entity_id, reason, attempts, created_at FROM dead_letters WHERE member_id = @memberId ORDER BY created_at, message_id{database.ByteOrder};",
-                new { memberId },
-                cancellationToken: cancellationToken)).ConfigureAwait(false))
-                .Select(r => new DeadLetter(r.MessageId, r.EventName, r.Entity, r.EntityId, r.Reason, Convert.ToInt32(r.Attempts, System.Globalization.CultureInfo.InvariantCulture), database.ReadTime(r.CreatedAt)!.Value))],
-            cancellationToken);
+    public async Task<IReadOnlyList<DeadLetter>> DeadLettersAsync(string memberId, CancellationToken cancellationToken) =>
+        [.. (await database.QueryAsync<(string MessageId, string EventName, string Entity, string EntityId, string Reason, object Attempts, object CreatedAt)>(
+            $"SELECT message_id, event_name, entity, entity_id, reason, attempts, created_at FROM dead_letters WHERE member_id = @memberId ORDER BY created_at, message_id{database.ByteOrder};",
+            new { memberId },
+            cancellationToken).ConfigureAwait(false))
+            .Select(r => new DeadLetter(r.MessageId, r.EventName, r.Entity, r.EntityId, r.Reason, Convert.ToInt32(r.Attempts, CultureInfo.InvariantCulture), database.ReadTime(r.CreatedAt)!.Value))];
 
-    public Task<IReadOnlyDictionary<string, int>> DeadLetterCountsAsync(CancellationToken cancellationToken) =>
-        database.RunAsync<IReadOnlyDictionary<string, int>>(
-            async connection => (await connection.QueryAsync<(string MemberId, object Count)>(new CommandDefinition(
-                "SELECT member_id, COUNT(*) FROM dead_letters GROUP BY member_id;",
-                cancellationToken: cancellationToken)).ConfigureAwait(false))
-                .ToDictionary(r => r.MemberId, r => Convert.ToInt32(r.Count, System.Globalization.CultureInfo.InvariantCulture), StringComparer.Ordinal),
-            cancellationToken);
+    public async Task<IReadOnlyDictionary<string, int>> DeadLetterCountsAsync(CancellationToken cancellationToken) =>
+        (await database.QueryAsync<(string MemberId, object Count)>("SELECT member_id, COUNT(*) FROM dead_letters GROUP BY member_id;", null, cancellationToken).ConfigureAwait(false))
+            .ToDictionary(r => r.MemberId, r => Convert.ToInt32(r.Count, CultureInfo.InvariantCulture), StringComparer.Ordinal);
 }
