@@ -1,17 +1,16 @@
-using System.Globalization;
 using Bitrix24OfflineSync.Bitrix;
 using Bitrix24OfflineSync.Hosting;
 using Bitrix24OfflineSync.Persistence;
 using Bitrix24OfflineSync.Portals;
 using Bitrix24OfflineSync.Registration;
-using Bitrix24OfflineSync.Sync.Journal;
+using Bitrix24OfflineSync.Sync.Passes;
 
 namespace Bitrix24OfflineSync.Operations;
 
 /// <summary>
 /// Verbs of the service binary for operators: <c>portals list</c>, <c>portals rebind (MEMBER_ID|--all)</c>,
-/// <c>portals unbind MEMBER_ID</c>. They use the service's own configuration (and <c>--Key=value</c> overrides).
-/// Exit codes: 0 done, 1 failed, 2 bad arguments, 3 no such portal.
+/// <c>portals unbind MEMBER_ID</c>, <c>portals resync (MEMBER_ID [--entity E] | --all)</c>. They use the service's
+/// own configuration (and <c>--Key=value</c> overrides). Exit codes: 0 done, 1 failed, 2 bad arguments, 3 no such portal.
 /// </summary>
 internal static class OperatorCommands
 {
@@ -25,6 +24,7 @@ internal static class OperatorCommands
         usage: Bitrix24OfflineSync portals list
                Bitrix24OfflineSync portals rebind (MEMBER_ID | --all)
                Bitrix24OfflineSync portals unbind MEMBER_ID
+               Bitrix24OfflineSync portals resync (MEMBER_ID [--entity ENTITY] | --all)
         settings as for the service, e.g. --Storage:DataDirectory=/data
         """;
 
@@ -34,8 +34,10 @@ internal static class OperatorCommands
     {
         var settings = args.Where(IsSetting).ToArray();
         var words = args.Where(a => !IsSetting(a)).ToArray();
-        if (words is not (["portals", "list"] or ["portals", "rebind", _] or ["portals", "unbind", _]) ||
-            (words[1] == "unbind" && words[2].StartsWith('-')) || (words[1] == "rebind" && words[2].StartsWith('-') && words[2] != "--all"))
+        if (words is not (["portals", "list"] or ["portals", "rebind", _] or ["portals", "unbind", _] or ["portals", "resync", _] or ["portals", "resync", _, "--entity", _]) ||
+            (words[1] == "unbind" && words[2].StartsWith('-')) ||
+            (words[1] is "rebind" or "resync" && words[2].StartsWith('-') && words[2] != "--all") ||
+            (words.Length == 5 && (words[2] == "--all" || words[4].StartsWith('-'))))
         {
             await error.WriteLineAsync(Usage).ConfigureAwait(false);
             return BadArguments;
@@ -51,7 +53,8 @@ internal static class OperatorCommands
             {
                 return words[1] switch
                 {
-                    "list" => await ListAsync(registry, app.Services.GetRequiredService<IFailureLog>(), output).ConfigureAwait(false),
+                    "list" => await PortalListing.WriteAsync(app.Services, output).ConfigureAwait(false),
+                    "resync" => await ResyncAsync(app.Services, words[2], words.Length == 5 ? words[4] : null, output, error).ConfigureAwait(false),
                     "rebind" => await RebindAsync(registry, app.Services.GetRequiredService<EventRegistrar>(), words[2], output, error).ConfigureAwait(false),
                     _ => await UnbindAsync(registry, app.Services.GetRequiredService<EventRegistrar>(), words[2], output, error).ConfigureAwait(false),
                 };
@@ -64,19 +67,32 @@ internal static class OperatorCommands
         }
     }
 
-    private static async Task<int> ListAsync(IPortalRegistry registry, IFailureLog failures, TextWriter output)
+    private static async Task<int> ResyncAsync(IServiceProvider services, string target, string? entity, TextWriter output, TextWriter error)
     {
-        var portals = await registry.OverviewAsync(CancellationToken.None).ConfigureAwait(false);
-        var dead = await failures.DeadLetterCountsAsync(CancellationToken.None).ConfigureAwait(false);
-        await output.WriteLineAsync($"{"MEMBER_ID",-32}  {"DOMAIN",-30}  {"STATUS",-12}  {"PLAN",-8}  {"LAST_DRAIN",-20}  {"BACKLOG",7}  {"SYNCED",9}  {"DEAD",5}").ConfigureAwait(false);
-        foreach (var p in portals)
+        var all = await services.GetRequiredService<IPortalRegistry>().ListAsync(CancellationToken.None).ConfigureAwait(false);
+        var chosen = target == "--all" ? [.. all.Where(p => p.Status == PortalStatus.Active)] : all.Where(p => p.MemberId == target).ToList();
+        if (chosen.Count == 0 && target != "--all")
         {
-            var plan = p.OfflineExtended switch { true => "extended", false => "basic", null => "unknown" };
-            var lastDrain = p.LastDrainAt?.ToString("yyyy-MM-dd HH:mm:ss'Z'", CultureInfo.InvariantCulture) ?? "never";
-            await output.WriteLineAsync($"{p.MemberId,-32}  {p.Domain,-30}  {Status(p.Status),-12}  {plan,-8}  {lastDrain,-20}  {p.LastBacklog,7}  {p.SyncedObjects,9}  {dead.GetValueOrDefault(p.MemberId),5}").ConfigureAwait(false);
+            await error.WriteLineAsync($"no portal {target}").ConfigureAwait(false);
+            return UnknownPortal;
         }
 
-        await output.WriteLineAsync($"{portals.Count} portals").ConfigureAwait(false);
+        var planner = services.GetRequiredService<PassPlanner>();
+        var state = services.GetRequiredService<IPortalSyncState>();
+        foreach (var portal in chosen)
+        {
+            var entities = await planner.ResyncAsync(portal.MemberId, entity, CancellationToken.None).ConfigureAwait(false);
+            if (entities.Count == 0)
+            {
+                await error.WriteLineAsync($"{entity} is not an entity this service syncs").ConfigureAwait(false);
+                return BadArguments;
+            }
+
+            // The signal lets the running service take the portal up at its next look at the signals.
+            await state.SignalAsync(portal.MemberId, CancellationToken.None).ConfigureAwait(false);
+            await output.WriteLineAsync($"{portal.MemberId} ({portal.Domain}): load scheduled for {string.Join(", ", entities)}").ConfigureAwait(false);
+        }
+
         return Done;
     }
 
@@ -113,13 +129,6 @@ internal static class OperatorCommands
         await output.WriteLineAsync($"{memberId}: unbound {count}").ConfigureAwait(false);
         return Done;
     }
-
-    private static string Status(PortalStatus status) => status switch
-    {
-        PortalStatus.Active => "active",
-        PortalStatus.NeedsReauth => "needs_reauth",
-        _ => "uninstalled",
-    };
 
     private static bool IsSetting(string arg) => arg.StartsWith("--", StringComparison.Ordinal) && arg.Contains('=', StringComparison.Ordinal);
 }

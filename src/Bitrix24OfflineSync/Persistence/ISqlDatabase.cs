@@ -78,6 +78,10 @@ internal static class SqlDatabaseExtensions
                 new { memberId, values = values.ToArray() },
                 cancellationToken);
 
+    /// <summary>The first column of the first row of one query, as the provider answers it (null when there is no row).</summary>
+    public static Task<object?> ScalarAsync(this ISqlDatabase database, string sql, object? parameters, CancellationToken cancellationToken) =>
+        database.RunAsync(connection => connection.ExecuteScalarAsync<object?>(new CommandDefinition(sql, parameters, cancellationToken: cancellationToken)), cancellationToken);
+
     /// <summary>
     /// <see cref="ISqlDatabase.ExecuteEachAsync"/> in a write transaction of its own: the rows are all written, or none.
     /// Nothing is done for no rows.

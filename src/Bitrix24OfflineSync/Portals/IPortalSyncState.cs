@@ -6,6 +6,9 @@ internal interface IPortalSyncState
     /// <summary>Durably marks the portal dirty for the drain worker; returns the new signal sequence.</summary>
     Task<long> SignalAsync(string memberId, CancellationToken cancellationToken);
 
+    /// <summary>The active portals marked dirty and not yet taken up by a drain worker (here or on another replica).</summary>
+    Task<IReadOnlyList<string>> DirtyAsync(CancellationToken cancellationToken);
+
     /// <summary>
     /// The drain worker takes the portal's signals before it drains: a doorbell after this point makes the portal
     /// dirty again, so the drain goes round once more. Returns the sequence consumed.
@@ -19,4 +22,10 @@ internal interface IPortalSyncState
     Task SetOfflineExtendedAsync(string memberId, bool available, CancellationToken cancellationToken);
 
     Task<bool?> OfflineExtendedAsync(string memberId, CancellationToken cancellationToken);
+
+    /// <summary>The portal's events are bound (or there is nothing to bind): a load may begin, as changes from now on reach the queue.</summary>
+    Task MarkRegisteredAsync(string memberId, DateTimeOffset at, CancellationToken cancellationToken);
+
+    /// <summary>When the portal's events were last bound; null when never.</summary>
+    Task<DateTimeOffset?> RegisteredAtAsync(string memberId, CancellationToken cancellationToken);
 }

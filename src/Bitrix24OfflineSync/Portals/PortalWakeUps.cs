@@ -37,6 +37,15 @@ internal sealed class PortalWakeUps
         }
     }
 
+    /// <summary>Whether the portal was woken while in its turn: work that can wait (a load step) yields to the drain.</summary>
+    public bool WokenDuringTurn(string memberId)
+    {
+        lock (_sync)
+        {
+            return _phases.GetValueOrDefault(memberId) == Phase.RunningAndWoken;
+        }
+    }
+
     /// <summary>The next queued portal, now counted as in its turn until <see cref="Finished"/>.</summary>
     public async ValueTask<string> TakeAsync(CancellationToken cancellationToken)
     {

@@ -14,6 +14,12 @@ internal sealed class SqlPortalSyncState(ISqlDatabase database) : IPortalSyncSta
                 cancellationToken: cancellationToken)),
             cancellationToken);
 
+    public async Task<IReadOnlyList<string>> DirtyAsync(CancellationToken cancellationToken) =>
+        [.. await database.QueryAsync<string>(
+            "SELECT member_id FROM portals WHERE signal_seq > consumed_seq AND status = @Active;",
+            new { Active = nameof(PortalStatus.Active) },
+            cancellationToken).ConfigureAwait(false)];
+
     public Task<long> ConsumeSignalsAsync(string memberId, CancellationToken cancellationToken) =>
         database.RunAsync(
             connection => connection.ExecuteScalarAsync<long>(new CommandDefinition(
@@ -44,6 +50,19 @@ internal sealed class SqlPortalSyncState(ISqlDatabase database) : IPortalSyncSta
                 new { memberId, available },
                 cancellationToken: cancellationToken)),
             cancellationToken);
+
+    public Task MarkRegisteredAsync(string memberId, DateTimeOffset at, CancellationToken cancellationToken) =>
+        database.ExecuteAsync(
+            """
+            INSERT INTO portal_sync (member_id, registered_at) VALUES (@memberId, @at)
+            ON CONFLICT (member_id) DO UPDATE SET registered_at = excluded.registered_at;
+            """,
+            new { memberId, at = database.TimeValue(at) },
+            cancellationToken);
+
+    public async Task<DateTimeOffset?> RegisteredAtAsync(string memberId, CancellationToken cancellationToken) =>
+        database.ReadTime(await database.ScalarAsync(
+            "SELECT registered_at FROM portal_sync WHERE member_id = @memberId;", new { memberId }, cancellationToken).ConfigureAwait(false));
 
     public Task<bool?> OfflineExtendedAsync(string memberId, CancellationToken cancellationToken) =>
         database.RunAsync(

@@ -1,6 +1,7 @@
 using System.Text.Json.Nodes;
 using Bitrix24OfflineSync.Bitrix;
 using Bitrix24OfflineSync.Bitrix.Batch;
+using Bitrix24OfflineSync.Portals;
 using Microsoft.Extensions.Options;
 
 namespace Bitrix24OfflineSync.Registration;
@@ -10,7 +11,15 @@ namespace Bitrix24OfflineSync.Registration;
 /// ONAPPUNINSTALL at <c>{PublicUrl}/bitrix24/events</c>, and the configured events offline. Idempotent: what
 /// <c>event.get</c> already lists is left alone, and "already binded" counts as bound.
 /// </summary>
-internal sealed class EventRegistrar(BitrixClient client, BitrixBatch batch, AuthConnectorUse connectors, IOptions<Bitrix24Options> options, ILogger<EventRegistrar> logger)
+internal sealed class EventRegistrar(
+    BitrixClient client,
+    BitrixBatch batch,
+    AuthConnectorUse connectors,
+    IPortalSyncState syncState,
+    PortalWakeUps wakeUps,
+    IOptions<Bitrix24Options> options,
+    TimeProvider time,
+    ILogger<EventRegistrar> logger)
 {
     public const string Doorbell = "ONOFFLINEEVENT";
     public const string Uninstall = "ONAPPUNINSTALL";
@@ -22,6 +31,7 @@ internal sealed class EventRegistrar(BitrixClient client, BitrixBatch batch, Aut
         if (settings.HandlerUrl is not { } handler)
         {
             RegistrationLog.NoPublicUrl(logger, memberId);
+            await RegisteredAsync(memberId, cancellationToken).ConfigureAwait(false);
             return new RegistrationResult([], 0, []);
         }
 
@@ -76,7 +86,15 @@ internal sealed class EventRegistrar(BitrixClient client, BitrixBatch batch, Aut
         }
 
         RegistrationLog.Bound(logger, memberId, bound.Count == 0 ? "nothing new" : string.Join(',', bound), existing.Count, handler);
+        await RegisteredAsync(memberId, cancellationToken).ConfigureAwait(false);
         return new RegistrationResult(bound, existing.Count, failed);
+    }
+
+    /// <summary>From here on changes reach the queue, so the portal's load may begin: it is woken for it.</summary>
+    private async Task RegisteredAsync(string memberId, CancellationToken cancellationToken)
+    {
+        await syncState.MarkRegisteredAsync(memberId, time.GetUtcNow(), cancellationToken).ConfigureAwait(false);
+        wakeUps.Wake(memberId);
     }
 
     /// <summary>Unbinds every handler of this app on the portal, online and offline.</summary>

@@ -20,9 +20,35 @@ internal enum ChangeAction
     Event,
 }
 
+/// <summary>Where a change came from.</summary>
+internal enum ChangeOrigin
+{
+    /// <summary>The offline queue said the object changed.</summary>
+    Event,
+
+    /// <summary>A full load read the object (at install, or asked for with <c>portals resync</c>).</summary>
+    Load,
+
+    /// <summary>A drift check found the sink out of step with the portal and put it right.</summary>
+    Repair,
+}
+
+internal static class ChangeOriginNames
+{
+    /// <summary>The name a sink writes: <c>event</c>, <c>load</c> or <c>repair</c>.</summary>
+    public static string Name(this ChangeOrigin origin) => origin switch
+    {
+        ChangeOrigin.Event => "event",
+        ChangeOrigin.Load => "load",
+        ChangeOrigin.Repair => "repair",
+        _ => throw new ArgumentOutOfRangeException(nameof(origin), origin, "Unknown change origin."),
+    };
+}
+
 /// <summary>
 /// What the sink receives for one object: its current state or a tombstone, when the source last modified it and
-/// when we fetched it (the mirror never goes backwards on these), the events that led here and their queue rows.
+/// when we fetched it (the mirror never goes backwards on these), the events that led here and their queue rows, and
+/// where the change came from.
 /// </summary>
 internal sealed record ObjectChange(
     ObjectKey Key,
@@ -31,4 +57,5 @@ internal sealed record ObjectChange(
     DateTimeOffset? ModifiedAt,
     DateTimeOffset FetchedAt,
     IReadOnlyList<string> Events,
-    IReadOnlyList<string> MessageIds);
+    IReadOnlyList<string> MessageIds,
+    ChangeOrigin Origin = ChangeOrigin.Event);

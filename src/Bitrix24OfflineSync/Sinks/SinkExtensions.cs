@@ -9,7 +9,8 @@ internal static class SinkExtensions
     /// <summary>The configured sink, unless the host registered its own <see cref="ISyncSink"/> before: that one is kept.</summary>
     public static IServiceCollection AddSinks(this IServiceCollection services, IConfiguration configuration)
     {
-        services.AddSingleton<IMirrorStore, SqlMirrorStore>();
+        services.AddSingleton<SqlMirrorStore>();
+        services.AddSingleton<IMirrorStore>(sp => sp.GetRequiredService<SqlMirrorStore>());
         var type = configuration.GetValue<SinkType>($"{SinkOptions.Section}:{nameof(SinkOptions.Type)}");
         if (type == SinkType.Http)
         {
@@ -18,6 +19,7 @@ internal static class SinkExtensions
 
         services.AddOptions<SinkOptions>().Bind(configuration.GetSection(SinkOptions.Section)).ValidateOnStart();
         services.TryAddSingleton<ISyncSink, DatabaseMirrorSink>();
+        services.AddSingleton<ISinkIndex>(sp => sp.GetRequiredService<SqlMirrorStore>());
         return services;
     }
 }

@@ -36,6 +36,7 @@ internal sealed class DrainWorker(
         SyncLog.WorkerStarted(logger, active, settings.PollInterval, settings.MaxConcurrentDrains);
         SyncLog.LeaseOwnerStarted(logger, owner.Id, settings.LeaseDuration);
         var poll = PollAsync(stoppingToken);
+        var scan = ScanSignalsAsync(stoppingToken);
         try
         {
             while (!stoppingToken.IsCancellationRequested)
@@ -55,6 +56,7 @@ internal sealed class DrainWorker(
         SyncLog.WorkerStopping(logger, _turns.Count);
         await Task.WhenAll(_turns.Keys).ConfigureAwait(false);
         await poll.ConfigureAwait(false);
+        await scan.ConfigureAwait(false);
     }
 
     private async Task TurnAsync(string memberId, SemaphoreSlim slots, CancellationToken stopping)
@@ -168,6 +170,32 @@ internal sealed class DrainWorker(
                 {
                     await WakeAllActiveAsync(stoppingToken).ConfigureAwait(false);
                     await WarnAboutStalePortalsAsync(stoppingToken).ConfigureAwait(false);
+                }
+                catch (Exception ex) when (ex is not OperationCanceledException)
+                {
+                    SyncLog.WorkerLoopFailed(logger, ex);
+                }
+            }
+        }
+        catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+        {
+        }
+    }
+
+    /// <summary>Wakes the portals that another process marked dirty; this one's doorbells wake theirs at once.</summary>
+    private async Task ScanSignalsAsync(CancellationToken stoppingToken)
+    {
+        using var timer = new PeriodicTimer(options.Value.SignalScanInterval, time);
+        try
+        {
+            while (await timer.WaitForNextTickAsync(stoppingToken).ConfigureAwait(false))
+            {
+                try
+                {
+                    foreach (var memberId in await syncState.DirtyAsync(stoppingToken).ConfigureAwait(false))
+                    {
+                        wakeUps.Wake(memberId);
+                    }
                 }
                 catch (Exception ex) when (ex is not OperationCanceledException)
                 {

@@ -1,5 +1,7 @@
 using Bitrix24OfflineSync.Sync.Drain;
 using Bitrix24OfflineSync.Sync.Journal;
+using Bitrix24OfflineSync.Sync.Mapping;
+using Bitrix24OfflineSync.Sync.Passes;
 using Bitrix24OfflineSync.Sync.Leases;
 
 namespace Bitrix24OfflineSync.Sync;
@@ -20,6 +22,10 @@ internal static class SyncExtensions
         services.AddSingleton<ItemFailures>();
         services.AddSingleton<ReservationProcessor>();
         services.AddSingleton<BasicModeDrainer>();
+        services.AddSingleton<IPassStore, SqlPassStore>();
+        services.AddSingleton<SyncedEntities>();
+        services.AddSingleton<PassPlanner>();
+        services.AddSingleton<PassRunner>();
         services.AddSingleton<PortalDrainer>();
         services.AddSingleton<DrainHeartbeat>();
         services.AddSingleton<IDrainProgress>(sp => sp.GetRequiredService<DrainHeartbeat>());

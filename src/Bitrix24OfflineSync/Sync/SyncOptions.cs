@@ -11,6 +11,13 @@ internal sealed class SyncOptions
     [Range(typeof(TimeSpan), "00:00:00.100", "1.00:00:00")]
     public TimeSpan PollInterval { get; set; } = TimeSpan.FromMinutes(10);
 
+    /// <summary>
+    /// How often the stored dirty marks are looked at: a portal marked by another process (a doorbell taken by
+    /// another replica, the <c>portals resync</c> verb) is taken up within this time.
+    /// </summary>
+    [Range(typeof(TimeSpan), "00:00:00.100", "1.00:00:00")]
+    public TimeSpan SignalScanInterval { get; set; } = TimeSpan.FromSeconds(5);
+
     /// <summary>Portals drained at once by this process.</summary>
     [Range(1, 1024)]
     public int MaxConcurrentDrains { get; set; } = 8;
@@ -49,6 +56,19 @@ internal sealed class SyncOptions
     /// </summary>
     [Range(typeof(TimeSpan), "00:00:00.100", "1.00:00:00")]
     public TimeSpan LeaseDuration { get; set; } = TimeSpan.FromMinutes(2);
+
+    /// <summary>
+    /// How often each entity of a portal is compared with the sink and repaired (a drift check); zero turns it off.
+    /// </summary>
+    [Range(typeof(TimeSpan), "00:00:00", "365.00:00:00")]
+    public TimeSpan ReconcileInterval { get; set; } = TimeSpan.FromDays(1);
+
+    /// <summary>
+    /// The same for portals whose plan lacks rest_offline_extended: their queue can lose rows (a read whose answer is
+    /// lost), so they are checked more often; zero turns it off.
+    /// </summary>
+    [Range(typeof(TimeSpan), "00:00:00", "365.00:00:00")]
+    public TimeSpan BasicReconcileInterval { get; set; } = TimeSpan.FromHours(1);
 
     /// <summary>How long a portal's plan feature (rest_offline_extended) is trusted before it is asked again.</summary>
     [Range(typeof(TimeSpan), "00:00:01", "30.00:00:00")]

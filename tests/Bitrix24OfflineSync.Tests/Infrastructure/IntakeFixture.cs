@@ -41,6 +41,11 @@ public sealed class IntakeFixture : IAsyncDisposable
     {
         var portal = World.CreatePortal(domain);
         var outcome = await World.InstallAppAsync(portal, Service.EventsUrl, cancellationToken: TestContext.Current.CancellationToken);
+        if (outcome.CallbackStatus == 200)
+        {
+            await Service.WaitUntilLoadedAsync(portal.MemberId);
+        }
+
         return (portal, outcome);
     }
 

@@ -90,6 +90,20 @@ public sealed class ServiceHarness : IAsyncDisposable
     public T Get<T>()
         where T : notnull => _app.Services.GetRequiredService<T>();
 
+    /// <summary>
+    /// Waits until the portal's initial load of every synced entity is done: after an install the service binds, then
+    /// loads what the portal has, and only then is it idle.
+    /// </summary>
+    public Task WaitUntilLoadedAsync(string memberId)
+    {
+        var entities = Get<Bitrix24OfflineSync.Sync.Mapping.SyncedEntities>().All.Select(e => e.Entity).ToHashSet(StringComparer.Ordinal);
+        var passes = Get<Bitrix24OfflineSync.Sync.Passes.IPassStore>();
+        return Wait.UntilAsync(
+            async () => (await passes.ForPortalAsync(memberId, TestContext.Current.CancellationToken))
+                .Count(p => p.Kind == Bitrix24OfflineSync.Sync.Passes.PassKind.Load && p.IsDone && entities.Contains(p.Entity)) == entities.Count,
+            $"portal {memberId} is loaded");
+    }
+
     /// <summary>Stops the service and leaves its data folder for another instance to start on.</summary>
     public async Task StopKeepingDataAsync()
     {

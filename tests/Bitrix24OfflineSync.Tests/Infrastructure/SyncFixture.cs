@@ -64,12 +64,19 @@ public sealed class SyncFixture : IAsyncDisposable
         return new SyncFixture(emulator, service, all);
     }
 
-    /// <summary>Installs the app on a new portal and binds the doorbell and the offline events, as an operator would.</summary>
-    public async Task<EmulatedPortal> InstallAndBindAsync(string domain = "shop.bitrix24.com", int minTimeout = 0, IEnumerable<string>? events = null, bool doorbell = true)
+    /// <summary>
+    /// Installs the app on a new portal and binds the doorbell and the offline events, as an operator would, once the
+    /// portal's initial load (of a portal with nothing yet) is done; <paramref name="offlineExtended"/> false installs on
+    /// a plan without reservations.
+    /// </summary>
+    public async Task<EmulatedPortal> InstallAndBindAsync(
+        string domain = "shop.bitrix24.com", int minTimeout = 0, IEnumerable<string>? events = null, bool doorbell = true, bool offlineExtended = true)
     {
         var portal = World.CreatePortal(domain);
+        portal.SetFeature(EmulatedPortal.OfflineExtendedFeature, offlineExtended);
         var outcome = await World.InstallAppAsync(portal, Service.EventsUrl, cancellationToken: TestContext.Current.CancellationToken);
         Assert.Equal(200, outcome.CallbackStatus);
+        await Service.WaitUntilLoadedAsync(portal.MemberId);
         if (doorbell)
         {
             await BindDoorbellAsync(portal, minTimeout);

@@ -55,9 +55,9 @@ public sealed class HttpForwarderSinkTests
             {"type":"bitrix24.changes",
              "portal":{"memberId":"a223c8bd5e9b4ab1b4e8d7a0c3f9e612","domain":"shop.bitrix24.com"},
              "changes":[
-              {"entity":"crm.deal","id":"759","action":"upsert","state":{"ID":"759","TITLE":"Поставка"},"modifiedAt":"2026-11-22T12:30:05+03:00","events":["ONCRMDEALUPDATE"]},
-              {"entity":"crm.contact","id":"12","action":"delete","state":null,"events":["ONCRMCONTACTDELETE"]},
-              {"entity":"event","id":"m3","action":"event","state":{"event":"ONCUSTOMTHING","data":{"FIELDS":{"ID":5}}},"events":["ONCUSTOMTHING"]}]}
+              {"entity":"crm.deal","id":"759","action":"upsert","origin":"event","state":{"ID":"759","TITLE":"Поставка"},"modifiedAt":"2026-11-22T12:30:05+03:00","events":["ONCRMDEALUPDATE"]},
+              {"entity":"crm.contact","id":"12","action":"delete","origin":"event","state":null,"events":["ONCRMCONTACTDELETE"]},
+              {"entity":"event","id":"m3","action":"event","origin":"event","state":{"event":"ONCUSTOMTHING","data":{"FIELDS":{"ID":5}}},"events":["ONCUSTOMTHING"]}]}
             """);
         Assert.True(JsonNode.DeepEquals(expected, body), body!.ToJsonString());
     }

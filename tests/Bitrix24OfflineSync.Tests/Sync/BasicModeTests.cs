@@ -12,8 +12,7 @@ public sealed class BasicModeTests
     public async Task APlanWithoutOfflineExtended_IsDrainedWithClear1AndSaysWhatThatGuarantees()
     {
         await using var fixture = await SyncFixture.StartAsync();
-        var portal = await fixture.InstallAndBindAsync(doorbell: false);
-        portal.SetFeature(EmulatedPortal.OfflineExtendedFeature, false);
+        var portal = await fixture.InstallAndBindAsync(doorbell: false, offlineExtended: false);
         new ChangeGenerator(fixture.World, portal, new ChangeGeneratorOptions { Objects = 40, Seed = 8 }).Generate(120);
         await fixture.World.WhenEventsWrittenAsync(TestContext.Current.CancellationToken);
 
@@ -32,8 +31,7 @@ public sealed class BasicModeTests
     public async Task RowsTakenWithClear1_SurviveACrashBeforeTheirCommitInTheLocalInbox()
     {
         await using var fixture = await SyncFixture.StartAsync();
-        var portal = await fixture.InstallAndBindAsync(doorbell: false);
-        portal.SetFeature(EmulatedPortal.OfflineExtendedFeature, false);
+        var portal = await fixture.InstallAndBindAsync(doorbell: false, offlineExtended: false);
         // The sink cannot be reached: rows taken with clear=1 are gone from the portal, so only the inbox holds them.
         // While the inbox holds rows the sink refused, the drain takes no more, so all three are queued before the
         // doorbell that makes one read take them together.

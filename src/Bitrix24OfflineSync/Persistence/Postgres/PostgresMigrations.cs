@@ -94,5 +94,38 @@ internal static class PostgresMigrations
             expires_at  timestamptz NOT NULL
         );
         """,
+        """
+        ALTER TABLE mirror ADD COLUMN origin text NOT NULL DEFAULT 'event';
+        ALTER TABLE mirror ADD COLUMN entity_num bigint NULL;
+        UPDATE mirror SET entity_num = entity_id::bigint WHERE entity_id ~ '^[0-9]{1,18}$';
+        CREATE INDEX ix_mirror_entity_num ON mirror (member_id, entity, entity_num);
+        CREATE TABLE delivered_index (
+            member_id    text NOT NULL,
+            entity       text NOT NULL,
+            entity_id    text NOT NULL,
+            entity_num   bigint NULL,
+            modified_at  timestamptz NULL,
+            deleted      boolean NOT NULL,
+            PRIMARY KEY (member_id, entity, entity_id)
+        );
+        CREATE INDEX ix_delivered_index_entity_num ON delivered_index (member_id, entity, entity_num);
+        CREATE TABLE sync_passes (
+            member_id     text NOT NULL,
+            entity        text NOT NULL,
+            kind          text NOT NULL,
+            cursor        bigint NOT NULL,
+            max_id        bigint NULL,
+            objects_read  bigint NOT NULL,
+            upserted      bigint NOT NULL,
+            deleted       bigint NOT NULL,
+            started_at    timestamptz NOT NULL,
+            finished_at   timestamptz NULL,
+            PRIMARY KEY (member_id, entity, kind)
+        );
+        -- Portals installed before loads existed had their events bound then: they are loaded at their next turn.
+        ALTER TABLE portal_sync ADD COLUMN registered_at timestamptz NULL;
+        INSERT INTO portal_sync (member_id, registered_at) SELECT member_id, installed_at FROM portals
+        ON CONFLICT (member_id) DO UPDATE SET registered_at = excluded.registered_at;
+        """,
     ];
 }

@@ -92,5 +92,38 @@ internal static class SqliteMigrations
             expires_at  TEXT NOT NULL
         );
         """,
+        """
+        ALTER TABLE mirror ADD COLUMN origin TEXT NOT NULL DEFAULT 'event';
+        ALTER TABLE mirror ADD COLUMN entity_num INTEGER NULL;
+        UPDATE mirror SET entity_num = CAST(entity_id AS INTEGER) WHERE entity_id <> '' AND entity_id NOT GLOB '*[^0-9]*';
+        CREATE INDEX ix_mirror_entity_num ON mirror (member_id, entity, entity_num);
+        CREATE TABLE delivered_index (
+            member_id    TEXT NOT NULL,
+            entity       TEXT NOT NULL,
+            entity_id    TEXT NOT NULL,
+            entity_num   INTEGER NULL,
+            modified_at  TEXT NULL,
+            deleted      INTEGER NOT NULL,
+            PRIMARY KEY (member_id, entity, entity_id)
+        );
+        CREATE INDEX ix_delivered_index_entity_num ON delivered_index (member_id, entity, entity_num);
+        CREATE TABLE sync_passes (
+            member_id     TEXT NOT NULL,
+            entity        TEXT NOT NULL,
+            kind          TEXT NOT NULL,
+            cursor        INTEGER NOT NULL,
+            max_id        INTEGER NULL,
+            objects_read  INTEGER NOT NULL,
+            upserted      INTEGER NOT NULL,
+            deleted       INTEGER NOT NULL,
+            started_at    TEXT NOT NULL,
+            finished_at   TEXT NULL,
+            PRIMARY KEY (member_id, entity, kind)
+        );
+        -- Portals installed before loads existed had their events bound then: they are loaded at their next turn.
+        ALTER TABLE portal_sync ADD COLUMN registered_at TEXT NULL;
+        INSERT INTO portal_sync (member_id, registered_at) SELECT member_id, installed_at FROM portals WHERE true
+        ON CONFLICT (member_id) DO UPDATE SET registered_at = excluded.registered_at;
+        """,
     ];
 }

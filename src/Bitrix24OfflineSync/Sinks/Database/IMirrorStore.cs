@@ -20,7 +20,10 @@ internal interface IMirrorStore
     Task DeletePortalAsync(string memberId, CancellationToken cancellationToken);
 }
 
-/// <summary>One mirrored object. <see cref="State"/> is the JSON text as fetched; null for a tombstone or an event.</summary>
+/// <summary>
+/// One mirrored object. <see cref="State"/> is the JSON text as fetched; null for a tombstone or an event.
+/// <see cref="Origin"/> is where its last change came from: <c>event</c>, <c>load</c> or <c>repair</c>.
+/// </summary>
 internal sealed record MirrorRow(
     string Entity,
     string EntityId,
@@ -29,4 +32,5 @@ internal sealed record MirrorRow(
     DateTimeOffset? ModifiedAt,
     DateTimeOffset FetchedAt,
     DateTimeOffset SyncedAt,
-    string Events);
+    string Events,
+    string Origin);

@@ -3,20 +3,20 @@ using Dapper;
 
 namespace Bitrix24OfflineSync.Sinks.Database;
 
-/// <summary>The mirror in the service's database, in the same SQL on both providers.</summary>
-internal sealed class SqlMirrorStore(ISqlDatabase database, TimeProvider time) : IMirrorStore
+/// <summary>The mirror in the service's database, in the same SQL on both providers; it is its own <see cref="ISinkIndex"/>.</summary>
+internal sealed class SqlMirrorStore(ISqlDatabase database, TimeProvider time) : IMirrorStore, ISinkIndex
 {
-    private const string Columns = "entity, entity_id, state, deleted, modified_at, fetched_at, synced_at, events";
+    private const string Columns = "entity, entity_id, state, deleted, modified_at, fetched_at, synced_at, events, origin";
 
     // Never backwards: an older fetch, or a state the source modified earlier, does not replace the stored one.
     // Under concurrent writers PostgreSQL re-checks this condition against the latest committed row.
     private const string Upsert =
         """
-        INSERT INTO mirror (member_id, entity, entity_id, state, deleted, modified_at, fetched_at, synced_at, events)
-        VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)
+        INSERT INTO mirror (member_id, entity, entity_id, state, deleted, modified_at, fetched_at, synced_at, events, origin, entity_num)
+        VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)
         ON CONFLICT (member_id, entity, entity_id) DO UPDATE SET
             state = excluded.state, deleted = excluded.deleted, modified_at = excluded.modified_at,
-            fetched_at = excluded.fetched_at, synced_at = excluded.synced_at, events = excluded.events
+            fetched_at = excluded.fetched_at, synced_at = excluded.synced_at, events = excluded.events, origin = excluded.origin
         WHERE excluded.fetched_at >= mirror.fetched_at
           AND NOT (excluded.modified_at IS NOT NULL AND mirror.modified_at IS NOT NULL AND excluded.modified_at < mirror.modified_at);
         """;
@@ -53,6 +53,7 @@ internal sealed class SqlMirrorStore(ISqlDatabase database, TimeProvider time) :
                     {
                         memberId, c.Key.Entity, c.Key.Id, c.State?.ToJsonString(), c.Action == ChangeAction.Delete,
                         database.TimeValue(c.ModifiedAt), database.TimeValue(c.FetchedAt), syncedAt, string.Join(',', c.Events),
+                        c.Origin.Name(), NumericId(c.Key.Id),
                     });
                 var changed = await database.ExecuteEachAsync(connection, transaction, Upsert, rows, cancellationToken).ConfigureAwait(false);
                 await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
@@ -76,6 +77,17 @@ internal sealed class SqlMirrorStore(ISqlDatabase database, TimeProvider time) :
                 new { memberId },
                 cancellationToken: cancellationToken)).ConfigureAwait(false)).Select(r => r.ToMirrorRow(database))],
             cancellationToken);
+
+    public async Task<IReadOnlyList<IndexEntry>> RangeAsync(string memberId, string entity, long afterId, long upToId, CancellationToken cancellationToken) =>
+        [.. (await database.QueryAsync<(long Id, object? ModifiedAt, object Deleted)>(
+            "SELECT entity_num, modified_at, deleted FROM mirror WHERE member_id = @memberId AND entity = @entity AND entity_num > @afterId AND entity_num <= @upToId;",
+            new { memberId, entity, afterId, upToId },
+            cancellationToken).ConfigureAwait(false))
+            .Select(r => new IndexEntry(r.Id, database.ReadTime(r.ModifiedAt), SqlDatabaseExtensions.ReadBool(r.Deleted)))];
+
+    /// <summary>The id as a number, for range reads; null for ids that are not (an unmapped event's message id).</summary>
+    internal static long? NumericId(string id) =>
+        long.TryParse(id, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var number) ? number : null;
 
     public Task DeletePortalAsync(string memberId, CancellationToken cancellationToken) =>
         database.RunAsync(
@@ -101,6 +113,8 @@ internal sealed class SqlMirrorStore(ISqlDatabase database, TimeProvider time) :
 
         public string events { get; set; } = "";
 
+        public string origin { get; set; } = "";
+
         public MirrorRow ToMirrorRow(ISqlDatabase database) => new(
             entity,
             entity_id,
@@ -109,6 +123,7 @@ internal sealed class SqlMirrorStore(ISqlDatabase database, TimeProvider time) :
             database.ReadTime(modified_at),
             database.ReadTime(fetched_at)!.Value,
             database.ReadTime(synced_at)!.Value,
-            events);
+            events,
+            origin);
     }
 }

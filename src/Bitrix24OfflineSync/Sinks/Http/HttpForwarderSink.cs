@@ -1,3 +1,4 @@
+using Bitrix24OfflineSync.Persistence;
 using Microsoft.Extensions.Options;
 
 namespace Bitrix24OfflineSync.Sinks.Http;
@@ -10,6 +11,7 @@ namespace Bitrix24OfflineSync.Sinks.Http;
 /// </summary>
 internal sealed class HttpForwarderSink(
     WebhookSender sender,
+    DeliveredIndex index,
     IOptions<SinkOptions> options,
     ILogger<HttpForwarderSink> logger) : ISyncSink
 {
@@ -25,12 +27,29 @@ internal sealed class HttpForwarderSink(
         }
 
         HttpSinkLog.BatchDelivered(logger, batch.MemberId, batch.BatchId, batch.Changes.Count, chunks.Count);
+        try
+        {
+            await index.RecordAsync(batch.MemberId, batch.Changes, cancellationToken).ConfigureAwait(false);
+        }
+        catch (StorageUnavailableException ex)
+        {
+            // Delivered but not indexed: the batch stays reserved and comes again; the receiver drops the repeat by its id.
+            throw new SinkUnavailableException($"the delivery index refused the batch: {ex.Reason}", ex);
+        }
     }
 
     public async Task ForgetPortalAsync(string memberId, string? domain, CancellationToken cancellationToken)
     {
         var message = new WebhookMessage(WebhookIds.Fresh(), SinkPayloadWriter.ForgetType, memberId, SinkPayloadWriter.Forget(memberId, domain));
         await sender.SendAsync(message, cancellationToken).ConfigureAwait(false);
+        try
+        {
+            await index.ForgetAsync(memberId, cancellationToken).ConfigureAwait(false);
+        }
+        catch (StorageUnavailableException ex)
+        {
+            throw new SinkUnavailableException($"the delivery index refused the delete: {ex.Reason}", ex);
+        }
         HttpSinkLog.PortalForgotten(logger, memberId, message.Id);
     }
 }

@@ -15,6 +15,8 @@ internal static class HttpSinkExtensions
             // A signed body goes only where the operator pointed it, and the client's request log would print the URL.
             .ConfigurePrimaryHttpMessageHandler(() => new SocketsHttpHandler { AllowAutoRedirect = false, PooledConnectionLifetime = TimeSpan.FromMinutes(5) })
             .RemoveAllLoggers();
+        services.AddSingleton<DeliveredIndex>();
+        services.AddSingleton<ISinkIndex>(sp => sp.GetRequiredService<DeliveredIndex>());
         services.TryAddTransient<ISyncSink, HttpForwarderSink>();
         return services;
     }

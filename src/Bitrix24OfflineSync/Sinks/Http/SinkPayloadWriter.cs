@@ -72,6 +72,7 @@ internal static class SinkPayloadWriter
         writer.WriteString("entity", change.Key.Entity);
         writer.WriteString("id", change.Key.Id);
         writer.WriteString("action", ActionName(change.Action));
+        writer.WriteString("origin", change.Origin.Name());
         writer.WritePropertyName("state");
         var state = change.Action switch
         {

@@ -3,6 +3,7 @@ using Bitrix24OfflineSync.Bitrix;
 using Bitrix24OfflineSync.Portals;
 using Bitrix24OfflineSync.Sync.Journal;
 using Bitrix24OfflineSync.Sync.Leases;
+using Bitrix24OfflineSync.Sync.Passes;
 using Microsoft.Extensions.Options;
 
 namespace Bitrix24OfflineSync.Sync.Drain;
@@ -12,7 +13,8 @@ namespace Bitrix24OfflineSync.Sync.Drain;
 /// record → fetch → commit → clear, round after round until the queue is empty or the turn is used up, and now and
 /// then a pass over the error rows. A stop request only stops new rounds; a round in flight finishes. A method paused
 /// for its operating time ends the turn (the next one is due at its reset); a plan that refuses reservations
-/// (<c>WRONG_LICENSE</c>) switches the portal to the basic drain.
+/// (<c>WRONG_LICENSE</c>) switches the portal to the basic drain. Once the queue is drained, the rest of the turn goes
+/// to the portal's loads and drift checks.
 /// </summary>
 internal sealed class PortalDrainer(
     OfflineQueueClient queue,
@@ -20,6 +22,7 @@ internal sealed class PortalDrainer(
     BasicModeDrainer basic,
     IReservationJournal journal,
     PlanDetector plans,
+    PassRunner passes,
     DrainTurnLease turnLease,
     IEnumerable<IDrainProgress> progress,
     IOptions<SyncOptions> options,
@@ -31,14 +34,20 @@ internal sealed class PortalDrainer(
     public async Task<DrainTally> DrainAsync(PortalRecord portal, CancellationToken stopping, DrainLease? lease = null)
     {
         var tally = new DrainTally { Lease = lease };
-        if (!await plans.HasExtendedAsync(portal.MemberId, CancellationToken.None).ConfigureAwait(false) ||
-            !await DrainReservedAsync(portal, tally, stopping).ConfigureAwait(false))
+        var extended = await plans.HasExtendedAsync(portal.MemberId, CancellationToken.None).ConfigureAwait(false) &&
+            await DrainReservedAsync(portal, tally, stopping).ConfigureAwait(false);
+        if (!extended)
         {
             await basic.DrainAsync(portal, tally, stopping).ConfigureAwait(false);
-            return tally;
         }
 
-        tally.RetryPending = (await journal.KnownPendingAsync(portal.MemberId, CancellationToken.None).ConfigureAwait(false)).Count > 0;
+        if (!tally.MoreWork && tally.PausedUntil is null)
+        {
+            // The queue is drained: what the turn has left goes to the portal's loads and drift checks.
+            await passes.RunAsync(portal, basicPlan: !extended, tally, stopping).ConfigureAwait(false);
+        }
+
+        tally.RetryPending = extended && (await journal.KnownPendingAsync(portal.MemberId, CancellationToken.None).ConfigureAwait(false)).Count > 0;
         return tally;
     }
 

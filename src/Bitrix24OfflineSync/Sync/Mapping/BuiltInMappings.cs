@@ -33,7 +33,8 @@ internal static class BuiltInMappings
             "tasks",
             ["*", "UF_*"],
             "ID",
-            "changedDate"),
+            "changedDate",
+            "CHANGED_DATE"),
     ];
 
     public static IReadOnlyList<EventMapping> All { get; } = [.. Entities.SelectMany(Events)];

@@ -17,6 +17,7 @@ namespace Bitrix24OfflineSync.Sync.Mapping;
 /// <param name="Select">The list's <c>select</c>; empty to send none.</param>
 /// <param name="IdField">The id's name in the list filter; rows are matched on it ignoring case (tasks answer <c>id</c>).</param>
 /// <param name="ModifiedField">The field holding the source's modification time, e.g. <c>DATE_MODIFY</c>.</param>
+/// <param name="ModifiedSelect">The modification time's name in a list's <c>select</c> when it differs from the answer's (tasks: <c>CHANGED_DATE</c>).</param>
 internal sealed record EntityFetch(
     string Entity,
     string GetMethod,
@@ -27,8 +28,49 @@ internal sealed record EntityFetch(
     string? ListResultKey,
     IReadOnlyList<string> Select,
     string IdField,
-    string? ModifiedField)
+    string? ModifiedField,
+    string? ModifiedSelect = null)
 {
+    /// <summary>A list command answers at most this many rows, whatever it asks.</summary>
+    public const int PageSize = 50;
+
+    /// <summary>Whether the entity can be read whole, page by page in id order (it has a list method).</summary>
+    public bool CanList => ListMethod is not null;
+
+    /// <summary>
+    /// One keyset page (facts §12): the objects with ids in (<paramref name="afterId"/>, <paramref name="upToId"/>],
+    /// by id ascending, without the count (<c>start=-1</c>); with <paramref name="keysOnly"/> only the id and the
+    /// modification time.
+    /// </summary>
+    public JsonObject RangeParameters(long afterId, long upToId, bool keysOnly)
+    {
+        var parameters = new JsonObject
+        {
+            ["filter"] = new JsonObject { [">" + IdField] = afterId, ["<=" + IdField] = upToId },
+            ["order"] = new JsonObject { [IdField] = "ASC" },
+            ["start"] = -1,
+        };
+        var select = keysOnly ? KeySelect : Select;
+        if (select.Count > 0)
+        {
+            parameters["select"] = new JsonArray([.. select.Select(field => (JsonNode?)JsonValue.Create(field))]);
+        }
+
+        return parameters;
+    }
+
+    /// <summary>The newest object's id is the first row of one page by id descending.</summary>
+    public JsonObject NewestIdParameters() => new()
+    {
+        ["order"] = new JsonObject { [IdField] = "DESC" },
+        ["select"] = new JsonArray(IdField),
+        ["start"] = -1,
+    };
+
+    /// <summary>What a drift check needs of each object: its id and when it was last modified.</summary>
+    public IReadOnlyList<string> KeySelect =>
+        ModifiedField is null ? [IdField] : [IdField, ModifiedSelect ?? ModifiedField];
+
     /// <summary>The parameters of a single get of <paramref name="id"/>.</summary>
     public JsonObject GetCommandParameters(string id)
     {
@@ -56,6 +98,6 @@ internal sealed record EntityFetch(
     public bool SameAs(EntityFetch other) =>
         Entity == other.Entity && GetMethod == other.GetMethod && GetIdParameter == other.GetIdParameter &&
         GetResultKey == other.GetResultKey && ListMethod == other.ListMethod && ListResultKey == other.ListResultKey &&
-        Select.SequenceEqual(other.Select) && IdField == other.IdField && ModifiedField == other.ModifiedField &&
+        Select.SequenceEqual(other.Select) && IdField == other.IdField && ModifiedField == other.ModifiedField && ModifiedSelect == other.ModifiedSelect &&
         JsonNode.DeepEquals(GetParameters, other.GetParameters);
 }

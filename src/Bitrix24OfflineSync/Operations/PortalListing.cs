@@ -1,0 +1,59 @@
+using System.Globalization;
+using Bitrix24OfflineSync.Portals;
+using Bitrix24OfflineSync.Sync.Journal;
+using Bitrix24OfflineSync.Sync.Passes;
+
+namespace Bitrix24OfflineSync.Operations;
+
+/// <summary>
+/// <c>portals list</c>: a line per portal (status, plan, last drain, backlog, synced objects, dead letters), and under
+/// it a line per load or drift check of each entity: done, or how far it has come.
+/// </summary>
+internal static class PortalListing
+{
+    public static async Task<int> WriteAsync(IServiceProvider services, TextWriter output)
+    {
+        var portals = await services.GetRequiredService<IPortalRegistry>().OverviewAsync(CancellationToken.None).ConfigureAwait(false);
+        var dead = await services.GetRequiredService<IFailureLog>().DeadLetterCountsAsync(CancellationToken.None).ConfigureAwait(false);
+        var passes = (await services.GetRequiredService<IPassStore>().AllAsync(CancellationToken.None).ConfigureAwait(false))
+            .ToLookup(p => p.MemberId, StringComparer.Ordinal);
+        await output.WriteLineAsync($"{"MEMBER_ID",-32}  {"DOMAIN",-30}  {"STATUS",-12}  {"PLAN",-8}  {"LAST_DRAIN",-20}  {"BACKLOG",7}  {"SYNCED",9}  {"DEAD",5}").ConfigureAwait(false);
+        foreach (var p in portals)
+        {
+            var plan = p.OfflineExtended switch { true => "extended", false => "basic", null => "unknown" };
+            await output.WriteLineAsync($"{p.MemberId,-32}  {p.Domain,-30}  {Status(p.Status),-12}  {plan,-8}  {Time(p.LastDrainAt),-20}  {p.LastBacklog,7}  {p.SyncedObjects,9}  {dead.GetValueOrDefault(p.MemberId),5}").ConfigureAwait(false);
+            foreach (var pass in passes[p.MemberId])
+            {
+                await output.WriteLineAsync($"  {pass.Entity,-20}  {Kind(pass.Kind),-11}  {Progress(pass)}").ConfigureAwait(false);
+            }
+        }
+
+        await output.WriteLineAsync($"{portals.Count} portals").ConfigureAwait(false);
+        return OperatorCommands.Done;
+    }
+
+    private static string Progress(EntityPass pass)
+    {
+        var counts = pass.Kind == PassKind.Load
+            ? FormattableString.Invariant($"{pass.ObjectsRead} read, {pass.Upserted} written, {pass.Deleted} tombstoned")
+            : FormattableString.Invariant($"{pass.ObjectsRead} read, {pass.Upserted + pass.Deleted} out of step: {pass.Upserted} repaired, {pass.Deleted} tombstoned");
+        var where = pass switch
+        {
+            { FinishedAt: { } finished } => $"done {Time(finished)}",
+            { MaxId: { } maxId } => FormattableString.Invariant($"at id {pass.Cursor} of {maxId}"),
+            _ => "starting",
+        };
+        return $"{where}; {counts}";
+    }
+
+    private static string Kind(PassKind kind) => kind == PassKind.Load ? "load" : "drift check";
+
+    private static string Time(DateTimeOffset? time) => time?.ToString("yyyy-MM-dd HH:mm:ss'Z'", CultureInfo.InvariantCulture) ?? "never";
+
+    private static string Status(PortalStatus status) => status switch
+    {
+        PortalStatus.Active => "active",
+        PortalStatus.NeedsReauth => "needs_reauth",
+        _ => "uninstalled",
+    };
+}

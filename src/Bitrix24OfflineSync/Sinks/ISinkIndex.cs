@@ -1,0 +1,15 @@
+namespace Bitrix24OfflineSync.Sinks;
+
+/// <summary>
+/// What a sink holds of a portal's objects, by entity and numeric id: a drift check compares the portal with it, and
+/// a load leaves out what the sink already holds newer. The database mirror is its own index; for the HTTP sink the
+/// service keeps one of what it delivered.
+/// </summary>
+internal interface ISinkIndex
+{
+    /// <summary>The entries of <paramref name="entity"/> with ids in (<paramref name="afterId"/>, <paramref name="upToId"/>].</summary>
+    Task<IReadOnlyList<IndexEntry>> RangeAsync(string memberId, string entity, long afterId, long upToId, CancellationToken cancellationToken);
+}
+
+/// <summary>One object as the sink holds it: its id, when the source last modified it (as the sink was told), and whether it is a tombstone.</summary>
+internal sealed record IndexEntry(long Id, DateTimeOffset? ModifiedAt, bool Deleted);

@@ -1,0 +1,17 @@
+namespace Bitrix24OfflineSync.Sync.Passes;
+
+/// <summary>Loads and drift checks, ids 1320–1339.</summary>
+internal static partial class PassLog
+{
+    [LoggerMessage(1320, LogLevel.Information, "Portal {MemberId}: {Kind} of {Entity} started")]
+    public static partial void Started(ILogger logger, string memberId, PassKind kind, string entity);
+
+    [LoggerMessage(1321, LogLevel.Information, "Portal {MemberId}: load of {Entity} done: {ObjectCount} objects read, {Upserted} written, {Deleted} tombstoned")]
+    public static partial void LoadDone(ILogger logger, string memberId, string entity, long objectCount, long upserted, long deleted);
+
+    [LoggerMessage(1322, LogLevel.Information, "Portal {MemberId}: drift check of {Entity} done: {ObjectCount} objects read, {OutOfStep} out of step ({Upserted} repaired, {Deleted} tombstoned)")]
+    public static partial void CheckDone(ILogger logger, string memberId, string entity, long objectCount, long outOfStep, long upserted, long deleted);
+
+    [LoggerMessage(1323, LogLevel.Warning, "Portal {MemberId}: {Kind} of {Entity} could not read ids after {AfterId}: {Reason}; it is tried again")]
+    public static partial void ReadFailed(ILogger logger, string memberId, PassKind kind, string entity, long afterId, string reason);
+}
