@@ -1,7 +1,7 @@
 using System.Net;
 using System.Text.Json.Nodes;
 using Bitrix24OfflineSync.Emulator.Crm;
-using Bitrix24OfflineSync.Tests.Infrastructure;
+using Bitrix24OfflineSync.TestKit;
 
 namespace Bitrix24OfflineSync.Tests.Emulator;
 

@@ -1,3 +1,4 @@
+using Bitrix24OfflineSync.TestKit;
 using Bitrix24OfflineSync.Tests.Infrastructure;
 
 namespace Bitrix24OfflineSync.Tests.Emulator;

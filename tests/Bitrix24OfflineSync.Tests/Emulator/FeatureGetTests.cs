@@ -1,5 +1,5 @@
 using System.Net;
-using Bitrix24OfflineSync.Tests.Infrastructure;
+using Bitrix24OfflineSync.TestKit;
 
 namespace Bitrix24OfflineSync.Tests.Emulator;
 

@@ -1,4 +1,5 @@
 using System.Net;
+using Bitrix24OfflineSync.TestKit;
 using Bitrix24OfflineSync.Tests.Infrastructure;
 
 namespace Bitrix24OfflineSync.Tests.Emulator;

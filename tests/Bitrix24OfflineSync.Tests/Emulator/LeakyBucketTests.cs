@@ -1,6 +1,6 @@
 using System.Net;
 using Bitrix24OfflineSync.Emulator;
-using Bitrix24OfflineSync.Tests.Infrastructure;
+using Bitrix24OfflineSync.TestKit;
 
 namespace Bitrix24OfflineSync.Tests.Emulator;
 

@@ -1,6 +1,6 @@
 using System.Text.Json.Nodes;
 using Bitrix24OfflineSync.Emulator.Rest;
-using Bitrix24OfflineSync.Tests.Infrastructure;
+using Bitrix24OfflineSync.TestKit;
 
 namespace Bitrix24OfflineSync.Tests.Emulator;
 

@@ -4,7 +4,7 @@ using System.Text;
 using System.Text.Json.Nodes;
 using Bitrix24OfflineSync.Emulator.Portals;
 using Bitrix24OfflineSync.Emulator.Rest;
-using Bitrix24OfflineSync.Tests.Infrastructure;
+using Bitrix24OfflineSync.TestKit;
 
 namespace Bitrix24OfflineSync.Tests.Emulator;
 

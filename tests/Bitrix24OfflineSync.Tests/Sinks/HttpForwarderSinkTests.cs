@@ -3,7 +3,7 @@ using System.Net;
 using System.Net.Sockets;
 using System.Text.Json.Nodes;
 using Bitrix24OfflineSync.Sinks;
-using Bitrix24OfflineSync.Tests.Infrastructure;
+using Bitrix24OfflineSync.TestKit;
 using static Bitrix24OfflineSync.Tests.Sinks.HttpSinkKit;
 
 namespace Bitrix24OfflineSync.Tests.Sinks;

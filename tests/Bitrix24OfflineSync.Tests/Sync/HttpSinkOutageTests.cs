@@ -1,4 +1,5 @@
 using System.Text.Json.Nodes;
+using Bitrix24OfflineSync.TestKit;
 using Bitrix24OfflineSync.Tests.Infrastructure;
 using Bitrix24OfflineSync.Tests.Sinks;
 

@@ -1,10 +1,10 @@
-namespace Bitrix24OfflineSync.Tests.Infrastructure;
+namespace Bitrix24OfflineSync.TestKit;
 
 /// <summary>
 /// Polls a condition until it holds, and fails the test with a message naming what never happened when it does not
 /// hold within the limit, so that a broken expectation reads as a failure instead of a hung run.
 /// </summary>
-internal static class Wait
+public static class Wait
 {
     public static readonly TimeSpan DefaultLimit = TimeSpan.FromSeconds(60);
 

@@ -1,4 +1,4 @@
-namespace Bitrix24OfflineSync.Tests.Infrastructure;
+namespace Bitrix24OfflineSync.TestKit;
 
 /// <summary>A clock that moves only when a test says so. Timers are not supported: code under test that needs them uses the system clock.</summary>
 public sealed class ManualTimeProvider(DateTimeOffset start) : TimeProvider

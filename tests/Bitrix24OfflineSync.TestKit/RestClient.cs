@@ -1,10 +1,9 @@
-using System.Net;
 using System.Net.Http.Headers;
 using System.Text;
 using System.Text.Json.Nodes;
 using Bitrix24OfflineSync.Emulator.Rest;
 
-namespace Bitrix24OfflineSync.Tests.Infrastructure;
+namespace Bitrix24OfflineSync.TestKit;
 
 /// <summary>A bare HTTP client for the emulator's REST endpoint, so tests see exactly what goes over the wire.</summary>
 public sealed class RestClient(HttpClient http, Uri clientEndpoint, string accessToken) : IDisposable
@@ -47,17 +46,4 @@ public sealed class RestClient(HttpClient http, Uri clientEndpoint, string acces
     public static JsonObject Params(string form) => PhpQuery.Parse(form);
 
     public void Dispose() => http.Dispose();
-}
-
-public sealed record RestAnswer(HttpStatusCode Status, JsonNode? Body, HttpResponseHeaders Headers)
-{
-    public JsonNode? Result => Body?["result"];
-
-    public string? Error => Body?["error"]?.GetValue<string>();
-
-    public string? ErrorDescription => Body?["error_description"]?.GetValue<string>();
-
-    /// <summary>Fails with the answer's body when it is not a success.</summary>
-    public RestAnswer EnsureSuccess() =>
-        Status == HttpStatusCode.OK && Body?["error"] is null ? this : throw new InvalidOperationException($"Call failed: {(int)Status} {Body?.ToJsonString()}");
 }

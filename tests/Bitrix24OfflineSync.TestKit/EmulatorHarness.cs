@@ -3,7 +3,7 @@ using Bitrix24OfflineSync.Emulator.Hosting;
 using Bitrix24OfflineSync.Emulator.OAuth;
 using Bitrix24OfflineSync.Emulator.Portals;
 
-namespace Bitrix24OfflineSync.Tests.Infrastructure;
+namespace Bitrix24OfflineSync.TestKit;
 
 /// <summary>A fresh emulator on a loopback port per test, with one portal and the default app authorized on it.</summary>
 public sealed class EmulatorHarness : IAsyncDisposable
