@@ -1,5 +1,4 @@
 using Bitrix24OfflineSync.TestKit;
-using Bitrix24OfflineSync.Tests.Infrastructure;
 
 namespace Bitrix24OfflineSync.Tests.Emulator;
 
@@ -8,7 +7,7 @@ public sealed class DoorbellTests
     [Fact]
     public async Task Doorbell_IsPostedFormEncodedWithTheRealKeys()
     {
-        await using var receiver = await HookReceiver.StartAsync();
+        await using var receiver = await HttpReceiver.StartAsync();
         await using var emulator = await QueueKit.StartAsync();
         await emulator.Client.BindOfflineAsync();
         await emulator.Client.ResultAsync("event.bind", $$"""{"event":"ONOFFLINEEVENT","handler":"{{receiver.Url("/bell")}}"}""");
@@ -37,7 +36,7 @@ public sealed class DoorbellTests
     [Fact]
     public async Task Doorbell_TokensDoNotReplaceTheClientsStoredTokens()
     {
-        await using var receiver = await HookReceiver.StartAsync();
+        await using var receiver = await HttpReceiver.StartAsync();
         await using var emulator = await QueueKit.StartAsync();
         await emulator.Client.BindOfflineAsync();
         await emulator.Client.ResultAsync("event.bind", $$"""{"event":"ONOFFLINEEVENT","handler":"{{receiver.Url("/bell")}}"}""");
@@ -55,7 +54,7 @@ public sealed class DoorbellTests
     public async Task Doorbell_WithinMinTimeout_IsDroppedAndAfterTheWindowIsSent()
     {
         var time = new ManualTimeProvider();
-        await using var receiver = await HookReceiver.StartAsync();
+        await using var receiver = await HttpReceiver.StartAsync();
         await using var emulator = await QueueKit.StartAsync(time: time);
         await emulator.Client.BindOfflineAsync();
         await emulator.Client.ResultAsync("event.bind", $$$"""{"event":"ONOFFLINEEVENT","handler":"{{{receiver.Url("/bell")}}}","options":{"minTimeout":10}}""");
@@ -79,7 +78,7 @@ public sealed class DoorbellTests
     [Fact]
     public async Task Doorbell_ForAnAppWhoseOwnChangeWasSkipped_IsNotSent()
     {
-        await using var receiver = await HookReceiver.StartAsync();
+        await using var receiver = await HttpReceiver.StartAsync();
         await using var emulator = await QueueKit.StartAsync();
         await emulator.Client.BindOfflineAsync();
         await emulator.Client.ResultAsync("event.bind", $$"""{"event":"ONOFFLINEEVENT","handler":"{{receiver.Url("/bell")}}"}""");
@@ -94,7 +93,7 @@ public sealed class DoorbellTests
     [Fact]
     public async Task OnlineEvent_IsDeliveredWithDataAndWithoutRefreshToken()
     {
-        await using var receiver = await HookReceiver.StartAsync();
+        await using var receiver = await HttpReceiver.StartAsync();
         await using var emulator = await QueueKit.StartAsync();
         await emulator.Client.ResultAsync("event.bind", $$"""{"event":"ONCRMDEALUPDATE","handler":"{{receiver.Url("/deal")}}"}""");
 

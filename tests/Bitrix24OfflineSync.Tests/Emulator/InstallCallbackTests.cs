@@ -1,6 +1,5 @@
 using System.Net;
 using Bitrix24OfflineSync.TestKit;
-using Bitrix24OfflineSync.Tests.Infrastructure;
 
 namespace Bitrix24OfflineSync.Tests.Emulator;
 
@@ -9,7 +8,7 @@ public sealed class InstallCallbackTests
     [Fact]
     public async Task Install_PostsOnAppInstallFormEncodedWithAllAuthKeys()
     {
-        await using var receiver = await HookReceiver.StartAsync();
+        await using var receiver = await HttpReceiver.StartAsync();
         await using var emulator = await EmulatorHarness.StartAsync();
         var portal = emulator.World.CreatePortal("fresh.bitrix24.com");
 
@@ -41,7 +40,7 @@ public sealed class InstallCallbackTests
     [Fact]
     public async Task Install_AuthCarriesTheTokenSetButNoUserId()
     {
-        await using var receiver = await HookReceiver.StartAsync();
+        await using var receiver = await HttpReceiver.StartAsync();
         await using var emulator = await EmulatorHarness.StartAsync();
         var portal = emulator.World.CreatePortal("fresh.bitrix24.com");
 
@@ -70,7 +69,7 @@ public sealed class InstallCallbackTests
     [Fact]
     public async Task Uninstall_PostsWithoutTokensAndRevokesThem()
     {
-        await using var receiver = await HookReceiver.StartAsync();
+        await using var receiver = await HttpReceiver.StartAsync();
         await using var emulator = await QueueKit.StartAsync();
         await emulator.Client.BindOfflineAsync();
         await emulator.Client.ResultAsync("event.bind", $$"""{"event":"ONAPPUNINSTALL","handler":"{{receiver.Url("/uninstall")}}"}""");

@@ -1,5 +1,5 @@
 using System.Text.Json.Nodes;
-using Bitrix24OfflineSync.Tests.Infrastructure;
+using Bitrix24OfflineSync.TestKit;
 
 namespace Bitrix24OfflineSync.Tests.Emulator;
 
@@ -17,7 +17,7 @@ public sealed class RowTimingTests
     [Fact]
     public async Task ChangeThroughRest_IsNotQueuedNorRungNorDeliveredWhenItsAnswerArrives_ButSoonAfter()
     {
-        await using var receiver = await HookReceiver.StartAsync();
+        await using var receiver = await HttpReceiver.StartAsync();
         await using var emulator = await QueueKit.StartAsync(o => o.OfflineWriteDelay = LongDelay);
         await emulator.Client.BindOfflineAsync();
         await emulator.Client.ResultAsync("event.bind", $$"""{"event":"ONOFFLINEEVENT","handler":"{{receiver.Url("/bell")}}"}""");
@@ -53,7 +53,7 @@ public sealed class RowTimingTests
     [Fact]
     public async Task Doorbell_GoesOutOnlyOnceTheRowsExist()
     {
-        await using var receiver = await HookReceiver.StartAsync();
+        await using var receiver = await HttpReceiver.StartAsync();
         await using var emulator = await QueueKit.StartAsync();
         await emulator.Client.BindOfflineAsync();
         await emulator.Client.ResultAsync("event.bind", $$"""{"event":"ONOFFLINEEVENT","handler":"{{receiver.Url("/bell")}}"}""");
