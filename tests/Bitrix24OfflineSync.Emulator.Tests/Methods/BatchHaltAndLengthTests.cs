@@ -1,9 +1,10 @@
 using System.Net;
 using System.Text.Json.Nodes;
 using Bitrix24OfflineSync.Emulator.Crm;
+using Bitrix24OfflineSync.Emulator.Tests.Infrastructure;
 using Bitrix24OfflineSync.TestKit;
 
-namespace Bitrix24OfflineSync.Tests.Emulator;
+namespace Bitrix24OfflineSync.Emulator.Tests.Methods;
 
 /// <summary>Which commands of a batch run: <c>halt</c> as PHP casts it, and the 50-command limit (bitrix24-api.md §9).</summary>
 public sealed class BatchHaltAndLengthTests

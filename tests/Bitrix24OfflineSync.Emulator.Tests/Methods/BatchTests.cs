@@ -3,7 +3,7 @@ using System.Text.Json.Nodes;
 using Bitrix24OfflineSync.Emulator.Crm;
 using Bitrix24OfflineSync.TestKit;
 
-namespace Bitrix24OfflineSync.Tests.Emulator;
+namespace Bitrix24OfflineSync.Emulator.Tests.Methods;
 
 public sealed class BatchTests
 {

@@ -1,10 +1,9 @@
 using System.Text.Json.Nodes;
-using Bitrix24OfflineSync.Emulator;
 using Bitrix24OfflineSync.Emulator.Crm;
 using Bitrix24OfflineSync.Emulator.Generator;
 using Bitrix24OfflineSync.Emulator.Portals;
 
-namespace Bitrix24OfflineSync.Tests.Emulator;
+namespace Bitrix24OfflineSync.Emulator.Tests.Generator;
 
 public sealed class ChangeGeneratorTests
 {

@@ -1,9 +1,10 @@
 using System.Net;
 using System.Security.Cryptography;
 using System.Text;
+using Bitrix24OfflineSync.Emulator.Tests.Infrastructure;
 using Bitrix24OfflineSync.TestKit;
 
-namespace Bitrix24OfflineSync.Tests.Emulator;
+namespace Bitrix24OfflineSync.Emulator.Tests.Queue;
 
 public sealed class OfflineQueueTests
 {

@@ -1,7 +1,7 @@
 using System.Text.Json.Nodes;
 using Bitrix24OfflineSync.Emulator.Rest;
 
-namespace Bitrix24OfflineSync.Tests.Emulator;
+namespace Bitrix24OfflineSync.Emulator.Tests.Rest;
 
 public sealed class PhpJsonTests
 {

@@ -1,7 +1,8 @@
 using System.Text.Json.Nodes;
+using Bitrix24OfflineSync.Emulator.Tests.Infrastructure;
 using Bitrix24OfflineSync.TestKit;
 
-namespace Bitrix24OfflineSync.Tests.Emulator;
+namespace Bitrix24OfflineSync.Emulator.Tests.Events;
 
 /// <summary>
 /// When a change's offline rows, doorbells and online events appear (bitrix24-api.md §14): in a background step after

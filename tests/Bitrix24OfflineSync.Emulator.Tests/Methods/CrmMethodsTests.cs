@@ -5,7 +5,7 @@ using Bitrix24OfflineSync.Emulator.Crm;
 using Bitrix24OfflineSync.Emulator.Rest;
 using Bitrix24OfflineSync.TestKit;
 
-namespace Bitrix24OfflineSync.Tests.Emulator;
+namespace Bitrix24OfflineSync.Emulator.Tests.Methods;
 
 public sealed class CrmMethodsTests
 {

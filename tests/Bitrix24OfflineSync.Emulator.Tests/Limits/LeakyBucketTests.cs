@@ -1,8 +1,8 @@
 using System.Net;
-using Bitrix24OfflineSync.Emulator;
+using Bitrix24OfflineSync.Emulator.Tests.Infrastructure;
 using Bitrix24OfflineSync.TestKit;
 
-namespace Bitrix24OfflineSync.Tests.Emulator;
+namespace Bitrix24OfflineSync.Emulator.Tests.Limits;
 
 public sealed class LeakyBucketTests
 {

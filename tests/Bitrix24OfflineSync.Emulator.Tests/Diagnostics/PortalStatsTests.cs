@@ -1,8 +1,9 @@
 using System.Text.Json.Nodes;
 using Bitrix24OfflineSync.Emulator.Rest;
+using Bitrix24OfflineSync.Emulator.Tests.Infrastructure;
 using Bitrix24OfflineSync.TestKit;
 
-namespace Bitrix24OfflineSync.Tests.Emulator;
+namespace Bitrix24OfflineSync.Emulator.Tests.Diagnostics;
 
 public sealed class PortalStatsTests
 {

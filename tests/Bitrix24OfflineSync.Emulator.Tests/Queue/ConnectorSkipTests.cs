@@ -1,4 +1,6 @@
-namespace Bitrix24OfflineSync.Tests.Emulator;
+using Bitrix24OfflineSync.Emulator.Tests.Infrastructure;
+
+namespace Bitrix24OfflineSync.Emulator.Tests.Queue;
 
 public sealed class ConnectorSkipTests
 {

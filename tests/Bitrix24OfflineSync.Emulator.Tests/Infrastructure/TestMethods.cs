@@ -1,8 +1,7 @@
 using System.Text.Json.Nodes;
-using Bitrix24OfflineSync.Emulator;
 using Bitrix24OfflineSync.Emulator.Rest;
 
-namespace Bitrix24OfflineSync.Tests.Emulator;
+namespace Bitrix24OfflineSync.Emulator.Tests.Infrastructure;
 
 /// <summary>Methods registered by the core tests, so the pipeline is tested without the real methods' behaviour.</summary>
 internal static class TestMethods

@@ -2,7 +2,7 @@ using System.Globalization;
 using System.Text.Json.Nodes;
 using Bitrix24OfflineSync.TestKit;
 
-namespace Bitrix24OfflineSync.Tests.Emulator;
+namespace Bitrix24OfflineSync.Emulator.Tests.Methods;
 
 /// <summary>How CRM and task lists read <c>start</c>, <c>order</c> and range filters (bitrix24-api.md §12).</summary>
 public sealed class ListPagingTests

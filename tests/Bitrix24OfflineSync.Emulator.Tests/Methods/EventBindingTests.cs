@@ -1,9 +1,9 @@
 using System.Net;
 using System.Text.Json.Nodes;
-using Bitrix24OfflineSync.Emulator;
+using Bitrix24OfflineSync.Emulator.Tests.Infrastructure;
 using Bitrix24OfflineSync.TestKit;
 
-namespace Bitrix24OfflineSync.Tests.Emulator;
+namespace Bitrix24OfflineSync.Emulator.Tests.Methods;
 
 public sealed class EventBindingTests
 {

@@ -2,9 +2,10 @@ using System.Net;
 using System.Text;
 using System.Text.Json.Nodes;
 using Bitrix24OfflineSync.Emulator.Portals;
+using Bitrix24OfflineSync.Emulator.Tests.Infrastructure;
 using Bitrix24OfflineSync.TestKit;
 
-namespace Bitrix24OfflineSync.Tests.Emulator;
+namespace Bitrix24OfflineSync.Emulator.Tests.Hosting;
 
 public sealed class ControlEndpointTests
 {

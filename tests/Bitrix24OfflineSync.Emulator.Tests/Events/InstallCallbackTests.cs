@@ -1,7 +1,8 @@
 using System.Net;
+using Bitrix24OfflineSync.Emulator.Tests.Infrastructure;
 using Bitrix24OfflineSync.TestKit;
 
-namespace Bitrix24OfflineSync.Tests.Emulator;
+namespace Bitrix24OfflineSync.Emulator.Tests.Events;
 
 public sealed class InstallCallbackTests
 {

@@ -1,7 +1,7 @@
 using System.Text.Json.Nodes;
 using Bitrix24OfflineSync.TestKit;
 
-namespace Bitrix24OfflineSync.Tests.Emulator;
+namespace Bitrix24OfflineSync.Emulator.Tests.Infrastructure;
 
 /// <summary>
 /// Raises events without the CRM methods: <c>test.raise {event, id}</c> raises <c>{"FIELDS":{"ID":id}}</c> in the
@@ -23,7 +23,7 @@ internal static class QueueKit
         return emulator;
     }
 
-    public static async Task<EmulatorHarness> StartAsync(Action<Bitrix24OfflineSync.Emulator.EmulatorOptions>? configure = null, TimeProvider? time = null) =>
+    public static async Task<EmulatorHarness> StartAsync(Action<EmulatorOptions>? configure = null, TimeProvider? time = null) =>
         (await EmulatorHarness.StartAsync(configure, time)).WithRaise();
 
     /// <summary>Waits until the rows of every change made so far are written: the server writes them after the change's answer.</summary>
