@@ -82,6 +82,16 @@ public static class Wait
         }
     }
 
+    /// <summary>Blocks until a signal completes: for the synchronous callbacks of the code under test, which cannot await.</summary>
+    public static void For(Task signal, string what, TimeSpan? limit = null)
+    {
+        var timeLimit = limit ?? DefaultLimit;
+        if (!signal.Wait(timeLimit, TestContext.Current.CancellationToken))
+        {
+            throw GaveUp(timeLimit, what);
+        }
+    }
+
     private static FailException GaveUp(TimeSpan limit, string what) =>
         FailException.ForFailure($"Gave up after {limit.TotalSeconds:0.###} s waiting until {what}.");
 }

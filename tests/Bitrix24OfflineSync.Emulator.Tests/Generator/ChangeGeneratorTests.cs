@@ -2,6 +2,7 @@ using System.Text.Json.Nodes;
 using Bitrix24OfflineSync.Emulator.Crm;
 using Bitrix24OfflineSync.Emulator.Generator;
 using Bitrix24OfflineSync.Emulator.Portals;
+using Bitrix24OfflineSync.TestKit;
 
 namespace Bitrix24OfflineSync.Emulator.Tests.Generator;
 
@@ -91,17 +92,11 @@ public sealed class ChangeGeneratorTests
         var generator = new ChangeGenerator(world, portal, new ChangeGeneratorOptions { Objects = 5, ChangesPerSecond = 10, Seed = 2 });
         using var cts = CancellationTokenSource.CreateLinkedTokenSource(TestContext.Current.CancellationToken);
 
-        using var deadline = CancellationTokenSource.CreateLinkedTokenSource(TestContext.Current.CancellationToken);
-        deadline.CancelAfter(TimeSpan.FromSeconds(30));
-
         var run = generator.RunAsync(cts.Token);
         clock.Advance(TimeSpan.FromSeconds(2));
 
         // The generator offers no signal per change; its ticks run on real timers, so watch the counter.
-        while (generator.ChangesMade < 20)
-        {
-            await Task.Delay(10, deadline.Token);
-        }
+        await Wait.UntilAsync(() => generator.ChangesMade >= 20, "the generator has made two seconds' worth of changes (20)", TimeSpan.FromSeconds(30));
 
         await cts.CancelAsync();
         await run;

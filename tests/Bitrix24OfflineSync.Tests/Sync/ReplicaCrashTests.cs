@@ -227,11 +227,7 @@ public sealed partial class ReplicaCrashTests : IAsyncDisposable
         environment["Sync__RoundsPerTurn"] = "1000";
 
         _instanceA = ChildProcess.Start("dotnet", ["Bitrix24OfflineSync.dll"], _published.AppDirectory, environment);
-        using (var deadline = CancellationTokenSource.CreateLinkedTokenSource(Ct))
-        {
-            deadline.CancelAfter(TimeSpan.FromSeconds(60));
-            await _instanceA.WaitForLineAsync("Now listening on", deadline.Token);
-        }
+        await Wait.ForAsync(cancellationToken => _instanceA.WaitForLineAsync("Now listening on", cancellationToken), "instance A logs 'Now listening on'");
 
         var line = _instanceA.Output.Split('\n').First(l => l.Contains("Now listening on", StringComparison.Ordinal));
         var baseAddress = new Uri($"http://127.0.0.1:{ListeningPort().Match(line).Groups[1].Value}/");
