@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using System.Text;
+using Bitrix24OfflineSync.TestKit;
 
 namespace Bitrix24OfflineSync.Tests.Deployment;
 
@@ -69,8 +70,7 @@ internal sealed class ChildProcess : IDisposable
         string fileName, IEnumerable<string> arguments, string workingDirectory, IDictionary<string, string?>? environment, TimeSpan limit)
     {
         using var child = Start(fileName, arguments, workingDirectory, environment);
-        using var deadline = new CancellationTokenSource(limit);
-        await child._process.WaitForExitAsync(deadline.Token);
+        await Wait.ForAsync(child._process.WaitForExitAsync, $"'{fileName} {string.Join(' ', arguments)}' has exited", limit);
         return (child._process.ExitCode, child.Output);
     }
 

@@ -1,10 +1,11 @@
 using System.Text.Json.Nodes;
+using Bitrix24OfflineSync.Bitrix;
 using Bitrix24OfflineSync.Emulator;
 using Bitrix24OfflineSync.Emulator.Hosting;
-using Bitrix24OfflineSync.Bitrix;
 using Bitrix24OfflineSync.Emulator.Portals;
 using Bitrix24OfflineSync.Registration;
 using Bitrix24OfflineSync.Sinks.Database;
+using Bitrix24OfflineSync.TestKit;
 using Bitrix24OfflineSync.Tests.Infrastructure;
 
 namespace Bitrix24OfflineSync.Tests.Deployment;

@@ -2,6 +2,7 @@ using System.Net;
 using System.Net.Sockets;
 using System.Runtime.Versioning;
 using Bitrix24OfflineSync.Operations;
+using Bitrix24OfflineSync.TestKit;
 
 namespace Bitrix24OfflineSync.Tests.Deployment;
 
@@ -69,9 +70,7 @@ public sealed class PublishedOutputTests(PublishedAppFixture published) : IClass
         var service = ChildProcess.Start("runuser", ["-u", PublishedAppFixture.RunAs, "--", "dotnet", "Bitrix24OfflineSync.dll"], published.AppDirectory, Environment(port, dataDirectory));
         try
         {
-            using var deadline = CancellationTokenSource.CreateLinkedTokenSource(TestContext.Current.CancellationToken);
-            deadline.CancelAfter(StartLimit);
-            await service.WaitForLineAsync("Now listening on", deadline.Token);
+            await Wait.ForAsync(cancellationToken => service.WaitForLineAsync("Now listening on", cancellationToken), "the published service logs 'Now listening on'", StartLimit);
             return service;
         }
         catch

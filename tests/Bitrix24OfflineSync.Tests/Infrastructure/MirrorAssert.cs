@@ -2,6 +2,7 @@ using System.Text.Json.Nodes;
 using Bitrix24OfflineSync.Emulator.Crm;
 using Bitrix24OfflineSync.Emulator.Portals;
 using Bitrix24OfflineSync.Sinks.Database;
+using Bitrix24OfflineSync.TestKit;
 
 namespace Bitrix24OfflineSync.Tests.Infrastructure;
 

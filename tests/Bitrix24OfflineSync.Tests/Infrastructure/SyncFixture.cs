@@ -4,6 +4,7 @@ using Bitrix24OfflineSync.Emulator.Hosting;
 using Bitrix24OfflineSync.Emulator.Portals;
 using Bitrix24OfflineSync.Sinks.Database;
 using Bitrix24OfflineSync.Sync.Journal;
+using Bitrix24OfflineSync.TestKit;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace Bitrix24OfflineSync.Tests.Infrastructure;

@@ -1,5 +1,7 @@
 using Bitrix24OfflineSync.Operations;
+using Bitrix24OfflineSync.Portals;
 using Bitrix24OfflineSync.Registration;
+using Bitrix24OfflineSync.TestKit;
 using Bitrix24OfflineSync.Tests.Infrastructure;
 
 namespace Bitrix24OfflineSync.Tests.Operations;
@@ -31,6 +33,11 @@ public sealed class OperatorCommandTests
         var portal = await fixture.InstallAndBindAsync();
         fixture.World.CallAsUser(portal, "crm.deal.add", new System.Text.Json.Nodes.JsonObject { ["fields"] = new System.Text.Json.Nodes.JsonObject { ["TITLE"] = "x" } });
         await fixture.WaitUntilDrainedAsync(portal);
+        // The worker records the drain just after the queue and the journal are empty.
+        var registry = fixture.Service.Get<IPortalRegistry>();
+        await Wait.UntilAsync(
+            async () => (await registry.OverviewAsync(Ct)).Any(p => p.MemberId == portal.MemberId && p.LastDrainAt is not null),
+            "the drain of the portal is recorded");
 
         var (code, output, _) = await RunAsync(["portals", "list"], fixture);
 

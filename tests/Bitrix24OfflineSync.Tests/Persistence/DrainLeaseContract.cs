@@ -1,7 +1,7 @@
-using Bitrix24OfflineSync.Sinks.Database;
 using Bitrix24OfflineSync.Sinks;
+using Bitrix24OfflineSync.Sinks.Database;
 using Bitrix24OfflineSync.Sync.Leases;
-using Bitrix24OfflineSync.Tests.Infrastructure;
+using Bitrix24OfflineSync.TestKit;
 
 namespace Bitrix24OfflineSync.Tests.Persistence;
 

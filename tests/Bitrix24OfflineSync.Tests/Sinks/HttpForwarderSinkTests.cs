@@ -3,7 +3,7 @@ using System.Net;
 using System.Net.Sockets;
 using System.Text.Json.Nodes;
 using Bitrix24OfflineSync.Sinks;
-using Bitrix24OfflineSync.Tests.Infrastructure;
+using Bitrix24OfflineSync.TestKit;
 using static Bitrix24OfflineSync.Tests.Sinks.HttpSinkKit;
 
 namespace Bitrix24OfflineSync.Tests.Sinks;
@@ -15,7 +15,7 @@ public sealed class HttpForwarderSinkTests
     [Fact]
     public async Task Commit_PostsJson_SignedWithTheSecretOverIdTimestampAndBody()
     {
-        await using var receiver = await WebhookReceiver.StartAsync();
+        await using var receiver = await HttpReceiver.StartAsync();
         var secret = NewSecret();
         var clock = new ManualTimeProvider();
         await using var service = await StartAsync(receiver.BaseAddress, secret, time: clock);
@@ -25,17 +25,17 @@ public sealed class HttpForwarderSinkTests
         var delivery = Assert.Single(receiver.TakeAll());
         Assert.Equal("POST", delivery.Method);
         Assert.StartsWith("application/json", delivery.ContentType, StringComparison.Ordinal);
-        Assert.StartsWith("msg_", delivery.Id, StringComparison.Ordinal);
-        Assert.Equal(clock.GetUtcNow().ToUnixTimeSeconds().ToString(CultureInfo.InvariantCulture), delivery.Timestamp);
-        Assert.StartsWith("v1,", delivery.Signature, StringComparison.Ordinal);
-        Assert.True(WebhookReceiver.SignatureIsValid(delivery, secret));
-        Assert.False(WebhookReceiver.SignatureIsValid(delivery, NewSecret()));
+        Assert.StartsWith("msg_", delivery.WebhookId, StringComparison.Ordinal);
+        Assert.Equal(clock.GetUtcNow().ToUnixTimeSeconds().ToString(CultureInfo.InvariantCulture), delivery.WebhookTimestamp);
+        Assert.StartsWith("v1,", delivery.WebhookSignature, StringComparison.Ordinal);
+        Assert.True(StandardWebhook.SignatureIsValid(delivery, secret));
+        Assert.False(StandardWebhook.SignatureIsValid(delivery, NewSecret()));
     }
 
     [Fact]
     public async Task Commit_Body_HasTheContractsShapeForUpsertDeleteAndUnmappedEvent()
     {
-        await using var receiver = await WebhookReceiver.StartAsync();
+        await using var receiver = await HttpReceiver.StartAsync();
         await using var service = await StartAsync(receiver.BaseAddress, NewSecret());
         var fetched = new DateTimeOffset(2026, 11, 22, 9, 0, 0, TimeSpan.Zero);
         var changes = new ObjectChange[]
@@ -65,7 +65,7 @@ public sealed class HttpForwarderSinkTests
     [Fact]
     public async Task Commit_OfMoreChangesThanMaxBatchSize_SendsChunksInOrderWithDistinctIds()
     {
-        await using var receiver = await WebhookReceiver.StartAsync();
+        await using var receiver = await HttpReceiver.StartAsync();
         await using var service = await StartAsync(receiver.BaseAddress, NewSecret(), maxBatchSize: 500);
 
         await service.Sink().CommitAsync(Batch("batch-1", 1_201), Ct);
@@ -73,13 +73,13 @@ public sealed class HttpForwarderSinkTests
         var deliveries = receiver.TakeAll();
         Assert.Equal([500, 500, 201], deliveries.Select(d => ChangeIds(d).Count));
         Assert.Equal(Enumerable.Range(1, 1_201).Select(i => i.ToString(CultureInfo.InvariantCulture)), deliveries.SelectMany(ChangeIds));
-        Assert.Equal(3, deliveries.Select(d => d.Id).Distinct().Count());
+        Assert.Equal(3, deliveries.Select(d => d.WebhookId).Distinct().Count());
     }
 
     [Fact]
     public async Task Commit_OfAnEmptyBatch_SendsNothing()
     {
-        await using var receiver = await WebhookReceiver.StartAsync();
+        await using var receiver = await HttpReceiver.StartAsync();
         await using var service = await StartAsync(receiver.BaseAddress, NewSecret());
 
         await service.Sink().CommitAsync(Batch("batch-1", 0), Ct);
@@ -90,7 +90,7 @@ public sealed class HttpForwarderSinkTests
     [Fact]
     public async Task Commit_WhenTheReceiverFailsTwice_RetriesWithTheSameIdAndAFreshSignatureUntilAccepted()
     {
-        await using var receiver = await WebhookReceiver.StartAsync();
+        await using var receiver = await HttpReceiver.StartAsync();
         var secret = NewSecret();
         await using var service = await StartAsync(receiver.BaseAddress, secret, maxAttempts: 3);
         receiver.Answer(500, 500, 200);
@@ -99,14 +99,14 @@ public sealed class HttpForwarderSinkTests
 
         var deliveries = receiver.TakeAll();
         Assert.Equal(3, deliveries.Count);
-        Assert.Single(deliveries.Select(d => d.Id).Distinct());
-        Assert.All(deliveries, d => Assert.True(WebhookReceiver.SignatureIsValid(d, secret)));
+        Assert.Single(deliveries.Select(d => d.WebhookId).Distinct());
+        Assert.All(deliveries, d => Assert.True(StandardWebhook.SignatureIsValid(d, secret)));
     }
 
     [Fact]
     public async Task Commit_WhenTheReceiverAlwaysFails_ThrowsSinkUnavailableAfterMaxAttempts()
     {
-        await using var receiver = await WebhookReceiver.StartAsync();
+        await using var receiver = await HttpReceiver.StartAsync();
         receiver.DefaultStatus = 503;
         await using var service = await StartAsync(receiver.BaseAddress, NewSecret(), maxAttempts: 4);
 
@@ -128,7 +128,7 @@ public sealed class HttpForwarderSinkTests
     [Fact]
     public async Task Commit_AfterAChunkWasAccepted_DoesNotResendItWithinTheSameCommit()
     {
-        await using var receiver = await WebhookReceiver.StartAsync();
+        await using var receiver = await HttpReceiver.StartAsync();
         await using var service = await StartAsync(receiver.BaseAddress, NewSecret(), maxBatchSize: 2);
         receiver.Answer(200, 500, 200);
 
@@ -136,14 +136,14 @@ public sealed class HttpForwarderSinkTests
 
         var deliveries = receiver.TakeAll();
         Assert.Equal([["1", "2"], ["3", "4"], ["3", "4"]], deliveries.Select(ChangeIds));
-        Assert.NotEqual(deliveries[0].Id, deliveries[1].Id);
-        Assert.Equal(deliveries[1].Id, deliveries[2].Id);
+        Assert.NotEqual(deliveries[0].WebhookId, deliveries[1].WebhookId);
+        Assert.Equal(deliveries[1].WebhookId, deliveries[2].WebhookId);
     }
 
     [Fact]
     public async Task Commit_OfTheSameBatchAfterARestart_CarriesTheSameIds_AndAnotherBatchOthers()
     {
-        await using var receiver = await WebhookReceiver.StartAsync();
+        await using var receiver = await HttpReceiver.StartAsync();
         var secret = NewSecret();
         receiver.DefaultStatus = 503;
         await using (var first = await StartAsync(receiver.BaseAddress, secret, maxAttempts: 1, maxBatchSize: 2))
@@ -161,14 +161,14 @@ public sealed class HttpForwarderSinkTests
 
         Assert.Single(failedRound);
         Assert.Equal(2, laterRound.Count);
-        Assert.Equal(failedRound[0].Id, laterRound[0].Id);
-        Assert.Empty(otherBatch.Select(d => d.Id).Intersect(laterRound.Select(d => d.Id)));
+        Assert.Equal(failedRound[0].WebhookId, laterRound[0].WebhookId);
+        Assert.Empty(otherBatch.Select(d => d.WebhookId).Intersect(laterRound.Select(d => d.WebhookId)));
     }
 
     [Fact]
     public async Task Commit_WhenTheReceiverDoesNotAnswerInTime_RetriesTheSameMessage()
     {
-        await using var receiver = await WebhookReceiver.StartAsync();
+        await using var receiver = await HttpReceiver.StartAsync();
         await using var service = await StartAsync(receiver.BaseAddress, NewSecret(), timeout: "00:00:00.300");
         receiver.Hang();
 
@@ -176,14 +176,14 @@ public sealed class HttpForwarderSinkTests
 
         var deliveries = receiver.TakeAll();
         Assert.Equal(2, deliveries.Count);
-        Assert.Equal(deliveries[0].Id, deliveries[1].Id);
+        Assert.Equal(deliveries[0].WebhookId, deliveries[1].WebhookId);
         Assert.Contains(service.Logs.Of(1504), e => e["ErrorKind"] == "Timeout");
     }
 
     [Fact]
     public async Task Commit_WhenTheCallerCancels_StopsWithoutRetrying()
     {
-        await using var receiver = await WebhookReceiver.StartAsync();
+        await using var receiver = await HttpReceiver.StartAsync();
         await using var service = await StartAsync(receiver.BaseAddress, NewSecret(), maxAttempts: 5);
         receiver.Hang();
         using var stop = CancellationTokenSource.CreateLinkedTokenSource(Ct);
@@ -201,7 +201,7 @@ public sealed class HttpForwarderSinkTests
     [InlineData(307)]
     public async Task Commit_WhenTheReceiverRedirects_DoesNotFollowAndCountsItAsAFailure(int status)
     {
-        await using var receiver = await WebhookReceiver.StartAsync();
+        await using var receiver = await HttpReceiver.StartAsync();
         await using var service = await StartAsync(receiver.BaseAddress, NewSecret(), maxAttempts: 2);
         receiver.Redirect(status, new Uri(receiver.BaseAddress, "elsewhere").ToString(), times: 2);
 
@@ -216,7 +216,7 @@ public sealed class HttpForwarderSinkTests
     [Fact]
     public async Task ForgetPortal_PostsASignedForgetMessage_RetriedWithTheSameId()
     {
-        await using var receiver = await WebhookReceiver.StartAsync();
+        await using var receiver = await HttpReceiver.StartAsync();
         var secret = NewSecret();
         await using var service = await StartAsync(receiver.BaseAddress, secret);
         receiver.Answer(502, 200);
@@ -225,8 +225,8 @@ public sealed class HttpForwarderSinkTests
 
         var deliveries = receiver.TakeAll();
         Assert.Equal(2, deliveries.Count);
-        Assert.Equal(deliveries[0].Id, deliveries[1].Id);
-        Assert.All(deliveries, d => Assert.True(WebhookReceiver.SignatureIsValid(d, secret)));
+        Assert.Equal(deliveries[0].WebhookId, deliveries[1].WebhookId);
+        Assert.All(deliveries, d => Assert.True(StandardWebhook.SignatureIsValid(d, secret)));
         var expected = JsonNode.Parse($$$"""{"type":"bitrix24.portal.forget","portal":{"memberId":"{{{MemberId}}}"}}""");
         Assert.True(JsonNode.DeepEquals(expected, JsonNode.Parse(deliveries[1].Body)), deliveries[1].Body);
     }

@@ -1,6 +1,7 @@
 using System.Security.Cryptography;
 using System.Text.Json.Nodes;
 using Bitrix24OfflineSync.Sinks;
+using Bitrix24OfflineSync.TestKit;
 using Bitrix24OfflineSync.Tests.Infrastructure;
 
 namespace Bitrix24OfflineSync.Tests.Sinks;
@@ -46,6 +47,6 @@ internal static class HttpSinkKit
     public static SinkBatch Batch(string batchId, int count) => Batch(batchId, Enumerable.Range(1, count).Select(Deal).ToList());
 
     /// <summary>The ids of the changes a delivery carried, in order.</summary>
-    public static IReadOnlyList<string> ChangeIds(WebhookDelivery delivery) =>
+    public static IReadOnlyList<string> ChangeIds(ReceivedRequest delivery) =>
         JsonNode.Parse(delivery.Body)!["changes"]!.AsArray().Select(c => c!["id"]!.GetValue<string>()).ToList();
 }

@@ -1,5 +1,6 @@
 using System.Security.Cryptography;
 using Bitrix24OfflineSync.Sinks;
+using Bitrix24OfflineSync.TestKit;
 using Bitrix24OfflineSync.Tests.Infrastructure;
 using static Bitrix24OfflineSync.Tests.Sinks.HttpSinkKit;
 
@@ -71,7 +72,7 @@ public sealed class HttpSinkSettingsTests
     [Fact]
     public async Task Logs_OfFailedAndDeliveredAttempts_NameStatusAndAttempt_ButNeverTheSecretSignatureOrUrlQuery()
     {
-        await using var receiver = await WebhookReceiver.StartAsync();
+        await using var receiver = await HttpReceiver.StartAsync();
         var secret = NewSecret();
         const string QueryToken = "receiver-query-token-6f1d";
         await using var service = await StartAsync(new Uri(receiver.BaseAddress, "hooks?token=" + QueryToken), secret, maxBatchSize: 2);
@@ -89,7 +90,7 @@ public sealed class HttpSinkSettingsTests
         Assert.NotEmpty(service.Logs.Of(1502));
         Assert.NotEmpty(service.Logs.Of(1505));
         Assert.NotEmpty(service.Logs.Of(1506));
-        var secrets = deliveries.Select(d => d.Signature[3..]).Append(secret["whsec_".Length..]).Append(QueryToken).ToList();
+        var secrets = deliveries.Select(d => d.WebhookSignature[3..]).Append(secret["whsec_".Length..]).Append(QueryToken).ToList();
         foreach (var line in lines)
         {
             foreach (var value in secrets)

@@ -1,6 +1,7 @@
 using System.Text.Json.Nodes;
 using Bitrix24OfflineSync.Emulator.Generator;
 using Bitrix24OfflineSync.Emulator.Portals;
+using Bitrix24OfflineSync.TestKit;
 using Bitrix24OfflineSync.Tests.Infrastructure;
 using Microsoft.Extensions.DependencyInjection;
 

@@ -3,6 +3,7 @@ using Bitrix24OfflineSync.Bitrix;
 using Bitrix24OfflineSync.Emulator.Crm;
 using Bitrix24OfflineSync.Sinks;
 using Bitrix24OfflineSync.Sync.Model;
+using Bitrix24OfflineSync.TestKit;
 using Bitrix24OfflineSync.Tests.Infrastructure;
 using static Bitrix24OfflineSync.Tests.Sync.ResolutionKit;
 

@@ -1,6 +1,7 @@
 using System.Text.Json.Nodes;
 using Bitrix24OfflineSync.Sinks;
 using Bitrix24OfflineSync.Sync;
+using Bitrix24OfflineSync.TestKit;
 using Bitrix24OfflineSync.Tests.Infrastructure;
 using Microsoft.Extensions.DependencyInjection;
 
@@ -19,9 +20,10 @@ public sealed class DoorbellSchedulingTests
         {
             AddDeal(fixture!, fixture!.World.Portal("shop.bitrix24.com"), "added while draining");
             // The doorbell for it reaches the service while this drain is still in its round.
-            Assert.True(
-                fixture.World.WhenDeliveriesIdleAsync(TestContext.Current.CancellationToken).Wait(TimeSpan.FromSeconds(30), TestContext.Current.CancellationToken),
-                "the doorbell for the deal added during the drain was not delivered");
+            Wait.For(
+                fixture.World.WhenDeliveriesIdleAsync(TestContext.Current.CancellationToken),
+                "the doorbell for the deal added during the drain was delivered",
+                TimeSpan.FromSeconds(30));
         });
         fixture = await SyncFixture.StartAsync(
             new Dictionary<string, string?> { ["Sync:PollInterval"] = "01:00:00" },
@@ -30,7 +32,7 @@ public sealed class DoorbellSchedulingTests
         var portal = await fixture.InstallAndBindAsync();
 
         AddDeal(fixture, portal, "first");
-        await duringDrain.Done.Task.WaitAsync(TimeSpan.FromSeconds(30), TestContext.Current.CancellationToken);
+        await Wait.ForAsync(duringDrain.Done.Task, "the first drain has fetched and the deal was added during it", TimeSpan.FromSeconds(30));
         await fixture.WaitUntilDrainedAsync(portal);
 
         var titles = (await fixture.Mirror.ListAsync(portal.MemberId, TestContext.Current.CancellationToken))

@@ -1,6 +1,7 @@
 using Bitrix24OfflineSync.Emulator.Generator;
 using Bitrix24OfflineSync.Sinks;
 using Bitrix24OfflineSync.Sync;
+using Bitrix24OfflineSync.TestKit;
 using Bitrix24OfflineSync.Tests.Infrastructure;
 using Microsoft.Extensions.DependencyInjection;
 
@@ -19,7 +20,7 @@ public sealed class DrainRecoveryTests
         var portal = await fixture.InstallAndBindAsync();
 
         new ChangeGenerator(fixture.World, portal, new ChangeGeneratorOptions { Objects = 50, Seed = 21 }).Generate(150);
-        await crash.Crashed.Task.WaitAsync(TimeSpan.FromSeconds(60), TestContext.Current.CancellationToken);
+        await Wait.ForAsync(crash.Crashed.Task, $"the drain has crashed at '{phase}'");
         await fixture.RestartServiceAsync();
         await fixture.WaitUntilDrainedAsync(portal);
 

@@ -1,4 +1,5 @@
 using System.Text.Json.Nodes;
+using Bitrix24OfflineSync.TestKit;
 using Bitrix24OfflineSync.Tests.Infrastructure;
 using Bitrix24OfflineSync.Tests.Sinks;
 
@@ -9,7 +10,7 @@ public sealed class HttpSinkOutageTests
     [Fact]
     public async Task AnHttpSinkDownForAWhile_GetsNothingClearedMeanwhileAndEverythingAfter()
     {
-        await using var receiver = await WebhookReceiver.StartAsync();
+        await using var receiver = await HttpReceiver.StartAsync();
         receiver.DefaultStatus = 503;
         var secret = HttpSinkKit.NewSecret();
         var settings = HttpSinkKit.Settings(new Uri(receiver.BaseAddress, "hooks"), secret, maxAttempts: 2);
@@ -36,7 +37,7 @@ public sealed class HttpSinkOutageTests
         receiver.DefaultStatus = 200;
         await fixture.WaitUntilDrainedAsync(portal);
 
-        var delivered = receiver.TakeAll().Where(d => WebhookReceiver.SignatureIsValid(d, secret)).SelectMany(HttpSinkKit.ChangeIds).ToHashSet();
+        var delivered = receiver.TakeAll().Where(d => StandardWebhook.SignatureIsValid(d, secret)).SelectMany(HttpSinkKit.ChangeIds).ToHashSet();
         var expected = portal.Crm.Snapshot(Bitrix24OfflineSync.Emulator.Crm.CrmEntityType.Contact).Select(c => c["ID"]!.ToString()).ToHashSet();
         Assert.Subset(delivered, expected);
         Assert.Equal(0, portal.Queue.Count);

@@ -1,5 +1,6 @@
 using System.Text.Json.Nodes;
 using Bitrix24OfflineSync.Emulator.Diagnostics;
+using Bitrix24OfflineSync.TestKit;
 using Bitrix24OfflineSync.Tests.Infrastructure;
 
 namespace Bitrix24OfflineSync.Tests.Sync;

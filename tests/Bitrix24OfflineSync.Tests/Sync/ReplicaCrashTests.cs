@@ -10,6 +10,7 @@ using Bitrix24OfflineSync.Sinks;
 using Bitrix24OfflineSync.Sinks.Database;
 using Bitrix24OfflineSync.Sync;
 using Bitrix24OfflineSync.Sync.Journal;
+using Bitrix24OfflineSync.TestKit;
 using Bitrix24OfflineSync.Tests.Deployment;
 using Bitrix24OfflineSync.Tests.Infrastructure;
 using Bitrix24OfflineSync.Tests.Persistence;
@@ -226,11 +227,7 @@ public sealed partial class ReplicaCrashTests : IAsyncDisposable
         environment["Sync__RoundsPerTurn"] = "1000";
 
         _instanceA = ChildProcess.Start("dotnet", ["Bitrix24OfflineSync.dll"], _published.AppDirectory, environment);
-        using (var deadline = CancellationTokenSource.CreateLinkedTokenSource(Ct))
-        {
-            deadline.CancelAfter(TimeSpan.FromSeconds(60));
-            await _instanceA.WaitForLineAsync("Now listening on", deadline.Token);
-        }
+        await Wait.ForAsync(cancellationToken => _instanceA.WaitForLineAsync("Now listening on", cancellationToken), "instance A logs 'Now listening on'");
 
         var line = _instanceA.Output.Split('\n').First(l => l.Contains("Now listening on", StringComparison.Ordinal));
         var baseAddress = new Uri($"http://127.0.0.1:{ListeningPort().Match(line).Groups[1].Value}/");

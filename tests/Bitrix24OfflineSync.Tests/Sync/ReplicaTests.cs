@@ -7,6 +7,7 @@ using Bitrix24OfflineSync.Sinks.Database;
 using Bitrix24OfflineSync.Sync;
 using Bitrix24OfflineSync.Sync.Journal;
 using Bitrix24OfflineSync.Sync.Leases;
+using Bitrix24OfflineSync.TestKit;
 using Bitrix24OfflineSync.Tests.Infrastructure;
 using Bitrix24OfflineSync.Tests.Persistence;
 using Microsoft.Extensions.DependencyInjection;
@@ -129,7 +130,7 @@ public sealed class ReplicaTests : IAsyncDisposable
             world.CallAsUser(portal, "crm.deal.add", new JsonObject { ["fields"] = new JsonObject { ["TITLE"] = $"deal {i}" } });
         }
 
-        await pause.Paused.Task.WaitAsync(TimeSpan.FromSeconds(30), Ct);
+        await Wait.ForAsync(pause.Paused.Task, "the replica has paused after its first fetch", TimeSpan.FromSeconds(30));
         var successor = await StartReplicaAsync(world, new Dictionary<string, string?> { ["Sync:PollInterval"] = "00:00:00.500" });
         await WaitUntilDrainedAsync(world, portal, successor);
         pause.Resume();

@@ -1,6 +1,7 @@
 using System.Net;
 using System.Text.Json.Nodes;
 using Bitrix24OfflineSync.Portals;
+using Bitrix24OfflineSync.TestKit;
 using Bitrix24OfflineSync.Tests.Infrastructure;
 using static Bitrix24OfflineSync.Tests.Infrastructure.EventForms;
 

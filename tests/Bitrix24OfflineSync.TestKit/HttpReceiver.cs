@@ -1,0 +1,133 @@
+using System.Collections.Concurrent;
+using System.Diagnostics.CodeAnalysis;
+using System.Text;
+using System.Threading.Channels;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Hosting.Server;
+using Microsoft.AspNetCore.Hosting.Server.Features;
+using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+
+namespace Bitrix24OfflineSync.TestKit;
+
+/// <summary>
+/// The far end of an outgoing HTTP call, on a loopback port: the handler the emulator delivers events and install
+/// callbacks to, or the endpoint the service's HTTP sink posts to. It records every request, and answers with the
+/// status codes a test scripts (then with <see cref="DefaultStatus"/>), a redirect, or no answer at all.
+/// </summary>
+public sealed class HttpReceiver : IAsyncDisposable
+{
+    /// <summary>How long <see cref="NextAsync"/> waits for a request: what is sent at once arrives well within it.</summary>
+    public static readonly TimeSpan NextLimit = TimeSpan.FromSeconds(10);
+
+    private readonly WebApplication _app;
+    private readonly Channel<ReceivedRequest> _received = Channel.CreateUnbounded<ReceivedRequest>();
+    private readonly ConcurrentQueue<ScriptedAnswer> _script = new();
+    private readonly CancellationTokenSource _stopping = new();
+
+    private HttpReceiver(WebApplication app) => _app = app;
+
+    public Uri BaseAddress { get; private set; } = null!;
+
+    /// <summary>The answer once the script has run out.</summary>
+    public int DefaultStatus { get; set; } = 200;
+
+    public static async Task<HttpReceiver> StartAsync()
+    {
+        var builder = WebApplication.CreateSlimBuilder();
+        builder.WebHost.UseUrls("http://127.0.0.1:0");
+        builder.Logging.ClearProviders();
+        var app = builder.Build();
+        var receiver = new HttpReceiver(app);
+        app.Map("/{**path}", receiver.HandleAsync);
+        await app.StartAsync(TestContext.Current.CancellationToken);
+        var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
+        receiver.BaseAddress = new Uri(address.TrimEnd('/') + "/");
+        return receiver;
+    }
+
+    /// <summary>An absolute URL on this receiver.</summary>
+    public string Url(string path) => new Uri(BaseAddress, path.TrimStart('/')).ToString();
+
+    /// <summary>The next requests are answered with these statuses, in order.</summary>
+    public void Answer(params int[] statuses)
+    {
+        foreach (var status in statuses)
+        {
+            _script.Enqueue(new ScriptedAnswer(status, null, Hang: false));
+        }
+    }
+
+    /// <summary>The next request gets no answer until the client gives up on it.</summary>
+    public void Hang() => _script.Enqueue(new ScriptedAnswer(0, null, Hang: true));
+
+    /// <summary>The next requests are redirected to <paramref name="location"/>.</summary>
+    public void Redirect(int status, string location, int times)
+    {
+        for (var i = 0; i < times; i++)
+        {
+            _script.Enqueue(new ScriptedAnswer(status, location, Hang: false));
+        }
+    }
+
+    /// <summary>The next request received, waiting for it if need be (<see cref="NextLimit"/> at most).</summary>
+    public Task<ReceivedRequest> NextAsync() =>
+        Wait.ForAsync(cancellationToken => _received.Reader.ReadAsync(cancellationToken).AsTask(), $"a request reached the receiver at {BaseAddress}", NextLimit);
+
+    /// <summary>A request received and not yet taken, if any: once the sender is idle, none means none was sent.</summary>
+    public bool TryTake([NotNullWhen(true)] out ReceivedRequest? request) => _received.Reader.TryRead(out request);
+
+    /// <summary>Every request received and not yet taken: once the sender returned, none means none was sent.</summary>
+    public IReadOnlyList<ReceivedRequest> TakeAll()
+    {
+        var all = new List<ReceivedRequest>();
+        while (TryTake(out var request))
+        {
+            all.Add(request);
+        }
+
+        return all;
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        // Ends the requests left hanging, or stopping the app would wait for them.
+        await _stopping.CancelAsync();
+        await _app.StopAsync();
+        await _app.DisposeAsync();
+        _stopping.Dispose();
+    }
+
+    private async Task HandleAsync(HttpContext context)
+    {
+        var request = context.Request;
+        // The body is read twice: as text for every test, then as a form for those that read fields by name.
+        request.EnableBuffering();
+        using var reader = new StreamReader(request.Body, Encoding.UTF8, leaveOpen: true);
+        var body = await reader.ReadToEndAsync(context.RequestAborted);
+        request.Body.Position = 0;
+        var form = request.HasFormContentType
+            ? (await request.ReadFormAsync(context.RequestAborted)).ToDictionary(p => p.Key, p => p.Value.ToString(), StringComparer.Ordinal)
+            : [];
+        var headers = request.Headers.ToDictionary(h => h.Key, h => h.Value.ToString(), StringComparer.OrdinalIgnoreCase);
+        var answer = _script.TryDequeue(out var scripted) ? scripted : new ScriptedAnswer(DefaultStatus, null, Hang: false);
+        await _received.Writer.WriteAsync(
+            new ReceivedRequest(request.Method, request.Path, request.QueryString.Value ?? "", request.ContentType, headers, body, form));
+        if (answer.Hang)
+        {
+            using var gone = CancellationTokenSource.CreateLinkedTokenSource(context.RequestAborted, _stopping.Token);
+            await Task.Delay(Timeout.InfiniteTimeSpan, gone.Token).ContinueWith(_ => { }, TaskScheduler.Default);
+            return;
+        }
+
+        context.Response.StatusCode = answer.Status;
+        if (answer.Location is not null)
+        {
+            context.Response.Headers.Location = answer.Location;
+        }
+    }
+
+    private sealed record ScriptedAnswer(int Status, string? Location, bool Hang);
+}
