@@ -1,5 +1,6 @@
 using Bitrix24OfflineSync.Emulator;
 using Bitrix24OfflineSync.Hosting;
+using Bitrix24OfflineSync.TestKit;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.Extensions.Configuration;
 using Microsoft.AspNetCore.Hosting.Server;

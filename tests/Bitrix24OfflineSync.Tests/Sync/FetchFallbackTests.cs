@@ -85,8 +85,8 @@ public sealed class FetchFallbackTests
     public async Task AFailingListCommand_FallsBackToSingleGets()
     {
         await using var fixture = await IntakeFixture.StartAsync();
-        fixture.World.Methods.Add("crm.contact.list", "crm", _ => throw RestException.Core("Temporary index rebuild"));
         var (portal, _) = await fixture.InstallAsync();
+        fixture.World.Methods.Add("crm.contact.list", "crm", _ => throw RestException.Core("Temporary index rebuild"));
         using var provider = Provider(fixture);
         var kept = fixture.AddCrm(portal, "contact", new JsonObject { ["NAME"] = "Ann", ["PHONE"] = ChangeResolverTests.Phone("+1") });
         var deleted = fixture.AddCrm(portal, "contact", new JsonObject { ["NAME"] = "Bob" });

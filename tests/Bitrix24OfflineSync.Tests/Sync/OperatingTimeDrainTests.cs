@@ -38,9 +38,11 @@ public sealed class OperatingTimeDrainTests
         {
             foreach (var method in ListMethods)
             {
-                for (var i = 0; i < 5; i++)
+                // Called until the portal blocks it: the service's initial load may have spent some of it already.
+                var answers = 0;
+                while ((await app.CallAsync(method, cancellationToken: TestContext.Current.CancellationToken)).Status == System.Net.HttpStatusCode.OK)
                 {
-                    (await app.CallAsync(method, cancellationToken: TestContext.Current.CancellationToken)).EnsureSuccess();
+                    Assert.True(++answers <= 5, $"{method} was never blocked");
                 }
             }
         }
@@ -55,7 +57,7 @@ public sealed class OperatingTimeDrainTests
         await fixture.World.WhenEventsWrittenAsync(TestContext.Current.CancellationToken);
         await fixture.BindDoorbellAsync(portal);
         fixture.World.CallAsUser(portal, "crm.lead.add", new JsonObject { ["fields"] = new JsonObject { ["TITLE"] = "rings" } });
-        await Wait.UntilAsync(() => portal.Stats.RejectedByOperatingLimit > 0, "the portal has refused a blocked list method inside a batch");
+        await Wait.UntilAsync(() => portal.Stats.CallLog.Any(e => e.InBatch && e.ErrorCode == "OPERATION_TIME_LIMIT"), "the portal has refused a blocked list method inside a batch");
         await fixture.WaitUntilDrainedAsync(portal, TimeSpan.FromSeconds(90));
 
         await MirrorAssert.EventuallyMatchesEmulatorAsync(fixture, portal);
@@ -77,11 +79,13 @@ public sealed class OperatingTimeDrainTests
     /// </summary>
     private static void AssertNotAskedBeforeReset(IReadOnlyList<CallLogEntry> calls)
     {
-        foreach (var refused in calls.Where(e => e.ErrorCode == "OPERATION_TIME_LIMIT").GroupBy(e => e.RequestId).Select(g => g.First()))
+        // The service sends list methods only inside batches: the test's own calls (outside) count toward the window,
+        // but their refusals are not the service's to answer for.
+        foreach (var refused in calls.Where(e => e.InBatch && e.ErrorCode == "OPERATION_TIME_LIMIT").GroupBy(e => e.RequestId).Select(g => g.First()))
         {
             var firstCounted = calls.First(e => e.Status == 200 && e.At > refused.At - Window);
             var resetAt = DateTimeOffset.FromUnixTimeSeconds(firstCounted.At.ToUnixTimeSeconds()) + Window;
-            var next = calls.FirstOrDefault(e => e.RequestId > refused.RequestId);
+            var next = calls.FirstOrDefault(e => e.InBatch && e.RequestId > refused.RequestId);
             Assert.True(next is null || next.At >= resetAt, $"{refused.Method} was asked at {next?.At:O}, before its reset at {resetAt:O}");
         }
     }
