@@ -70,14 +70,24 @@ public sealed class SyncFixture : IAsyncDisposable
     /// portal's initial load (of a portal with nothing yet) is done; <paramref name="offlineExtended"/> false installs on
     /// a plan without reservations.
     /// </summary>
-    public async Task<EmulatedPortal> InstallAndBindAsync(
+    public Task<EmulatedPortal> InstallAndBindAsync(
         string domain = "shop.bitrix24.com", int minTimeout = 0, IEnumerable<string>? events = null, bool doorbell = true, bool offlineExtended = true)
     {
         var portal = World.CreatePortal(domain);
         portal.SetFeature(EmulatedPortal.OfflineExtendedFeature, offlineExtended);
+        return InstallAndBindAsync(portal, minTimeout, events, doorbell);
+    }
+
+    /// <summary>The same on a portal the test has made (with objects it held before the install, say).</summary>
+    public async Task<EmulatedPortal> InstallAndBindAsync(EmulatedPortal portal, int minTimeout = 0, IEnumerable<string>? events = null, bool doorbell = true, bool waitForLoad = true)
+    {
         var outcome = await World.InstallAppAsync(portal, Service.EventsUrl, cancellationToken: TestContext.Current.CancellationToken);
         Assert.Equal(200, outcome.CallbackStatus);
-        await Service.WaitUntilLoadedAsync(portal.MemberId);
+        if (waitForLoad)
+        {
+            await Service.WaitUntilLoadedAsync(portal.MemberId);
+        }
+
         if (doorbell)
         {
             await BindDoorbellAsync(portal, minTimeout);

@@ -14,3 +14,7 @@ public sealed class PostgresSchemaMigrationTests() : SchemaMigrationContract(new
 public sealed class PostgresDrainLeaseTests() : DrainLeaseContract(new PostgresTarget());
 
 public sealed class PostgresMirrorOutageTests() : Sinks.MirrorOutageContract(new PostgresTarget());
+
+public sealed class PostgresSinkIndexTests() : Sinks.SinkIndexContract(new PostgresTarget());
+
+public sealed class PostgresPassStoreTests() : Sync.PassStoreContract(new PostgresTarget());

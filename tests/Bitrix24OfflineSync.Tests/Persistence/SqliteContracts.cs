@@ -14,3 +14,7 @@ public sealed class SqliteSchemaMigrationTests() : SchemaMigrationContract(new S
 public sealed class SqliteDrainLeaseTests() : DrainLeaseContract(new SqliteTarget());
 
 public sealed class SqliteMirrorOutageTests() : Sinks.MirrorOutageContract(new SqliteTarget());
+
+public sealed class SqliteSinkIndexTests() : Sinks.SinkIndexContract(new SqliteTarget());
+
+public sealed class SqlitePassStoreTests() : Sync.PassStoreContract(new SqliteTarget());

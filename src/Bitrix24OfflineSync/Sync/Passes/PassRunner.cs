@@ -182,9 +182,11 @@ internal sealed class PassRunner(
             }
 
             rows.AddRange(ids.Select(r => (r.Id!.Value, r.Row)));
-            if (ids.Count >= EntityFetch.PageSize)
+            var last = ids.Count == 0 ? page.After.Value : ids.Max(r => r.Id!.Value);
+            if (ids.Count >= EntityFetch.PageSize && last < page.UpTo)
             {
-                pass = pass with { Cursor = ids.Max(r => r.Id!.Value) };
+                // A full page may have more after its last row: the next step goes on from there.
+                pass = pass with { Cursor = last };
                 break;
             }
 
