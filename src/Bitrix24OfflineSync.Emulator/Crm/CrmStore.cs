@@ -80,6 +80,21 @@ public sealed class CrmStore
         return id;
     }
 
+    /// <summary>
+    /// Adds an object with a past of its own: created at <paramref name="created"/> and last changed at
+    /// <paramref name="modified"/>, as objects made before any app watched the portal are. It raises nothing.
+    /// </summary>
+    internal long AddExisting(CrmEntityType type, JsonObject fields, int userId, DateTimeOffset created, DateTimeOffset modified)
+    {
+        var id = Add(type, fields, userId, created);
+        Table(type).Rows.TryGetValue(id, out var row);
+        row!["DATE_MODIFY"] = Portal.FormatTime(modified);
+        return id;
+    }
+
+    /// <summary>The IDs of an entity's objects, ascending.</summary>
+    internal IReadOnlyList<long> Ids(CrmEntityType type) => [.. Table(type).Rows.Keys];
+
     internal bool Update(CrmEntityType type, long id, JsonObject fields, int userId, DateTimeOffset now)
     {
         var table = Table(type);

@@ -15,6 +15,9 @@ internal sealed class KeyedRows
 
     public int Count => _byKey.Count;
 
+    /// <summary>The keys, ascending; valid until the next change.</summary>
+    public IReadOnlyList<long> Keys => _keys;
+
     /// <summary>Every row, by ascending key.</summary>
     public IEnumerable<JsonObject> Values => Range(long.MinValue, long.MaxValue, descending: false);
 

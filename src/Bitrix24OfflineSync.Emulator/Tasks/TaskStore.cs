@@ -76,6 +76,15 @@ public sealed class TaskStore
         return id;
     }
 
+    /// <summary>Adds a task created at <paramref name="created"/> and last changed at <paramref name="modified"/>; it raises nothing.</summary>
+    internal long AddExisting(JsonObject fields, int userId, DateTimeOffset created, DateTimeOffset modified)
+    {
+        var id = Add(fields, userId, created);
+        _rows.TryGetValue(id, out var row);
+        row!["CHANGED_DATE"] = Portal.FormatTime(modified);
+        return id;
+    }
+
     internal bool Update(long id, JsonObject fields, int userId, DateTimeOffset now)
     {
         if (!_rows.TryGetValue(id, out var row))
