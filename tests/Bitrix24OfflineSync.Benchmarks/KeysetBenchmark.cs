@@ -2,7 +2,6 @@ using System.Diagnostics;
 using System.Text.Json.Nodes;
 using Bitrix24OfflineSync.Emulator;
 using Bitrix24OfflineSync.Emulator.Hosting;
-using Bitrix24OfflineSync.Emulator.Portals;
 using Bitrix24OfflineSync.Emulator.Rest;
 
 namespace Bitrix24OfflineSync.Benchmarks;
@@ -10,8 +9,9 @@ namespace Bitrix24OfflineSync.Benchmarks;
 /// <summary>
 /// What an initial load or a drift check costs the emulated server (bitrix24-api.md §12): batches of 50 keyset pages
 /// (<c>order[ID]=ASC</c>, <c>filter[&gt;ID]</c> and <c>filter[&lt;=ID]</c> 50 IDs apart, <c>start=-1</c>) over a portal
-/// holding N deals and N tasks, the newest-ID probe, and a whole pass. The figure is the server's own <c>processing</c>
-/// time from the answer's <c>time</c> block, so the HTTP stack and the JSON on the wire are left out of it.
+/// holding N seeded deals and N seeded tasks, with every field (a load) or the ID and last change (a drift check), a
+/// whole pass, and the newest-ID probe. The figure is the server's own <c>processing</c> time from the answer's
+/// <c>time</c> block, so the HTTP stack and the JSON on the wire are left out of it.
 /// </summary>
 internal static class KeysetBenchmark
 {
@@ -34,55 +34,60 @@ internal static class KeysetBenchmark
         };
 
         Console.WriteLine($"keyset benchmark: {objects} deals and {objects} tasks on one portal, {CommandsPerBatch} pages of {PageSize} per batch");
-        var watch = Stopwatch.StartNew();
-        Populate(world, portal, objects);
-        Console.WriteLine($"  populate          : {watch.Elapsed.TotalSeconds,8:0.00} s for {2 * objects} objects");
-
-        foreach (var (name, method) in new[] { ("deals", "crm.deal.list"), ("tasks", "tasks.task.list") })
+        var kinds = new[]
         {
-            // One warm-up batch, so the figures leave out the first call's JIT.
-            await BatchAsync(http, method, 0);
-            var random = new Random(7);
-            var batches = new List<Timing>();
-            for (var i = 0; i < samples; i++)
+            new Kind("deals", "crm.deal", "crm.deal.list", "DATE_MODIFY"),
+            new Kind("tasks", "task", "tasks.task.list", "CHANGED_DATE"),
+        };
+        foreach (var kind in kinds)
+        {
+            var watch = Stopwatch.StartNew();
+            world.Seed(portal, kind.Entity, objects);
+            Console.WriteLine($"  {kind.Name} seeded       : {watch.Elapsed.TotalSeconds,9:0.000} s");
+        }
+
+        foreach (var kind in kinds)
+        {
+            // A load reads every field; a drift check only the ID and the last change.
+            foreach (var select in new[] { null, new[] { "ID", kind.Modified } })
             {
-                batches.Add(await BatchAsync(http, method, random.NextInt64(0, Math.Max(1, objects - (PageSize * CommandsPerBatch)))));
+                var what = select is null ? "every field" : string.Join(", ", select);
+
+                // One warm-up batch, so the figures leave out the first call's JIT.
+                await BatchAsync(http, kind.Method, 0, select);
+                var random = new Random(7);
+                var batches = new List<Timing>();
+                for (var i = 0; i < samples; i++)
+                {
+                    batches.Add(await BatchAsync(http, kind.Method, random.NextInt64(0, Math.Max(1, objects - (PageSize * CommandsPerBatch))), select));
+                }
+
+                Console.WriteLine($"  {kind.Name} range batch  : server median {Median(batches, t => t.ServerMs),9:0.000} ms, max {batches.Max(t => t.ServerMs),9:0.000} ms; round trip median {Median(batches, t => t.RoundTripMs),9:0.000} ms ({samples} batches of {CommandsPerBatch * PageSize} rows, {what})");
+
+                var pass = Stopwatch.StartNew();
+                var serverMs = 0.0;
+                var rows = 0;
+                for (long after = 0; after < objects; after += PageSize * CommandsPerBatch)
+                {
+                    var timing = await BatchAsync(http, kind.Method, after, select);
+                    serverMs += timing.ServerMs;
+                    rows += timing.Rows;
+                }
+
+                Console.WriteLine($"  {kind.Name} whole pass   : {rows} rows, server {serverMs / 1000,8:0.000} s, wall {pass.Elapsed.TotalSeconds,8:0.000} s ({what})");
             }
 
             var probes = new List<Timing>();
             for (var i = 0; i < samples; i++)
             {
-                probes.Add(await ProbeAsync(http, method));
+                probes.Add(await ProbeAsync(http, kind.Method));
             }
 
-            Console.WriteLine($"  {name} range batch : server median {Median(batches, t => t.ServerMs),9:0.000} ms, max {batches.Max(t => t.ServerMs),9:0.000} ms; round trip median {Median(batches, t => t.RoundTripMs),9:0.000} ms ({samples} batches of {CommandsPerBatch * PageSize} rows)");
-            Console.WriteLine($"  {name} newest ID   : server median {Median(probes, t => t.ServerMs),9:0.000} ms, max {probes.Max(t => t.ServerMs),9:0.000} ms (order ID DESC, start=-1, select ID)");
-
-            var pass = Stopwatch.StartNew();
-            var serverMs = 0.0;
-            var rows = 0;
-            for (long after = 0; after < objects; after += PageSize * CommandsPerBatch)
-            {
-                var timing = await BatchAsync(http, method, after);
-                serverMs += timing.ServerMs;
-                rows += timing.Rows;
-            }
-
-            Console.WriteLine($"  {name} full pass   : {rows} rows, server {serverMs / 1000,8:0.000} s, wall {pass.Elapsed.TotalSeconds,8:0.000} s");
+            Console.WriteLine($"  {kind.Name} newest ID    : server median {Median(probes, t => t.ServerMs),9:0.000} ms, max {probes.Max(t => t.ServerMs),9:0.000} ms (order ID DESC, start=-1, select ID)");
         }
     }
 
-    /// <summary>Objects that were there before any app: made as a portal user would, their events unheard by any app.</summary>
-    private static void Populate(BitrixWorld world, EmulatedPortal portal, int objects)
-    {
-        for (var i = 1; i <= objects; i++)
-        {
-            world.CallAsUser(portal, "crm.deal.add", new JsonObject { ["fields"] = new JsonObject { ["TITLE"] = $"Deal {i}", ["OPPORTUNITY"] = i % 1000 } });
-            world.CallAsUser(portal, "tasks.task.add", new JsonObject { ["fields"] = new JsonObject { ["TITLE"] = $"Task {i}", ["RESPONSIBLE_ID"] = 1 } });
-        }
-    }
-
-    private static async Task<Timing> BatchAsync(HttpClient http, string method, long after)
+    private static async Task<Timing> BatchAsync(HttpClient http, string method, long after, string[]? select)
     {
         var cmd = new JsonObject();
         for (var i = 0; i < CommandsPerBatch; i++)
@@ -95,6 +100,11 @@ internal static class KeysetBenchmark
                 ["filter"] = new JsonObject { [">ID"] = low, ["<=ID"] = low + PageSize },
                 ["start"] = -1,
             };
+            if (select is not null)
+            {
+                query["select"] = new JsonArray([.. select.Select(f => (JsonNode)f)]);
+            }
+
             cmd[$"p{i}"] = $"{method}?{PhpQuery.Build(query)}";
         }
 
@@ -141,4 +151,7 @@ internal static class KeysetBenchmark
     }
 
     private sealed record Timing(double ServerMs, double RoundTripMs, int Rows);
+
+    /// <summary>What is read: the seeded entity, its list method and the field that holds its last change.</summary>
+    private sealed record Kind(string Name, string Entity, string Method, string Modified);
 }
