@@ -108,6 +108,18 @@ public sealed partial class BitrixWorld : IAsyncDisposable
         }
     }
 
+    /// <summary>
+    /// Makes a call as a portal user, like <see cref="CallAsUser"/>, but its events are dropped: the object changes
+    /// (DATE_MODIFY included) while no app gets a queue row, a doorbell or an online event. That is a change through a
+    /// path that raises no event, or one made while the app was not installed: what only a drift check finds.
+    /// </summary>
+    public MethodResult CallSilently(EmulatedPortal portal, string method, JsonObject parameters, int userId = 1)
+    {
+        // The hit is never finished, so what it raised is never written or sent.
+        var hit = new HitContext(this, portal, Caller.PortalUser(userId));
+        return Invoker.Invoke(hit, method, parameters, inBatch: false);
+    }
+
     internal double NextRandom()
     {
         lock (_randomSync)

@@ -1,6 +1,6 @@
 using Bitrix24OfflineSync.Benchmarks;
 
-// Benchmarks print figures; they assert nothing. Usage: dotnet run -c Release --project tests/Bitrix24OfflineSync.Benchmarks [doorbell|client|drain|replicas] [--changes N] [--seconds N] [--portals N] [--per-portal N]
+// Benchmarks print figures; they assert nothing. Usage: dotnet run -c Release --project tests/Bitrix24OfflineSync.Benchmarks [doorbell|client|drain|keyset|replicas] [--changes N] [--seconds N] [--objects N] [--samples N] [--portals N] [--per-portal N]
 int Option(string name, int fallback) => args.SkipWhile(a => a != name).Skip(1).Select(int.Parse).FirstOrDefault(fallback);
 var seconds = Option("--seconds", 10);
 var which = args.FirstOrDefault(a => !a.StartsWith("--", StringComparison.Ordinal) && !int.TryParse(a, out _)) ?? "all";
@@ -19,6 +19,11 @@ if (which is "all" or "drain")
 if (which is "all" or "client")
 {
     await ClientBudgetBenchmark.RunAsync(TimeSpan.FromSeconds(seconds));
+}
+
+if (which is "all" or "keyset")
+{
+    await KeysetBenchmark.RunAsync(Option("--objects", 100_000), Option("--samples", 20));
 }
 
 // Not part of "all": it runs service instances as processes and wants a PostgreSQL server (B24SYNC_BENCH_POSTGRES).

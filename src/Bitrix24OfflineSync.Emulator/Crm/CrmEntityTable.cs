@@ -1,5 +1,3 @@
-using System.Text.Json.Nodes;
-
 namespace Bitrix24OfflineSync.Emulator.Crm;
 
 /// <summary>The rows of one CRM entity and the user fields defined for it (a user field exists once any object set it).</summary>
@@ -9,7 +7,7 @@ internal sealed class CrmEntityTable(CrmEntityDefinition definition)
 
     public CrmEntityDefinition Definition { get; } = definition;
 
-    public Dictionary<long, JsonObject> Rows { get; } = [];
+    public KeyedRows Rows { get; } = new();
 
     public long LastId { get; set; }
 

@@ -11,43 +11,40 @@ namespace Bitrix24OfflineSync.Emulator.Crm;
 internal static class CrmProjection
 {
     public static JsonObject Full(CrmEntityTable table, JsonObject row) =>
-        Build(table, row, standard: _ => true, userField: _ => true, multiField: _ => true);
+        Build(row, [.. table.Definition.StandardFields, .. table.UserFields], table.Definition.HasMultiFields ? CrmEntityDefinition.MultiFields : []);
 
-    public static JsonObject Select(CrmEntityTable table, JsonObject row, IReadOnlyCollection<string> select)
+    /// <summary>Projects rows onto a list's <c>select</c>; the fields are worked out once for the whole page.</summary>
+    public static Func<JsonObject, JsonObject> Selector(CrmEntityTable table, IReadOnlyCollection<string> select)
     {
         var all = select.Count == 0 || select.Contains("*");
         var allUserFields = select.Count == 0 || select.Contains("UF_*");
-        return Build(
-            table,
-            row,
-            standard: f => all || f == "ID" || select.Contains(f),
-            userField: f => allUserFields || select.Contains(f),
-            multiField: select.Contains);
+        string[] fields =
+        [
+            .. table.Definition.StandardFields.Where(f => all || f == "ID" || select.Contains(f)),
+            .. table.UserFields.Where(f => allUserFields || select.Contains(f)),
+        ];
+        string[] multiFields = table.Definition.HasMultiFields ? [.. CrmEntityDefinition.MultiFields.Where(select.Contains)] : [];
+        return row => Build(row, fields, multiFields);
     }
 
     /// <summary>The <c>select</c> parameter as upper-case names (a list, or a PHP array from a form body).</summary>
     public static HashSet<string> ParseSelect(JsonNode? select) =>
         [.. PhpJson.AsList(select).Select(FieldValues.Text).OfType<string>().Select(s => s.Trim().ToUpperInvariant()).Where(s => s.Length > 0)];
 
-    private static JsonObject Build(
-        CrmEntityTable table, JsonObject row, Func<string, bool> standard, Func<string, bool> userField, Func<string, bool> multiField)
+    /// <summary>Standard and user fields are always there (null when unset); a multi-field only when it has values.</summary>
+    private static JsonObject Build(JsonObject row, IReadOnlyList<string> fields, IReadOnlyList<string> multiFields)
     {
         var output = new JsonObject();
-        foreach (var field in table.Definition.StandardFields.Where(standard))
+        foreach (var field in fields)
         {
             output[field] = row[field]?.DeepClone();
         }
 
-        foreach (var field in table.UserFields.Where(userField))
+        foreach (var field in multiFields)
         {
-            output[field] = row[field]?.DeepClone();
-        }
-
-        if (table.Definition.HasMultiFields)
-        {
-            foreach (var field in CrmEntityDefinition.MultiFields.Where(f => row[f] is not null && multiField(f)))
+            if (row[field] is { } values)
             {
-                output[field] = row[field]!.DeepClone();
+                output[field] = values.DeepClone();
             }
         }
 

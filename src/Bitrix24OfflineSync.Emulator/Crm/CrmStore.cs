@@ -27,7 +27,7 @@ public sealed class CrmStore
         lock (Portal.Sync)
         {
             var table = Table(type);
-            return [.. table.Rows.OrderBy(r => r.Key).Select(r => CrmProjection.Full(table, r.Value))];
+            return [.. table.Rows.Values.Select(row => CrmProjection.Full(table, row))];
         }
     }
 
@@ -76,9 +76,24 @@ public sealed class CrmStore
 
         CrmFieldWriter.Apply(table, row, fields, () => ++_lastValueId);
         FillTitle(definition, row, id);
-        table.Rows[id] = row;
+        table.Rows.Add(id, row);
         return id;
     }
+
+    /// <summary>
+    /// Adds an object with a past of its own: created at <paramref name="created"/> and last changed at
+    /// <paramref name="modified"/>, as objects made before any app watched the portal are. It raises nothing.
+    /// </summary>
+    internal long AddExisting(CrmEntityType type, JsonObject fields, int userId, DateTimeOffset created, DateTimeOffset modified)
+    {
+        var id = Add(type, fields, userId, created);
+        Table(type).Rows.TryGetValue(id, out var row);
+        row!["DATE_MODIFY"] = Portal.FormatTime(modified);
+        return id;
+    }
+
+    /// <summary>The IDs of an entity's objects, ascending.</summary>
+    internal IReadOnlyList<long> Ids(CrmEntityType type) => [.. Table(type).Rows.Keys];
 
     internal bool Update(CrmEntityType type, long id, JsonObject fields, int userId, DateTimeOffset now)
     {
@@ -103,8 +118,12 @@ public sealed class CrmStore
         return table.Rows.TryGetValue(id, out var row) ? CrmProjection.Full(table, row) : null;
     }
 
-    /// <summary>One page of a list: the filtered, ordered rows from <paramref name="start"/>, and how many matched.</summary>
-    internal (JsonArray Items, int Total) List(CrmEntityType type, JsonNode? filter, JsonNode? select, JsonNode? order, int start, int pageSize)
+    /// <summary>
+    /// One page of a list: the filtered, ordered rows from <paramref name="start"/>, and how many matched when
+    /// <paramref name="countTotal"/> asks (0 otherwise: a page without its count stops once it is full).
+    /// </summary>
+    internal (JsonArray Items, int Total) List(
+        CrmEntityType type, JsonNode? filter, JsonNode? select, JsonNode? order, int start, int pageSize, bool countTotal)
     {
         var table = Table(type);
         var definition = table.Definition;
@@ -112,33 +131,10 @@ public sealed class CrmStore
             definition.IsStandard(field) || CrmEntityDefinition.IsUserField(field) || definition.IsMultiField(field) ? field : null;
 
         var conditions = ListFilter.Parse(filter, Resolve);
-        var matched = Candidates(table, conditions).Where(row => conditions.Matches(field => Values(row, field)));
-        var ordered = ListOrder.Parse(order, Resolve, "ID").Apply(matched, (row, field) => FieldValues.Text(row[field]), row => long.Parse(row["ID"]!.GetValue<string>(), CultureInfo.InvariantCulture));
-        var fields = CrmProjection.ParseSelect(select);
-        var page = new JsonArray([.. ordered.Skip(start).Take(pageSize).Select(row => (JsonNode)CrmProjection.Select(table, row, fields))]);
-        return (page, ordered.Count);
-    }
-
-    /// <summary>The rows a filter on ID names, read by key as the server's primary key serves them; otherwise every row.</summary>
-    private static IEnumerable<JsonObject> Candidates(CrmEntityTable table, ListFilter conditions)
-    {
-        if (conditions.AllowedValues("ID") is not { } ids)
-        {
-            return table.Rows.Values;
-        }
-
-        var keys = new HashSet<long>();
-        foreach (var id in ids)
-        {
-            if (!long.TryParse(id, NumberStyles.None, CultureInfo.InvariantCulture, out var key))
-            {
-                return table.Rows.Values;
-            }
-
-            keys.Add(key);
-        }
-
-        return keys.Where(table.Rows.ContainsKey).Select(key => table.Rows[key]);
+        var sort = ListOrder.Parse(order, Resolve, ListQuery.IdField);
+        var (page, total) = ListQuery.Run(table.Rows, conditions, sort, Values, start, pageSize, countTotal);
+        var project = CrmProjection.Selector(table, CrmProjection.ParseSelect(select));
+        return (new JsonArray([.. page.Select(row => (JsonNode)project(row))]), total);
     }
 
     private static IReadOnlyList<string?> Values(JsonObject row, string field) => row[field] switch

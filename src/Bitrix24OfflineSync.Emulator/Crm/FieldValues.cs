@@ -47,8 +47,7 @@ internal static class FieldValues
 
     public static int Compare(string a, string b)
     {
-        if (decimal.TryParse(a, NumberStyles.Float, CultureInfo.InvariantCulture, out var x) &&
-            decimal.TryParse(b, NumberStyles.Float, CultureInfo.InvariantCulture, out var y))
+        if (TryNumber(a, out var x) && TryNumber(b, out var y))
         {
             return x.CompareTo(y);
         }
@@ -62,6 +61,10 @@ internal static class FieldValues
 
         return string.Compare(a, b, StringComparison.OrdinalIgnoreCase);
     }
+
+    /// <summary>A value that compares as a number: both sides of a comparison must be one, else they compare as text.</summary>
+    public static bool TryNumber(string? text, out decimal value) =>
+        decimal.TryParse(text, NumberStyles.Float, CultureInfo.InvariantCulture, out value);
 
     /// <summary>A null sorts first, as NULL does in MySQL's ascending order.</summary>
     public static int CompareNullable(string? a, string? b) =>

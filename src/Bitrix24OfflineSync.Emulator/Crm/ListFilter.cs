@@ -53,9 +53,53 @@ internal sealed class ListFilter
     public IReadOnlyList<string?>? AllowedValues(string field) =>
         _conditions.FirstOrDefault(c => c.Field == field && c.Operator is "" or "=" or "@")?.Operands;
 
+    /// <summary>
+    /// The span of whole numbers that the range conditions (<c>&gt;</c>, <c>&gt;=</c>, <c>&lt;</c>, <c>&lt;=</c>) on an
+    /// integer <paramref name="field"/> let through, both ends included: a table reads only the keys in it. A condition
+    /// whose operand is not a number compares as text and narrows nothing; the span may still hold values that other
+    /// conditions refuse, so <see cref="Matches"/> decides.
+    /// </summary>
+    public (long Low, long High) IntegerSpan(string field)
+    {
+        decimal low = long.MinValue;
+        decimal high = long.MaxValue;
+        foreach (var condition in _conditions.Where(c => c.Field == field && c.Operands.Count > 0))
+        {
+            if (!FieldValues.TryNumber(condition.Operands[0], out var operand))
+            {
+                continue;
+            }
+
+            // A bound beyond the keys' range stays beyond it when clamped, and rounding it can no longer overflow.
+            var bound = Math.Clamp(operand, long.MinValue, long.MaxValue);
+
+            switch (condition.Operator)
+            {
+                case ">":
+                    low = Math.Max(low, Math.Floor(bound) + 1);
+                    break;
+                case ">=":
+                    low = Math.Max(low, Math.Ceiling(bound));
+                    break;
+                case "<":
+                    high = Math.Min(high, Math.Ceiling(bound) - 1);
+                    break;
+                case "<=":
+                    high = Math.Min(high, Math.Floor(bound));
+                    break;
+                default:
+                    break;
+            }
+        }
+
+        return (ToLong(low), ToLong(high));
+    }
+
     /// <summary>True when the item passes every condition; <paramref name="values"/> reads a field's values (several for a multi-field).</summary>
     public bool Matches(Func<string, IReadOnlyList<string?>> values) =>
         _conditions.All(c => c.Matches(values(c.Field)));
+
+    private static long ToLong(decimal value) => (long)Math.Clamp(value, long.MinValue, long.MaxValue);
 
     private sealed record Condition(string Field, string Operator, IReadOnlyList<string?> Operands, bool IsList)
     {

@@ -32,6 +32,16 @@ internal sealed class ListOrder
         return new ListOrder(keys);
     }
 
+    /// <summary>
+    /// True when <paramref name="field"/> is the first key. For a unique field such as ID that order is the field's
+    /// order alone: no later key can break a tie.
+    /// </summary>
+    public bool LeadsWith(string field, out bool descending)
+    {
+        descending = _keys[0].Descending;
+        return _keys[0].Field == field;
+    }
+
     public List<T> Apply<T>(IEnumerable<T> items, Func<T, string, string?> read, Func<T, long> id)
     {
         var list = items.ToList();

@@ -20,6 +20,9 @@ internal sealed class GeneratorEntity
 
     public string Name { get; }
 
+    /// <summary>The CRM entity, or null for tasks.</summary>
+    public CrmEntityType? CrmType => _crmType;
+
     private string Prefix => _crmType is null ? "tasks.task." : Name + ".";
 
     private string IdParameter => _crmType is null ? "taskId" : "id";

@@ -6,7 +6,8 @@ namespace Bitrix24OfflineSync.Emulator.Hosting;
 
 /// <summary>
 /// The emulator's own control surface under <c>/_emulator/</c>, for driving a running emulator by hand or from a
-/// script: portals, stats, faults, both limits, installs and generated changes. Tests use the C# API instead.
+/// script: portals, stats, faults, both limits, installs, generated changes, seeded objects and silent changes.
+/// Tests use the C# API instead.
 /// </summary>
 internal static class ControlEndpoints
 {
@@ -31,6 +32,7 @@ internal static class ControlEndpoints
         portal.MapControlOperatingLimit(world);
         portal.MapControlInstalls(world);
         portal.MapControlGenerators(world, generators, logger);
+        portal.MapControlObjects(world);
         return endpoints;
     }
 

@@ -1,3 +1,5 @@
+using System.Text.Json.Nodes;
+
 namespace Bitrix24OfflineSync.Emulator.Hosting;
 
 // The bodies the control endpoints accept. Every field is optional at the JSON level so that a missing one can be
@@ -20,6 +22,10 @@ internal sealed record InstallRequest(string? InstallUrl, string? ClientId);
 internal sealed record UninstallRequest(bool? Clean, string? ClientId);
 
 internal sealed record GenerateRequest(int? Changes);
+
+internal sealed record SeedRequest(string? Entity, int? Count, int? Seed);
+
+internal sealed record SilentCallRequest(string? Method, JsonObject? Parameters, int? UserId);
 
 internal sealed record GeneratorStartRequest(
     int? Objects,

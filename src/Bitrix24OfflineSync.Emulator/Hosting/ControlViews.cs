@@ -1,3 +1,4 @@
+using System.Text.Json.Nodes;
 using Bitrix24OfflineSync.Emulator.Diagnostics;
 
 namespace Bitrix24OfflineSync.Emulator.Hosting;
@@ -50,5 +51,10 @@ internal sealed record InstallView(
     int? CallbackStatus);
 
 internal sealed record GenerateView(int ChangesMade);
+
+internal sealed record SeedView(string Entity, int Count, long FirstId, long LastId);
+
+/// <summary>A method's answer as REST gives it, without the <c>time</c> block: a silent call is not a REST hit.</summary>
+internal sealed record SilentCallView(JsonNode? Result, int? Total, int? Next);
 
 internal sealed record GeneratorView(bool Running, int ChangesMade, double? ChangesPerSecond, int? Objects);

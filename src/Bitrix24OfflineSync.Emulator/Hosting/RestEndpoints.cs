@@ -104,7 +104,7 @@ internal static class RestEndpoints
             return;
         }
 
-        var response = new JsonObject { ["result"] = PhpJson.Normalize(result!.Result) };
+        var response = new JsonObject { ["result"] = result!.Shaped ? result.Result : PhpJson.Normalize(result.Result) };
         if (result.Next is { } next)
         {
             response["next"] = next;

@@ -56,7 +56,7 @@ internal static class BatchMethod
             try
             {
                 var answer = ctx.World.Invoker.Invoke(ctx.Hit, method, parameters, inBatch: true);
-                result[key] = PhpJson.Normalize(answer.Result);
+                result[key] = answer.Shaped ? answer.Result : PhpJson.Normalize(answer.Result);
                 if (answer.Next is { } next)
                 {
                     nexts[key] = next;
@@ -79,15 +79,18 @@ internal static class BatchMethod
             }
         }
 
-        // Empty sections and list-keyed ones take PHP's list shape when the answer is normalized.
-        return new JsonObject
-        {
-            ["result"] = result,
-            ["result_error"] = errors,
-            ["result_total"] = totals,
-            ["result_next"] = nexts,
-            ["result_time"] = times,
-        };
+        // Every entry is in PHP's shape by now; the sections take it here (empty or list-keyed ones become lists), so
+        // the whole answer goes out without being copied again.
+        return new MethodResult(
+            new JsonObject
+            {
+                ["result"] = PhpJson.ShapeOwned(result),
+                ["result_error"] = PhpJson.ShapeOwned(errors),
+                ["result_total"] = PhpJson.ShapeOwned(totals),
+                ["result_next"] = PhpJson.ShapeOwned(nexts),
+                ["result_time"] = PhpJson.ShapeOwned(times),
+            },
+            Shaped: true);
     }
 
     /// <summary>A command's text; null for an entry that is not a string (a nested array, a number), which is never run.</summary>

@@ -67,7 +67,7 @@ internal static class CrmMethods
     private static MethodResult List(MethodContext ctx, CrmEntityType type)
     {
         var page = ListPage.From(ctx.Param("start"));
-        var (items, total) = ctx.Portal.Crm.List(type, ctx.Param("filter"), ctx.Param("select"), ctx.Param("order"), page.Offset, ListPage.Size);
+        var (items, total) = ctx.Portal.Crm.List(type, ctx.Param("filter"), ctx.Param("select"), ctx.Param("order"), page.Offset, ListPage.Size, page.CountsTotal);
         return page.Answer(items, total);
     }
 

@@ -27,7 +27,12 @@ internal readonly record struct ListPage(int Offset, bool CountsTotal)
         return new ListPage((int)Math.Min(Math.Max(value, 0) / Size * Size, int.MaxValue / Size * Size), CountsTotal: true);
     }
 
-    /// <summary>The answer for <paramref name="items"/> read from <see cref="Offset"/> out of <paramref name="total"/> matches.</summary>
+    /// <summary>
+    /// The answer for <paramref name="items"/> read from <see cref="Offset"/> out of <paramref name="total"/> matches.
+    /// The stores build the items fresh, with string values, lists as lists and no empty objects: PHP's shape.
+    /// </summary>
     public MethodResult Answer(JsonNode items, int total) =>
-        CountsTotal ? new MethodResult(items, total, Offset + Size < total ? Offset + Size : null) : new MethodResult(items, Total: 0);
+        CountsTotal
+            ? new MethodResult(items, total, Offset + Size < total ? Offset + Size : null, Shaped: true)
+            : new MethodResult(items, Total: 0, Shaped: true);
 }

@@ -91,7 +91,7 @@ internal static class TaskMethods
     {
         var page = ListPage.From(ctx.Param("start"));
         var select = Tasks.TaskStore.ParseSelect(ctx.Param("select"));
-        var (items, total) = ctx.Portal.Tasks.List(ctx.Param("filter"), select, ctx.Param("order"), page.Offset, ListPage.Size);
+        var (items, total) = ctx.Portal.Tasks.List(ctx.Param("filter"), select, ctx.Param("order"), page.Offset, ListPage.Size, page.CountsTotal);
         return page.Answer(new JsonObject { ["tasks"] = items }, total);
     }
 

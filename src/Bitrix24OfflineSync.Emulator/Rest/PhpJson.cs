@@ -47,6 +47,23 @@ public static class PhpJson
         }
     }
 
+    /// <summary>
+    /// The PHP shape of an object the caller owns and whose values are in PHP's shape already: a list, with its values
+    /// moved rather than copied, when its keys are 0..n-1 (so <c>[]</c> when it is empty); otherwise the object itself.
+    /// </summary>
+    public static JsonNode ShapeOwned(JsonObject owned)
+    {
+        ArgumentNullException.ThrowIfNull(owned);
+        if (!IsList(owned))
+        {
+            return owned;
+        }
+
+        var values = owned.Select(p => p.Value).ToList();
+        owned.Clear();
+        return new JsonArray([.. values]);
+    }
+
     /// <summary>Bitrix\Main\Web\Json::encode: slashes escaped, non-ASCII as \uXXXX, HEX_TAG/AMP/APOS/QUOT.</summary>
     public static string Encode(JsonNode? node)
     {

@@ -7,12 +7,12 @@ using Bitrix24OfflineSync.Emulator.Rest;
 namespace Bitrix24OfflineSync.Emulator.Tasks;
 
 /// <summary>
-/// The portal's tasks, kept under UPPER_SNAKE names with string values; answers are shaped by <see cref="Output"/>.
+/// The portal's tasks, kept under UPPER_SNAKE names with string values; answers are shaped by <see cref="Selector"/>.
 /// Methods change it under the portal's lock; the public readers take that lock too.
 /// </summary>
 public sealed class TaskStore
 {
-    private readonly Dictionary<long, JsonObject> _rows = [];
+    private readonly KeyedRows _rows = new();
     private readonly List<string> _userFields = [];
     private long _lastId;
 
@@ -25,7 +25,8 @@ public sealed class TaskStore
     {
         lock (Portal.Sync)
         {
-            return [.. _rows.OrderBy(r => r.Key).Select(r => Output(r.Value, []))];
+            var project = Selector([]);
+            return [.. _rows.Values.Select(project)];
         }
     }
 
@@ -71,7 +72,16 @@ public sealed class TaskStore
 
         row["GUID"] = NewGuid();
         Write(row, fields, userId, stamp);
-        _rows[id] = row;
+        _rows.Add(id, row);
+        return id;
+    }
+
+    /// <summary>Adds a task created at <paramref name="created"/> and last changed at <paramref name="modified"/>; it raises nothing.</summary>
+    internal long AddExisting(JsonObject fields, int userId, DateTimeOffset created, DateTimeOffset modified)
+    {
+        var id = Add(fields, userId, created);
+        _rows.TryGetValue(id, out var row);
+        row!["CHANGED_DATE"] = Portal.FormatTime(modified);
         return id;
     }
 
@@ -92,9 +102,11 @@ public sealed class TaskStore
     internal bool Delete(long id) => _rows.Remove(id);
 
     internal JsonObject? Get(long id, IReadOnlyCollection<string> select) =>
-        _rows.TryGetValue(id, out var row) ? Output(row, select) : null;
+        _rows.TryGetValue(id, out var row) ? Selector(select)(row) : null;
 
-    internal (JsonArray Items, int Total) List(JsonNode? filter, IReadOnlyCollection<string> select, JsonNode? order, int start, int pageSize)
+    /// <summary>One page of a list, as <see cref="CrmStore"/> reads one: the total is counted only when <paramref name="countTotal"/> asks.</summary>
+    internal (JsonArray Items, int Total) List(
+        JsonNode? filter, IReadOnlyCollection<string> select, JsonNode? order, int start, int pageSize, bool countTotal)
     {
         string? Resolve(string name)
         {
@@ -103,31 +115,39 @@ public sealed class TaskStore
         }
 
         var conditions = ListFilter.Parse(filter, Resolve);
-        var matched = _rows.Values.Where(row => conditions.Matches(field => Values(row, field)));
-        var ordered = ListOrder.Parse(order, Resolve, "ID").Apply(matched, (row, field) => FieldValues.Text(row[field]), row => long.Parse(row["ID"]!.GetValue<string>(), CultureInfo.InvariantCulture));
-        return (new JsonArray([.. ordered.Skip(start).Take(pageSize).Select(row => (JsonNode)Output(row, select))]), ordered.Count);
+        var sort = ListOrder.Parse(order, Resolve, ListQuery.IdField);
+        var (page, total) = ListQuery.Run(_rows, conditions, sort, Values, start, pageSize, countTotal);
+        var project = Selector(select);
+        return (new JsonArray([.. page.Select(row => (JsonNode)project(row))]), total);
     }
 
     /// <summary>The <c>select</c> parameter as UPPER_SNAKE names.</summary>
     internal static HashSet<string> ParseSelect(JsonNode? select) =>
         [.. PhpJson.AsList(select).Select(FieldValues.Text).OfType<string>().Select(s => TaskFields.ToUpperSnake(s.Trim())).Where(s => s.Length > 0)];
 
-    /// <summary>Empty or <c>*</c> selects the standard fields, <c>UF_*</c> the user fields; ID is always there.</summary>
-    private JsonObject Output(JsonObject row, IReadOnlyCollection<string> select)
+    /// <summary>
+    /// Projects rows as answers show them. Empty or <c>*</c> selects the standard fields, <c>UF_*</c> the user fields;
+    /// ID is always there. The fields and their lowerCamelCase names are worked out once for the whole page.
+    /// </summary>
+    private Func<JsonObject, JsonObject> Selector(IReadOnlyCollection<string> select)
     {
         var all = select.Count == 0 || select.Contains("*");
-        var output = new JsonObject();
-        foreach (var field in TaskFields.Standard.Where(f => all || f == "ID" || select.Contains(f)))
+        string[] fields =
+        [
+            .. TaskFields.Standard.Where(f => all || f == "ID" || select.Contains(f)),
+            .. _userFields.Where(f => select.Contains("UF_*") || select.Contains(f)),
+        ];
+        var names = fields.Select(TaskFields.ToCamel).ToArray();
+        return row =>
         {
-            output[TaskFields.ToCamel(field)] = row[field]?.DeepClone();
-        }
+            var output = new JsonObject();
+            for (var i = 0; i < fields.Length; i++)
+            {
+                output[names[i]] = row[fields[i]]?.DeepClone();
+            }
 
-        foreach (var field in _userFields.Where(f => select.Contains("UF_*") || select.Contains(f)))
-        {
-            output[TaskFields.ToCamel(field)] = row[field]?.DeepClone();
-        }
-
-        return output;
+            return output;
+        };
     }
 
     private void Write(JsonObject row, JsonObject fields, int userId, string stamp)

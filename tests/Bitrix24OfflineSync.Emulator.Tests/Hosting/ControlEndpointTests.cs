@@ -1,6 +1,4 @@
 using System.Net;
-using System.Text;
-using System.Text.Json.Nodes;
 using Bitrix24OfflineSync.Emulator.Portals;
 using Bitrix24OfflineSync.Emulator.Tests.Infrastructure;
 using Bitrix24OfflineSync.TestKit;
@@ -249,19 +247,6 @@ public sealed class ControlEndpointTests
         Assert.Equal(HttpStatusCode.Conflict, answer.Status);
     }
 
-    private static async Task<ControlAnswer> ControlAsync(EmulatorHarness emulator, HttpMethod method, string path, string? body = null)
-    {
-        using var http = new HttpClient();
-        using var request = new HttpRequestMessage(method, new Uri(emulator.World.BaseAddress, $"_emulator/{path}"));
-        if (body is not null)
-        {
-            request.Content = new StringContent(body, Encoding.UTF8, "application/json");
-        }
-
-        using var response = await http.SendAsync(request, TestContext.Current.CancellationToken);
-        var text = await response.Content.ReadAsStringAsync(TestContext.Current.CancellationToken);
-        return new ControlAnswer(response.StatusCode, response.Content.Headers.ContentType?.MediaType, text.Length == 0 ? null : JsonNode.Parse(text));
-    }
-
-    private sealed record ControlAnswer(HttpStatusCode Status, string? ContentType, JsonNode? Body);
+    private static Task<ControlAnswer> ControlAsync(EmulatorHarness emulator, HttpMethod method, string path, string? body = null) =>
+        emulator.ControlAsync(method, path, body);
 }

@@ -31,6 +31,21 @@ public sealed class PhpJsonTests
         Assert.Equal("""{"list":{"0":"a"}}""", input.ToJsonString());
     }
 
+    [Theory]
+    [InlineData("""{"0":{"ID":"1"},"1":[]}""", """[{"ID":"1"},[]]""")]
+    [InlineData("""{}""", """[]""")]
+    [InlineData("""{"a":{"ID":"1"}}""", """{"a":{"ID":"1"}}""")]
+    public void ShapeOwned_GivesAnObjectOfShapedValuesTheShapeNormalizeWould_AndTheValuesCanBeAttachedElsewhere(string input, string expected)
+    {
+        var owned = JsonNode.Parse(input)!.AsObject();
+
+        var shaped = PhpJson.ShapeOwned(owned);
+
+        Assert.True(JsonNode.DeepEquals(JsonNode.Parse(expected), shaped), $"Expected {expected}, got {shaped.ToJsonString()}");
+        Assert.True(JsonNode.DeepEquals(PhpJson.Normalize(JsonNode.Parse(input)), shaped));
+        Assert.Equal(expected, new JsonObject { ["answer"] = shaped }["answer"]!.ToJsonString());
+    }
+
     [Fact]
     public void Encode_EscapesSlashesAndNonAsciiAsLowercaseUnicodeEscapes()
     {
