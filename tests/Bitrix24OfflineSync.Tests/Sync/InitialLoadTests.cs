@@ -58,29 +58,55 @@ public sealed class InitialLoadTests
     {
         await using var fixture = await SyncFixture.StartAsync();
         var portal = fixture.World.CreatePortal("shop.bitrix24.com");
-        for (var i = 0; i < 10_000; i++)
-        {
-            fixture.World.CallAsUser(portal, "crm.deal.add", new JsonObject { ["fields"] = new JsonObject { ["TITLE"] = $"Deal {i}" } });
-        }
+        var deals = fixture.World.Seed(portal, "crm.deal", 20_000, seed: 1);
 
-        // A slow portal: the load of 10,000 deals takes four steps of 2,500, each a turn's round.
-        portal.Faults.Latency = TimeSpan.FromMilliseconds(300);
+        // A slow portal: the load of 20,000 deals takes eight steps of 2,500, each a round of the portal's turn.
         await fixture.InstallAndBindAsync(portal, waitForLoad: false);
+        portal.Faults.Latency = TimeSpan.FromMilliseconds(300);
         await Wait.UntilAsync(async () => await LoadedAsync(fixture, portal) > 0, "the load has written its first objects");
 
         // A deal the load has passed already: only the queue can bring this change.
-        fixture.World.CallAsUser(portal, "crm.deal.update", new JsonObject { ["id"] = 1, ["fields"] = new JsonObject { ["TITLE"] = "changed during the load" } });
+        fixture.World.CallAsUser(portal, "crm.deal.update", new JsonObject { ["id"] = deals.FirstId, ["fields"] = new JsonObject { ["TITLE"] = "changed during the load" } });
         Bitrix24OfflineSync.Sinks.Database.MirrorRow? arrived = null;
         await Wait.UntilAsync(
-            async () => (arrived = await fixture.Mirror.FindAsync(portal.MemberId, "crm.deal", "1", Ct))?.State?.Contains("changed during the load", StringComparison.Ordinal) == true,
+            async () => (arrived = await fixture.Mirror.FindAsync(portal.MemberId, "crm.deal", deals.FirstId.ToString(System.Globalization.CultureInfo.InvariantCulture), Ct))
+                ?.State?.Contains("changed during the load", StringComparison.Ordinal) == true,
             "the change made during the load is in the mirror");
         var loadedWhenChangeArrived = await LoadedAsync(fixture, portal);
         await fixture.Service.WaitUntilLoadedAsync(portal.MemberId);
 
         Assert.Equal("event", arrived!.Origin);
-        Assert.True(loadedWhenChangeArrived < 9_999, $"the change waited for the whole load ({loadedWhenChangeArrived} objects loaded first)\n" + string.Join("\n", portal.Stats.CallLog.GroupBy(e => e.RequestId).Select(g => $"{g.First().At:HH:mm:ss.fff} {g.First().Method} x{g.Count()}")) + "\n" + string.Join("\n", portal.Deliveries.Of("ONOFFLINEEVENT").Select(d => d.ToString())) + "\n" + string.Join("\n", fixture.Service.Logs.Lines.Where(l => l.Contains("\"Id\":1005") || l.Contains("\"Id\":1321") || l.Contains("\"Id\":1301")).Select(l => l[..80])));
+        Assert.True(loadedWhenChangeArrived < 19_999, $"the change waited for the whole load ({loadedWhenChangeArrived} objects loaded first)");
         await MirrorAssert.MatchesEmulatorAsync(fixture, portal);
     }
+
+    [Fact]
+    public async Task ObjectsDeletedAndCreatedWhileTheLoadRuns_EndRightInTheMirror()
+    {
+        await using var fixture = await SyncFixture.StartAsync();
+        var portal = fixture.World.CreatePortal("shop.bitrix24.com");
+        var deals = fixture.World.Seed(portal, "crm.deal", 15_000, seed: 2);
+        await fixture.InstallAndBindAsync(portal, waitForLoad: false);
+        portal.Faults.Latency = TimeSpan.FromMilliseconds(200);
+        await Wait.UntilAsync(async () => await LoadedAsync(fixture, portal) > 0, "the load has written its first objects");
+
+        // Ahead of the load: one deleted with an event, one deleted silently; behind it: one deleted with an event; and a new one.
+        fixture.World.CallAsUser(portal, "crm.deal.delete", new JsonObject { ["id"] = deals.LastId - 10 });
+        fixture.World.CallSilently(portal, "crm.deal.delete", new JsonObject { ["id"] = deals.LastId - 20 });
+        fixture.World.CallAsUser(portal, "crm.deal.delete", new JsonObject { ["id"] = deals.FirstId + 1 });
+        fixture.World.CallAsUser(portal, "crm.deal.add", new JsonObject { ["fields"] = new JsonObject { ["TITLE"] = "made during the load" } });
+        await fixture.Service.WaitUntilLoadedAsync(portal.MemberId);
+        await fixture.WaitUntilDrainedAsync(portal);
+
+        await MirrorAssert.MatchesEmulatorAsync(fixture, portal);
+        var mirror = (await fixture.Mirror.ListAsync(portal.MemberId, Ct)).ToDictionary(r => r.EntityId);
+        Assert.True(mirror[Id(deals.LastId - 10)].Deleted);
+        Assert.True(mirror[Id(deals.FirstId + 1)].Deleted);
+        Assert.False(mirror.ContainsKey(Id(deals.LastId - 20)));
+        Assert.Equal("event", mirror[Id(deals.LastId + 1)].Origin);
+    }
+
+    private static string Id(long id) => id.ToString(System.Globalization.CultureInfo.InvariantCulture);
 
     private static void AddExisting(SyncFixture fixture, EmulatedPortal portal, int perEntity)
     {
