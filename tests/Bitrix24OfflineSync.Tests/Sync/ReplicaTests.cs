@@ -55,6 +55,27 @@ public sealed class ReplicaTests : IAsyncDisposable
     }
 
     [Fact]
+    public async Task TwoReplicas_LoadAPortalUnderItsLease_ReadingEachRangeOnce_AndTheMirrorEndsComplete()
+    {
+        var world = await StartEmulatorAsync();
+        // One step a turn, and turns every second on both: the replicas take the load up in turn.
+        var settings = new Dictionary<string, string?> { ["Sync:RoundsPerTurn"] = "1", ["Sync:PollInterval"] = "00:00:01" };
+        var replicas = new[] { await StartReplicaAsync(world, settings), await StartReplicaAsync(world, settings) };
+
+        var (portal, _) = await InstallAsync(world, replicas[0], p =>
+        {
+            world.Seed(p, "crm.deal", 10_000, seed: 6);
+            p.Faults.Latency = TimeSpan.FromMilliseconds(100);
+        });
+        await replicas[1].WaitUntilLoadedAsync(portal.MemberId);
+
+        var pages = portal.Stats.CallLog.Where(e => e.Method == "crm.deal.list").ToList();
+        Assert.Equal(1 + (10_000 / 50), pages.Count);
+        Assert.Equal(1, portal.Stats.MaxConcurrentCallsOf("crm.deal.list"));
+        await MirrorAssert.MatchesEmulatorAsync(replicas[1].Get<IMirrorStore>(), portal);
+    }
+
+    [Fact]
     public async Task AThousandConcurrentDoorbellsOverThreeReplicas_NeverDrainThePortalTwiceAtOnce_AndSyncEveryChange()
     {
         var world = await StartEmulatorAsync();
@@ -183,9 +204,10 @@ public sealed class ReplicaTests : IAsyncDisposable
     }
 
     /// <summary>Installs through one replica and binds the offline events and the doorbell to it.</summary>
-    private static async Task<(EmulatedPortal Portal, string ApplicationToken)> InstallAsync(BitrixWorld world, ServiceHarness replica)
+    private static async Task<(EmulatedPortal Portal, string ApplicationToken)> InstallAsync(BitrixWorld world, ServiceHarness replica, Action<EmulatedPortal>? before = null)
     {
         var portal = world.CreatePortal("shop.bitrix24.com");
+        before?.Invoke(portal);
         var outcome = await world.InstallAppAsync(portal, replica.EventsUrl, cancellationToken: Ct);
         Assert.Equal(200, outcome.CallbackStatus);
         using var client = new RestClient(new HttpClient(), portal.ClientEndpoint, world.OAuth.LastIssued(portal, world.DefaultApp)!.AccessToken);
