@@ -1,6 +1,6 @@
 using Bitrix24OfflineSync.Benchmarks;
 
-// Benchmarks print figures; they assert nothing. Usage: dotnet run -c Release --project tests/Bitrix24OfflineSync.Benchmarks [doorbell|client|drain|keyset|replicas] [--changes N] [--seconds N] [--objects N] [--samples N] [--portals N] [--per-portal N]
+// Benchmarks print figures; they assert nothing. Usage: dotnet run -c Release --project tests/Bitrix24OfflineSync.Benchmarks [doorbell|client|drain|load|keyset|replicas] [--changes N] [--seconds N] [--objects N] [--samples N] [--portals N] [--per-portal N]
 int Option(string name, int fallback) => args.SkipWhile(a => a != name).Skip(1).Select(int.Parse).FirstOrDefault(fallback);
 var seconds = Option("--seconds", 10);
 var which = args.FirstOrDefault(a => !a.StartsWith("--", StringComparison.Ordinal) && !int.TryParse(a, out _)) ?? "all";
@@ -14,6 +14,11 @@ if (which is "all" or "drain")
 {
     var changes = Option("--changes", 100_000);
     await DrainBenchmark.RunAsync(changes, naiveSample: Math.Min(changes, 2_000));
+}
+
+if (which is "all" or "load")
+{
+    await LoadBenchmark.RunAsync(Option("--objects", 100_000));
 }
 
 if (which is "all" or "client")
