@@ -1,31 +1,33 @@
+using System.Diagnostics;
 using System.Globalization;
 using System.Net;
-using System.Net.Http.Headers;
 using System.Text;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using Bitrix24OfflineSync.Bitrix.Budget;
+using Bitrix24OfflineSync.Bitrix.Http;
 using Bitrix24OfflineSync.Bitrix.Tokens;
 using Bitrix24OfflineSync.Portals;
+using Bitrix24OfflineSync.Telemetry;
 using Microsoft.Extensions.Options;
-using Polly;
 using Polly.CircuitBreaker;
+using Polly.Timeout;
 
 namespace Bitrix24OfflineSync.Bitrix;
 
 /// <summary>
-/// Calls a portal's REST methods: only at the portal's stored endpoint, within its request budget, through its
-/// resilience pipeline, refreshing the access token once on <c>expired_token</c>. Redirects are never followed. A
-/// method the portal blocked for its operating time is not sent before its reset (<see cref="BitrixMethodPausedException"/>).
+/// Calls a portal's REST methods: only at the portal's stored endpoint, through the HTTP pipeline of
+/// <see cref="BitrixHttpPipeline"/> (retry, the portal's circuit, its request budget, the attempt timeout), refreshing
+/// the access token once on <c>expired_token</c>. Redirects are never followed. A method the portal blocked for its
+/// operating time is not sent before its reset (<see cref="BitrixMethodPausedException"/>).
 /// </summary>
 internal sealed class BitrixClient(
     HttpClient http,
     PortalTokens tokens,
     PortalBudgets budgets,
     AuthConnectorUse connectors,
-    BitrixResilience resilience,
+    BitrixMetrics metrics,
     IOptions<Bitrix24Options> options,
-    IOptions<ResilienceOptions> resilienceOptions,
     TimeProvider time,
     ILogger<BitrixClient> logger)
 {
@@ -34,28 +36,34 @@ internal sealed class BitrixClient(
     /// <summary>Calls <paramref name="method"/> and returns its answer; <see cref="BitrixApiException"/> for an error answer.</summary>
     public async Task<BitrixResponse> CallAsync(string memberId, string method, JsonObject? parameters, CancellationToken cancellationToken)
     {
-        var context = ResilienceContextPool.Shared.Get(cancellationToken);
-        context.Properties.Set(BitrixResilience.SafeToRepeat, RetrySafety.IsSafe(method, parameters));
-        context.Properties.Set(BitrixResilience.Method, method);
+        using var span = ServiceTelemetry.Source.StartActivity("b24sync.rest_call", ActivityKind.Internal);
+        span?.SetTag("rpc.method", method).SetTag(ServiceTelemetry.MemberIdTag, memberId);
         try
         {
-            return await resilience.For(memberId).ExecuteAsync(
-                static (ctx, state) => new ValueTask<BitrixResponse>(state.Client.AttemptAsync(state.MemberId, state.Method, state.Parameters, ctx.CancellationToken)),
-                context,
-                (Client: this, MemberId: memberId, Method: method, Parameters: parameters)).ConfigureAwait(false);
-        }
-        catch (BitrixTransientException ex)
-        {
-            throw new BitrixUnavailableException(memberId, method, ex.Reason, ex);
+            return await AttemptAsync(memberId, method, parameters, cancellationToken).ConfigureAwait(false);
         }
         catch (BrokenCircuitException ex)
         {
-            throw new BitrixUnavailableException(memberId, method, "circuit open after repeated failures", ex);
+            throw Unavailable(span, new BitrixUnavailableException(memberId, method, "circuit open after repeated failures", ex));
         }
-        finally
+        catch (TimeoutRejectedException ex)
         {
-            ResilienceContextPool.Shared.Return(context);
+            throw Unavailable(span, new BitrixUnavailableException(memberId, method, "timed out", ex));
         }
+        catch (HttpRequestException ex)
+        {
+            throw Unavailable(span, new BitrixUnavailableException(memberId, method, $"connection failed ({ex.HttpRequestError})", ex));
+        }
+        catch (BitrixUnavailableException ex)
+        {
+            throw Unavailable(span, ex);
+        }
+    }
+
+    private static BitrixUnavailableException Unavailable(Activity? span, BitrixUnavailableException error)
+    {
+        span?.SetStatus(ActivityStatusCode.Error, error.Reason);
+        return error;
     }
 
     private async Task<BitrixResponse> AttemptAsync(string memberId, string method, JsonObject? parameters, CancellationToken cancellationToken)
@@ -67,13 +75,11 @@ internal sealed class BitrixClient(
             throw new BitrixMethodPausedException(memberId, method, notBefore);
         }
 
-        await budget.AcquireAsync(cancellationToken).ConfigureAwait(false);
         var credentials = await tokens.GetAsync(memberId, cancellationToken).ConfigureAwait(false);
         var answer = await SendAsync(credentials, method, parameters, cancellationToken).ConfigureAwait(false);
         if (answer.Error is { IsExpiredToken: true })
         {
             credentials = await tokens.RefreshAsync(memberId, credentials.AccessToken, cancellationToken).ConfigureAwait(false);
-            await budget.AcquireAsync(cancellationToken).ConfigureAwait(false);
             answer = await SendAsync(credentials, method, parameters, cancellationToken).ConfigureAwait(false);
         }
 
@@ -85,7 +91,6 @@ internal sealed class BitrixClient(
                 BitrixLog.ConnectorRefused(logger, memberId);
             }
 
-            await budget.AcquireAsync(cancellationToken).ConfigureAwait(false);
             answer = await SendAsync(credentials, method, parameters, cancellationToken).ConfigureAwait(false);
         }
 
@@ -95,23 +100,18 @@ internal sealed class BitrixClient(
             return answer.Response!;
         }
 
-        if (error.IsQueryLimit)
-        {
-            var pause = budget.OnQueryLimitExceeded(answer.RetryAfter);
-            BitrixLog.QueryLimitExceeded(logger, memberId, method, pause.TotalMilliseconds);
-            throw new BitrixTransientException("QUERY_LIMIT_EXCEEDED", notExecuted: true, TimeSpan.Zero);
-        }
-
         if (error.IsOperationTimeLimit)
         {
             var until = budget.Operating.Blocked(method, answer.OperatingResetAt);
             BitrixLog.OperationTimeLimit(logger, memberId, method, (until - time.GetUtcNow()).TotalMilliseconds);
+            metrics.OperatingBlocked(memberId, method);
             throw new BitrixMethodPausedException(memberId, method, until);
         }
 
-        if ((int)error.Status >= 500)
+        if (error.IsQueryLimit || (int)error.Status >= 500)
         {
-            throw new BitrixTransientException($"HTTP {(int)error.Status} {error.Code}", notExecuted: false);
+            // What the retries could not get past: the limits still refuse, or the portal keeps failing.
+            throw new BitrixUnavailableException(memberId, method, $"HTTP {(int)error.Status} {error.Code}".TrimEnd());
         }
 
         throw new BitrixApiException(memberId, method, error);
@@ -139,23 +139,8 @@ internal sealed class BitrixClient(
         {
             Content = new StringContent(body.ToJsonString(), Encoding.UTF8, "application/json"),
         };
-        // The attempt timeout covers the exchange with the portal, not the wait for its budget.
-        using var attempt = new CancellationTokenSource(resilienceOptions.Value.AttemptTimeout, time);
-        using var linked = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, attempt.Token);
-        HttpResponseMessage response;
-        try
-        {
-            response = await http.SendAsync(request, HttpCompletionOption.ResponseContentRead, linked.Token).ConfigureAwait(false);
-        }
-        catch (HttpRequestException ex)
-        {
-            throw new BitrixTransientException($"connection failed ({ex.HttpRequestError})", notExecuted: false, inner: ex);
-        }
-        catch (OperationCanceledException ex) when (!cancellationToken.IsCancellationRequested)
-        {
-            throw new BitrixTransientException("timed out", notExecuted: false, inner: ex);
-        }
-
+        BitrixRequest.Describe(request, credentials.MemberId, method, RetrySafety.IsSafe(method, parameters));
+        var response = await http.SendAsync(request, HttpCompletionOption.ResponseContentRead, cancellationToken).ConfigureAwait(false);
         using (response)
         {
             if ((int)response.StatusCode is >= 300 and < 400)
@@ -175,25 +160,20 @@ internal sealed class BitrixClient(
             {
                 json = null;
             }
-            catch (HttpRequestException ex)
-            {
-                throw new BitrixTransientException("connection failed while reading", notExecuted: false, inner: ex);
-            }
 
             if (json?["error"] is { } code)
             {
                 var error = new BitrixError(code.ToString(), json["error_description"]?.ToString() ?? "", response.StatusCode);
-                return new Answer(null, error, RetryAfter(response.Headers.RetryAfter), OperatingResetAt(json), withConnector);
+                return new Answer(null, error, OperatingResetAt(json), withConnector);
             }
 
             if (response.StatusCode != HttpStatusCode.OK || json is null)
             {
-                return new Answer(null, new BitrixError("", $"unexpected answer {(int)response.StatusCode}", response.StatusCode), null, null, withConnector);
+                return new Answer(null, new BitrixError("", $"unexpected answer {(int)response.StatusCode}", response.StatusCode), null, withConnector);
             }
 
             return new Answer(
                 new BitrixResponse(json["result"]?.DeepClone(), Int(json["total"]), Int(json["next"]), json["time"]?.DeepClone() as JsonObject),
-                null,
                 null,
                 null,
                 withConnector);
@@ -219,10 +199,8 @@ internal sealed class BitrixClient(
             : null;
     }
 
-    private static TimeSpan? RetryAfter(RetryConditionHeaderValue? header) => header?.Delta;
-
     private static int? Int(JsonNode? node) =>
         node is not null && int.TryParse(node.ToString(), NumberStyles.Integer, CultureInfo.InvariantCulture, out var value) ? value : null;
 
-    private sealed record Answer(BitrixResponse? Response, BitrixError? Error, TimeSpan? RetryAfter, DateTimeOffset? OperatingResetAt, bool ConnectorSent);
+    private sealed record Answer(BitrixResponse? Response, BitrixError? Error, DateTimeOffset? OperatingResetAt, bool ConnectorSent);
 }

@@ -12,7 +12,9 @@ internal sealed record BitrixError(string Code, string Description, HttpStatusCo
 
     public bool IsExpiredToken => Code == "expired_token";
 
-    public bool IsQueryLimit => Code == "QUERY_LIMIT_EXCEEDED";
+    public const string QueryLimitExceeded = "QUERY_LIMIT_EXCEEDED";
+
+    public bool IsQueryLimit => Code == QueryLimitExceeded;
 
     public bool IsOperationTimeLimit => Code == "OPERATION_TIME_LIMIT";
 

@@ -1,3 +1,4 @@
+using Bitrix24OfflineSync.Bitrix.Http;
 using Microsoft.Extensions.Options;
 
 namespace Bitrix24OfflineSync.Bitrix;
@@ -16,10 +17,11 @@ internal static class BitrixExtensions
         services.AddSingleton<Budget.PortalBudgets>();
         services.AddSingleton<Tokens.PortalTokens>();
         services.AddSingleton<AuthConnectorUse>();
-        services.AddSingleton<BitrixResilience>();
+        services.AddSingleton<BitrixMetrics>();
         services.AddSingleton<Batch.BitrixBatch>();
         services.AddHttpClient<BitrixClient>(BitrixClient.HttpClientName, http => http.Timeout = Timeout.InfiniteTimeSpan)
-            .ConfigurePrimaryHttpMessageHandler(() => new SocketsHttpHandler { AllowAutoRedirect = false, PooledConnectionLifetime = TimeSpan.FromMinutes(5) });
+            .ConfigurePrimaryHttpMessageHandler(() => new SocketsHttpHandler { AllowAutoRedirect = false, PooledConnectionLifetime = TimeSpan.FromMinutes(5) })
+            .AddBitrixPipeline();
         return services;
     }
 }

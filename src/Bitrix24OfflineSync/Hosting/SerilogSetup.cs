@@ -1,38 +1,73 @@
+using Bitrix24OfflineSync.Telemetry;
+using Bitrix24OfflineSync.Webhooks;
 using Serilog;
 using Serilog.Events;
-using Serilog.Formatting.Json;
+using Serilog.Formatting.Compact;
 
 namespace Bitrix24OfflineSync.Hosting;
 
-/// <summary>Serilog is configured here and in appsettings only; the rest of the code logs through <see cref="ILogger{T}"/>.</summary>
+/// <summary>
+/// Serilog, hosted as Serilog.AspNetCore intends: a bootstrap logger until the host is built, then the service's
+/// logger from configuration (<c>Serilog</c> section), and one completion event per HTTP request. Production writes
+/// compact JSON (CLEF), one event per line; Development writes a readable console. The rest of the code logs through
+/// <see cref="ILogger{T}"/>.
+/// </summary>
 internal static class SerilogSetup
 {
+    private const string ReadableTemplate = "[{Timestamp:HH:mm:ss} {Level:u3}] {SourceContext}: {Message:lj}{NewLine}{Exception}";
+
+    /// <summary>Logs what happens before the host is built (a bad setting, a failed start) in the same CLEF lines.</summary>
     public static Serilog.ILogger CreateBootstrapLogger() =>
-        new LoggerConfiguration()
-            .WriteTo.Console(new JsonFormatter(renderMessage: true))
-            .CreateLogger();
+        new LoggerConfiguration().WriteTo.Console(new RenderedCompactJsonFormatter()).CreateBootstrapLogger();
 
-    /// <param name="builder">The application being built.</param>
-    /// <param name="copyTo">A second writer that receives the same JSON lines (tests read every line the service writes).</param>
-    public static WebApplicationBuilder AddSerilogLogging(this WebApplicationBuilder builder, TextWriter? copyTo = null)
+    public static WebApplicationBuilder AddServiceLogging(this WebApplicationBuilder builder)
     {
-        // Operator commands print their answers on standard output, so their logs go to standard error.
-        var toStandardError = builder.Configuration.GetValue<bool>("Serilog:ToStandardError");
-        var configuration = new LoggerConfiguration()
-            .ReadFrom.Configuration(builder.Configuration)
-            .Enrich.FromLogContext()
-            .WriteTo.Console(new JsonFormatter(renderMessage: true), standardErrorFromLevel: toStandardError ? LogEventLevel.Verbose : null);
-        if (copyTo is not null)
-        {
-            configuration = configuration.WriteTo.Sink(new TextWriterSink(new JsonFormatter(renderMessage: true), copyTo));
-        }
-
-        var logger = configuration.CreateLogger();
-
+        // Serilog writes the console; the framework's own console provider would write every event twice.
         builder.Logging.ClearProviders();
-        // Serilog's MinimumLevel section decides what is written; the Microsoft.Extensions.Logging filter lets everything through.
-        builder.Logging.SetMinimumLevel(LogLevel.Trace);
-        builder.Logging.AddSerilog(logger, dispose: true);
+        builder.Services.AddSerilog(
+            (services, logger) =>
+            {
+                var configuration = services.GetRequiredService<IConfiguration>();
+                var readable = services.GetRequiredService<IHostEnvironment>().IsDevelopment();
+                // Operator commands print their answers on standard output, so their logs go to standard error.
+                var toStandardError = configuration.GetValue<bool>("Serilog:ToStandardError") ? LogEventLevel.Verbose : (LogEventLevel?)null;
+                logger.ReadFrom.Configuration(configuration)
+                    .ReadFrom.Services(services)
+                    .Enrich.FromLogContext();
+                if (readable)
+                {
+                    logger.WriteTo.Console(outputTemplate: ReadableTemplate, standardErrorFromLevel: toStandardError, formatProvider: System.Globalization.CultureInfo.InvariantCulture);
+                }
+                else
+                {
+                    logger.WriteTo.Console(new RenderedCompactJsonFormatter(), standardErrorFromLevel: toStandardError);
+                }
+            },
+            // Each host has its own logger; the static one stays the bootstrap logger of Program.cs.
+            preserveStaticLogger: true,
+            // Other logger providers registered by the host (tests' collectors) receive the same events.
+            writeToProviders: true);
         return builder;
     }
+
+    /// <summary>
+    /// One event per request: method, path, status, elapsed. For Bitrix24's POSTs also the event name and the member
+    /// id (clipped; never a token). Health probes and scrapes are logged at Debug, server errors at Error.
+    /// </summary>
+    public static IApplicationBuilder UseServiceRequestLogging(this IApplicationBuilder app) =>
+        app.UseSerilogRequestLogging(options =>
+        {
+            options.GetLevel = (context, _, error) =>
+                error is not null || context.Response.StatusCode >= 500 ? LogEventLevel.Error
+                : TelemetryExtensions.IsOperational(context.Request.Path) ? LogEventLevel.Debug
+                : LogEventLevel.Information;
+            options.EnrichDiagnosticContext = (diagnostics, context) =>
+            {
+                if (EventRequest.Read(context) is { } received)
+                {
+                    diagnostics.Set("EventName", received.EventName);
+                    diagnostics.Set("MemberId", received.MemberId);
+                }
+            };
+        });
 }

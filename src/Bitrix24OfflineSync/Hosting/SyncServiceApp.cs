@@ -6,19 +6,21 @@ using Bitrix24OfflineSync.Security;
 using Bitrix24OfflineSync.Sinks;
 using Bitrix24OfflineSync.Sync;
 using Bitrix24OfflineSync.Sync.Mapping;
+using Bitrix24OfflineSync.Telemetry;
 using Bitrix24OfflineSync.Webhooks;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 
 namespace Bitrix24OfflineSync.Hosting;
 
-/// <summary>The service's table of contents: one line per feature. Program.cs runs it; tests build it on a loopback port.</summary>
+/// <summary>The service's table of contents: one line per feature. Program.cs runs it; tests start it through WebApplicationFactory.</summary>
 internal static class SyncServiceApp
 {
-    public static WebApplication Build(string[] args, Action<WebApplicationBuilder>? configure = null, TextWriter? logCopy = null)
+    public static WebApplication Build(string[] args, Action<WebApplicationBuilder>? configure = null)
     {
         var builder = WebApplication.CreateBuilder(args);
         configure?.Invoke(builder);
-        builder.AddSerilogLogging(logCopy);
+        builder.AddServiceLogging();
+        builder.AddTelemetry();
         builder.Services.TryAddSingleton(TimeProvider.System);
         builder.Services.AddProblemDetails();
         builder.Services.AddHealth();
@@ -36,6 +38,8 @@ internal static class SyncServiceApp
 
         var app = builder.Build();
         app.UseProxySupport();
+        app.UseServiceRequestLogging();
+        app.UseManagementAddress();
         app.MapHealth();
         app.MapBitrixEvents();
         return app;

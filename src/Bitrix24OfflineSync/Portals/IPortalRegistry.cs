@@ -15,4 +15,10 @@ internal interface IPortalRegistry
 
     /// <summary>Every portal with what operators watch: plan, last drain, backlog, synced objects.</summary>
     Task<IReadOnlyList<PortalOverview>> OverviewAsync(CancellationToken cancellationToken);
+
+    /// <summary>How many portals are in each status, and how many of them are marked dirty (what the metrics show).</summary>
+    Task<IReadOnlyList<PortalStatusCount>> CountAsync(CancellationToken cancellationToken);
 }
+
+/// <summary>The portals in one status, and how many of them wait for a drain (marked dirty, not yet taken up).</summary>
+internal sealed record PortalStatusCount(PortalStatus Status, int Portals, int Dirty);

@@ -84,6 +84,13 @@ internal sealed class SqlPortalRegistry(ISqlDatabase database, TokenProtector pr
                     r.synced_objects ?? 0))],
             cancellationToken);
 
+    public async Task<IReadOnlyList<PortalStatusCount>> CountAsync(CancellationToken cancellationToken) =>
+        [.. (await database.QueryAsync<(string Status, long Portals, long Dirty)>(
+            "SELECT status, COUNT(*), SUM(CASE WHEN signal_seq > consumed_seq THEN 1 ELSE 0 END) FROM portals GROUP BY status;",
+            null,
+            cancellationToken).ConfigureAwait(false))
+            .Select(r => new PortalStatusCount(Enum.Parse<PortalStatus>(r.Status), (int)r.Portals, (int)r.Dirty))];
+
     // Rows read by property: times and flags come back as each provider keeps them, and ISqlDatabase reads them.
     private sealed class OverviewRow
     {

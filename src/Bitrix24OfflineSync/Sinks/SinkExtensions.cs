@@ -11,6 +11,7 @@ internal static class SinkExtensions
     {
         services.AddSingleton<SqlMirrorStore>();
         services.AddSingleton<IMirrorStore>(sp => sp.GetRequiredService<SqlMirrorStore>());
+        services.AddSingleton<SinkCommits>();
         var type = configuration.GetValue<SinkType>($"{SinkOptions.Section}:{nameof(SinkOptions.Type)}");
         if (type == SinkType.Http)
         {

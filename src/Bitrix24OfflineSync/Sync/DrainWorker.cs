@@ -101,6 +101,7 @@ internal sealed class DrainWorker(
     /// </summary>
     private async Task<bool> LeasedTurnAsync(string memberId, CancellationToken stopping)
     {
+        using var span = SyncMetrics.StartTurn(memberId);
         var portal = await registry.FindAsync(memberId, CancellationToken.None).ConfigureAwait(false);
         if (portal is null || portal.Status != PortalStatus.Active)
         {

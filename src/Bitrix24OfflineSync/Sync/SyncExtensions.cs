@@ -27,6 +27,8 @@ internal static class SyncExtensions
         services.AddSingleton<PassPlanner>();
         services.AddSingleton<PassRunner>();
         services.AddSingleton<PortalDrainer>();
+        services.AddSingleton<SyncMetrics>();
+        services.AddSingleton<FleetGauges>();
         services.AddSingleton<DrainHeartbeat>();
         services.AddSingleton<IDrainProgress>(sp => sp.GetRequiredService<DrainHeartbeat>());
         services.AddHostedService<DrainWorker>();

@@ -39,6 +39,9 @@ internal static partial class SyncLog
     [LoggerMessage(1313, LogLevel.Warning, "Portal {MemberId} has not been drained since {LastDrainAt}; check its log lines and the REST answers")]
     public static partial void NotDrainedForLong(ILogger logger, string memberId, DateTimeOffset lastDrainAt);
 
+    [LoggerMessage(1316, LogLevel.Warning, "The fleet gauges could not be read ({Reason}); the scrape shows the last values read")]
+    public static partial void GaugesUnavailable(ILogger logger, string reason);
+
     [LoggerMessage(1312, LogLevel.Error, "Drain worker loop failed; it goes on")]
     public static partial void WorkerLoopFailed(ILogger logger, Exception exception);
 

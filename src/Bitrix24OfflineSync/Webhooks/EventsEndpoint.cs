@@ -31,6 +31,7 @@ internal static class EventsEndpoint
             return TypedResults.Problem(statusCode: ex.StatusCode, title: Title(ex.StatusCode), detail: $"The event body was rejected: {ex.Reason}.");
         }
 
+        EventRequest.Record(request.HttpContext, payload);
         var result = payload.Event switch
         {
             "ONOFFLINEEVENT" => await doorbell.HandleAsync(payload, cancellationToken).ConfigureAwait(false),

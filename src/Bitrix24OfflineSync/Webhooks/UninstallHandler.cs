@@ -10,7 +10,7 @@ internal sealed class UninstallHandler(
     PortalDirectory directory,
     IPortalRegistry registry,
     PortalTokens tokens,
-    ISyncSink sink,
+    SinkCommits sink,
     ILogger<UninstallHandler> logger)
 {
     public async Task<IntakeResult> HandleAsync(EventPayload payload, CancellationToken cancellationToken)

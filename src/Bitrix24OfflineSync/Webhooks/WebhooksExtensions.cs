@@ -8,6 +8,7 @@ internal static class WebhooksExtensions
         services.AddSingleton<InstallHandler>();
         services.AddSingleton<UninstallHandler>();
         services.AddSingleton<DoorbellHandler>();
+        services.AddSingleton<WebhooksMetrics>();
         return services;
     }
 }

@@ -12,14 +12,15 @@ public sealed partial class ArchitectureTests
     {
         ["Hosting"] = ["*"],
         ["Operations"] = ["Hosting", "Bitrix", "Portals", "Registration", "Sync", "Sinks", "Persistence", "Security"],
-        ["Webhooks"] = ["Registration", "Portals", "Bitrix", "Sinks", "Security", "Persistence"],
+        ["Webhooks"] = ["Registration", "Portals", "Bitrix", "Sinks", "Security", "Persistence", "Telemetry"],
         ["Registration"] = ["Bitrix", "Portals"],
-        ["Sync"] = ["Bitrix", "Portals", "Sinks", "Persistence"],
-        ["Sinks"] = ["Persistence"],
-        ["Bitrix"] = ["Portals", "Persistence"],
+        ["Sync"] = ["Bitrix", "Portals", "Sinks", "Persistence", "Telemetry"],
+        ["Sinks"] = ["Persistence", "Telemetry"],
+        ["Bitrix"] = ["Portals", "Persistence", "Telemetry"],
         ["Portals"] = ["Security", "Persistence"],
         ["Security"] = ["Persistence"],
         ["Persistence"] = [],
+        ["Telemetry"] = [],
     };
 
     private static readonly Lazy<IReadOnlyList<SourceFile>> Sources = new(Load);

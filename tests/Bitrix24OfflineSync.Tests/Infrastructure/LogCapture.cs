@@ -1,80 +1,53 @@
-using System.Text;
-using System.Text.Json;
-using System.Text.Json.Nodes;
+using System.Globalization;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Testing;
 
 namespace Bitrix24OfflineSync.Tests.Infrastructure;
 
 /// <summary>
-/// Receives every JSON line the service's logger writes and reads each as a <see cref="LogEvent"/>, so tests assert on
-/// event ids and properties, not on substrings of JSON. <see cref="Lines"/> stays for checks of the raw text (no
-/// secret in any line).
+/// The events the service logged, as the testing package's <see cref="FakeLogCollector"/> received them from Serilog
+/// (which writes to the host's other logger providers too), read as <see cref="LogEvent"/>s: tests assert on event ids
+/// and properties. <see cref="Lines"/> renders each event whole, for checks that no secret appears anywhere.
 /// </summary>
-public sealed class LogCapture : TextWriter
+public sealed class LogCapture(FakeLogCollector collector)
 {
-    private readonly Lock _sync = new();
-    private readonly StringBuilder _text = new();
+    public IReadOnlyList<LogEvent> Events => [.. collector.GetSnapshot().Select(LogEvent.From)];
 
-    public override Encoding Encoding => Encoding.UTF8;
-
-    public IReadOnlyList<string> Lines
-    {
-        get
-        {
-            lock (_sync)
-            {
-                return _text.ToString().Split('\n', StringSplitOptions.RemoveEmptyEntries);
-            }
-        }
-    }
-
-    public IReadOnlyList<LogEvent> Events => [.. Lines.Select(LogEvent.Parse).OfType<LogEvent>()];
+    /// <summary>Every event as one line of text: level, category, id, message, every property and the exception.</summary>
+    public IReadOnlyList<string> Lines => [.. collector.GetSnapshot().Select(Render)];
 
     /// <summary>The events with <paramref name="eventId"/>, in the order they were written.</summary>
     public IReadOnlyList<LogEvent> Of(int eventId) => [.. Events.Where(e => e.EventId == eventId)];
 
-    public override void Write(char value)
-    {
-        lock (_sync)
-        {
-            _text.Append(value);
-        }
-    }
-
-    public override void Write(string? value)
-    {
-        lock (_sync)
-        {
-            _text.Append(value);
-        }
-    }
+    private static string Render(FakeLogRecord record) =>
+        string.Join(
+            " | ",
+            [
+                record.Level.ToString(),
+                record.Category ?? "",
+                record.Id.Id.ToString(CultureInfo.InvariantCulture),
+                record.Message,
+                .. (record.StructuredState ?? []).Select(p => $"{p.Key}={p.Value}"),
+                record.Exception?.ToString() ?? "",
+            ]);
 }
 
-/// <summary>One event the service logged: its id, level, and named properties rendered as text.</summary>
-public sealed record LogEvent(int? EventId, string Level, IReadOnlyDictionary<string, string?> Properties)
+/// <summary>One event the service logged: its id (null when it has none), level, and named properties as text.</summary>
+public sealed record LogEvent(int? EventId, LogLevel Level, IReadOnlyDictionary<string, string?> Properties)
 {
     public string? this[string property] => Properties.GetValueOrDefault(property);
 
-    public static LogEvent? Parse(string line)
+    public static LogEvent From(FakeLogRecord record)
     {
-        JsonObject? json;
-        try
+        var properties = new Dictionary<string, string?>(StringComparer.Ordinal);
+        foreach (var (key, value) in record.StructuredState ?? [])
         {
-            json = JsonNode.Parse(line) as JsonObject;
-        }
-        catch (JsonException)
-        {
-            return null;
-        }
-
-        if (json?[nameof(Properties)] is not JsonObject properties)
-        {
-            return null;
+            if (key != "EventId")
+            {
+                properties[key] = value;
+            }
         }
 
-        var eventId = properties[nameof(EventId)]?["Id"] is JsonValue id && id.TryGetValue<int>(out var number) ? number : (int?)null;
-        var values = properties
-            .Where(p => p.Key != nameof(EventId))
-            .ToDictionary(p => p.Key, p => p.Value is JsonValue v && v.TryGetValue<string>(out var s) ? s : p.Value?.ToJsonString(), StringComparer.Ordinal);
-        return new LogEvent(eventId, json[nameof(Level)]?.ToString() ?? "Information", values);
+        return new LogEvent(record.Id.Id == 0 ? null : record.Id.Id, record.Level, properties);
     }
 }

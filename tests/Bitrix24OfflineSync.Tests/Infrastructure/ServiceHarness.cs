@@ -1,29 +1,33 @@
 using Bitrix24OfflineSync.Emulator;
 using Bitrix24OfflineSync.Hosting;
 using Bitrix24OfflineSync.TestKit;
-using Microsoft.AspNetCore.Builder;
-using Microsoft.Extensions.Configuration;
+using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
+using Microsoft.AspNetCore.Mvc.Testing;
+using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging.Testing;
 
 namespace Bitrix24OfflineSync.Tests.Infrastructure;
 
 /// <summary>
-/// The real service, built by the same composition as Program.cs, on a loopback port with its own data folder, its
-/// logs captured line by line, and its Bitrix24 settings pointed at an emulator.
+/// The real service, started from its own Program by <see cref="WebApplicationFactory{TEntryPoint}"/> on Kestrel (the
+/// emulator calls it over real HTTP) on a loopback port, with its own data folder, its logs collected by
+/// <see cref="FakeLogCollector"/>, and its Bitrix24 settings pointed at an emulator.
 /// </summary>
 public sealed class ServiceHarness : IAsyncDisposable
 {
-    private readonly WebApplication _app;
+    private readonly ServiceFactory _factory;
     private bool _stopped;
 
-    private ServiceHarness(WebApplication app, string dataDirectory, LogCapture logs)
+    private ServiceHarness(ServiceFactory factory, string dataDirectory)
     {
-        _app = app;
+        _factory = factory;
         DataDirectory = dataDirectory;
-        Logs = logs;
-        var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
+        Logs = new LogCapture(factory.Services.GetFakeLogCollector());
+        var address = factory.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses
+            .First(a => factory.ManagementPort is not { } port || !a.EndsWith($":{port}", StringComparison.Ordinal));
         BaseAddress = new Uri(address.EndsWith('/') ? address : address + "/");
         Http = new HttpClient { BaseAddress = BaseAddress };
     }
@@ -40,9 +44,12 @@ public sealed class ServiceHarness : IAsyncDisposable
 
     public LogCapture Logs { get; }
 
-    public IServiceProvider Services => _app.Services;
+    public IServiceProvider Services => _factory.Services;
 
-    public static async Task<ServiceHarness> StartAsync(
+    /// <summary>The management address (<c>/metrics</c>), when the test asked for one with <c>Metrics:Urls</c>.</summary>
+    public Uri? ManagementAddress => _factory.ManagementPort is { } port ? new Uri($"http://127.0.0.1:{port}/") : null;
+
+    public static Task<ServiceHarness> StartAsync(
         BitrixWorld? world,
         IDictionary<string, string?>? settings = null,
         string? dataDirectory = null,
@@ -51,12 +58,45 @@ public sealed class ServiceHarness : IAsyncDisposable
     {
         dataDirectory ??= Path.Combine(Path.GetTempPath(), "b24sync-tests", Guid.NewGuid().ToString("N"));
         Directory.CreateDirectory(dataDirectory);
+        var factory = new ServiceFactory(Settings(world, settings, dataDirectory), time, services);
+        factory.UseKestrel();
+        factory.StartServer();
+        return Task.FromResult(new ServiceHarness(factory, dataDirectory));
+    }
+
+    /// <summary>
+    /// Builds and starts the service as Program.cs does and returns why the start failed (a start that succeeds fails
+    /// the test). Settings are checked before anything listens; the factory would only report the host it disposed.
+    /// </summary>
+    public static async Task<Exception> StartFailureAsync(IDictionary<string, string?> settings)
+    {
+        var dataDirectory = Directory.CreateTempSubdirectory("b24sync-tests-").FullName;
+        try
+        {
+            var config = Settings(null, settings, dataDirectory);
+            var app = SyncServiceApp.Build([], builder => builder.Configuration.AddInMemoryCollection(config));
+            await using (app)
+            {
+                return await Assert.ThrowsAnyAsync<Exception>(() => app.StartAsync(TestContext.Current.CancellationToken));
+            }
+        }
+        finally
+        {
+            Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
+            Directory.Delete(dataDirectory, recursive: true);
+        }
+    }
+
+    private static Dictionary<string, string?> Settings(BitrixWorld? world, IDictionary<string, string?>? settings, string dataDirectory)
+    {
         var config = new Dictionary<string, string?>
         {
             ["urls"] = "http://127.0.0.1:0",
             ["Storage:DataDirectory"] = dataDirectory,
             ["Serilog:MinimumLevel:Default"] = "Debug",
             ["Bitrix24:AllowInsecureEndpoints"] = "true",
+            // Tests run services side by side: none takes the management port unless it asks for one.
+            ["Metrics:Urls"] = "",
         };
         if (world is not null)
         {
@@ -70,26 +110,11 @@ public sealed class ServiceHarness : IAsyncDisposable
             config[key] = value;
         }
 
-        var logs = new LogCapture();
-        var app = SyncServiceApp.Build(
-            [],
-            builder =>
-            {
-                builder.Configuration.AddInMemoryCollection(config);
-                if (time is not null)
-                {
-                    builder.Services.AddSingleton(time);
-                }
-
-                services?.Invoke(builder.Services);
-            },
-            logs);
-        await app.StartAsync(TestContext.Current.CancellationToken);
-        return new ServiceHarness(app, dataDirectory, logs);
+        return config;
     }
 
     public T Get<T>()
-        where T : notnull => _app.Services.GetRequiredService<T>();
+        where T : notnull => _factory.Services.GetRequiredService<T>();
 
     /// <summary>
     /// Waits until the portal's initial load of every synced entity is done: after an install the service binds, then
@@ -115,8 +140,7 @@ public sealed class ServiceHarness : IAsyncDisposable
 
         _stopped = true;
         Http.Dispose();
-        await _app.StopAsync();
-        await _app.DisposeAsync();
+        await _factory.DisposeAsync();
         Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
     }
 
@@ -130,6 +154,34 @@ public sealed class ServiceHarness : IAsyncDisposable
         catch (IOException)
         {
             // A file still held open is left for the OS to clean with the temp folder.
+        }
+    }
+
+    /// <summary>The service's own Program with the test's settings, clock and services; its logs also go to a collector.</summary>
+    private sealed class ServiceFactory(IReadOnlyDictionary<string, string?> settings, TimeProvider? time, Action<IServiceCollection>? services)
+        : WebApplicationFactory<Program>
+    {
+        public int? ManagementPort =>
+            settings.GetValueOrDefault("Metrics:Urls") is { Length: > 0 } url && Uri.TryCreate(url, UriKind.Absolute, out var uri) ? uri.Port : null;
+
+        protected override void ConfigureWebHost(IWebHostBuilder builder)
+        {
+            builder.UseEnvironment("Production");
+            foreach (var (key, value) in settings)
+            {
+                builder.UseSetting(key, value);
+            }
+
+            builder.ConfigureServices(collection =>
+            {
+                collection.AddFakeLogging();
+                if (time is not null)
+                {
+                    collection.AddSingleton(time);
+                }
+
+                services?.Invoke(collection);
+            });
         }
     }
 }

@@ -10,8 +10,8 @@ public sealed class PostgresSettingsTests
     [Fact]
     public async Task WithoutAConnectionString_TheStartStopsNamingIt()
     {
-        var error = await Assert.ThrowsAsync<InvalidOperationException>(() =>
-            ServiceHarness.StartAsync(world: null, new Dictionary<string, string?> { ["Storage:Provider"] = "Postgres", ["Storage:EncryptionKey"] = Key }));
+        var error = Assert.IsType<InvalidOperationException>(await ServiceHarness.StartFailureAsync(
+            new Dictionary<string, string?> { ["Storage:Provider"] = "Postgres", ["Storage:EncryptionKey"] = Key }));
 
         Assert.Contains("ConnectionStrings:Sync", error.Message, StringComparison.Ordinal);
     }
@@ -19,12 +19,13 @@ public sealed class PostgresSettingsTests
     [Fact]
     public async Task WithAMalformedConnectionString_TheStartStopsNamingItWithoutEchoingIt()
     {
-        var error = await Assert.ThrowsAsync<InvalidOperationException>(() => ServiceHarness.StartAsync(world: null, new Dictionary<string, string?>
-        {
-            ["Storage:Provider"] = "Postgres",
-            ["Storage:EncryptionKey"] = Key,
-            ["ConnectionStrings:Sync"] = "Host=db;Password=hunter2;Bogus=1",
-        }));
+        var error = Assert.IsType<InvalidOperationException>(await ServiceHarness.StartFailureAsync(
+            new Dictionary<string, string?>
+            {
+                ["Storage:Provider"] = "Postgres",
+                ["Storage:EncryptionKey"] = Key,
+                ["ConnectionStrings:Sync"] = "Host=db;Password=hunter2;Bogus=1",
+            }));
 
         Assert.Contains("ConnectionStrings:Sync", error.Message, StringComparison.Ordinal);
         Assert.DoesNotContain("hunter2", error.Message, StringComparison.Ordinal);
@@ -33,11 +34,12 @@ public sealed class PostgresSettingsTests
     [Fact]
     public async Task WithoutAnEncryptionKey_TheStartStopsNamingIt()
     {
-        var error = await Assert.ThrowsAsync<InvalidOperationException>(() => ServiceHarness.StartAsync(world: null, new Dictionary<string, string?>
-        {
-            ["Storage:Provider"] = "Postgres",
-            ["ConnectionStrings:Sync"] = "Host=127.0.0.1;Port=1;Database=none",
-        }));
+        var error = Assert.IsType<InvalidOperationException>(await ServiceHarness.StartFailureAsync(
+            new Dictionary<string, string?>
+            {
+                ["Storage:Provider"] = "Postgres",
+                ["ConnectionStrings:Sync"] = "Host=127.0.0.1;Port=1;Database=none",
+            }));
 
         Assert.Contains("Storage:EncryptionKey", error.Message, StringComparison.Ordinal);
     }

@@ -1,4 +1,3 @@
-using System.Security.Cryptography;
 using Bitrix24OfflineSync.Sinks;
 using Bitrix24OfflineSync.TestKit;
 using Bitrix24OfflineSync.Tests.Infrastructure;
@@ -103,15 +102,7 @@ public sealed class HttpSinkSettingsTests
     /// <summary>Starts the service expecting it to refuse, and returns what it said (the harness's data folder is removed).</summary>
     private static async Task<string> StartFailureAsync(Dictionary<string, string?> settings)
     {
-        var dataDirectory = Path.Combine(Path.GetTempPath(), "b24sync-tests", Convert.ToHexString(RandomNumberGenerator.GetBytes(8)));
-        try
-        {
-            var error = await Assert.ThrowsAnyAsync<Exception>(() => ServiceHarness.StartAsync(null, settings, dataDirectory));
-            return error is AggregateException many ? string.Join(" | ", many.Flatten().InnerExceptions.Select(e => e.Message)) : error.Message;
-        }
-        finally
-        {
-            Directory.Delete(dataDirectory, recursive: true);
-        }
+        var error = await ServiceHarness.StartFailureAsync(settings);
+        return error is AggregateException many ? string.Join(" | ", many.Flatten().InnerExceptions.Select(e => e.Message)) : error.Message;
     }
 }

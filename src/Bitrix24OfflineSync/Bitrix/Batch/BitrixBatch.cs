@@ -12,7 +12,7 @@ namespace Bitrix24OfflineSync.Bitrix.Batch;
 /// time; commands of a method that is blocked, paced, or has no room left for them are not sent but answered as
 /// paused (<see cref="BatchCommandResult.PausedUntil"/>), and so are commands the portal refused for operating time.
 /// </summary>
-internal sealed class BitrixBatch(BitrixClient client, PortalBudgets budgets, TimeProvider time, ILogger<BitrixBatch> logger)
+internal sealed class BitrixBatch(BitrixClient client, PortalBudgets budgets, BitrixMetrics metrics, TimeProvider time, ILogger<BitrixBatch> logger)
 {
     public const int MaxCommands = 50;
 
@@ -68,6 +68,7 @@ internal sealed class BitrixBatch(BitrixClient client, PortalBudgets budgets, Ti
             {
                 var until = operating.Blocked(command.Method, null);
                 BitrixLog.OperationTimeLimit(logger, memberId, command.Method, (until - time.GetUtcNow()).TotalMilliseconds);
+                metrics.OperatingBlocked(memberId, command.Method);
                 return BatchCommandResult.Paused(key, until, sent: true);
             }
 

@@ -8,7 +8,7 @@ namespace Bitrix24OfflineSync.Bitrix.Tokens;
 /// callers that raced on the same expired token take the result; across processes the registry's lock does the rest.
 /// Nothing refreshes ahead of expiry or on a timer: only an <c>expired_token</c> answer does.
 /// </summary>
-internal sealed class PortalTokens(IPortalTokenStore store, OAuthClient oauth, ILogger<PortalTokens> logger)
+internal sealed class PortalTokens(IPortalTokenStore store, OAuthClient oauth, BitrixMetrics metrics, ILogger<PortalTokens> logger)
 {
     private readonly ConcurrentDictionary<string, PortalCredentials> _cache = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<string, SemaphoreSlim> _refreshLocks = new(StringComparer.Ordinal);
@@ -43,6 +43,7 @@ internal sealed class PortalTokens(IPortalTokenStore store, OAuthClient oauth, I
                 case TokenRefreshOutcome.Refreshed or TokenRefreshOutcome.AlreadyRefreshed:
                     _cache[memberId] = result.Credentials!;
                     BitrixLog.TokenRefreshed(logger, memberId, result.Outcome == TokenRefreshOutcome.Refreshed);
+                    metrics.TokenRefresh(memberId, result.Outcome == TokenRefreshOutcome.Refreshed ? "refreshed" : "already_refreshed");
                     return result.Credentials!;
                 case TokenRefreshOutcome.NeedsReauth:
                     if (cached is not null)
@@ -51,8 +52,10 @@ internal sealed class PortalTokens(IPortalTokenStore store, OAuthClient oauth, I
                     }
 
                     BitrixLog.NeedsReauth(logger, memberId, result.Error ?? "refused");
+                    metrics.TokenRefresh(memberId, "refused");
                     throw new PortalNeedsReauthException(memberId);
                 default:
+                    metrics.TokenRefresh(memberId, "failed");
                     throw new BitrixUnavailableException(memberId, "oauth/token", $"token refresh failed ({result.Error})");
             }
         }

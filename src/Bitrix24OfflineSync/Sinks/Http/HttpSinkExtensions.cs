@@ -10,11 +10,11 @@ internal static class HttpSinkExtensions
     {
         services.AddOptions<SinkOptions>().Bind(configuration.GetSection(SinkOptions.Section)).ValidateOnStart();
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<SinkOptions>, HttpSinkOptionsValidator>());
-        services.AddSingleton<HttpSinkResilience>();
-        services.AddHttpClient<WebhookSender>(WebhookSender.HttpClientName, http => http.Timeout = Timeout.InfiniteTimeSpan)
+        var client = services.AddHttpClient<WebhookSender>(WebhookSender.HttpClientName, http => http.Timeout = Timeout.InfiniteTimeSpan)
             // A signed body goes only where the operator pointed it, and the client's request log would print the URL.
             .ConfigurePrimaryHttpMessageHandler(() => new SocketsHttpHandler { AllowAutoRedirect = false, PooledConnectionLifetime = TimeSpan.FromMinutes(5) })
             .RemoveAllLoggers();
+        WebhookSender.AddDeliveryPipeline(client);
         services.AddSingleton<DeliveredIndex>();
         services.AddSingleton<ISinkIndex>(sp => sp.GetRequiredService<DeliveredIndex>());
         services.TryAddTransient<ISyncSink, HttpForwarderSink>();

@@ -1,19 +1,19 @@
 using System.Net.Http.Headers;
+using Bitrix24OfflineSync.Telemetry;
+using Microsoft.Extensions.Http.Resilience;
 using Microsoft.Extensions.Options;
+using Polly;
+using Polly.Timeout;
 
 namespace Bitrix24OfflineSync.Sinks.Http;
 
 /// <summary>
-/// POSTs one signed message to the configured URL until a 2xx answers or the attempts run out. Each attempt is
-/// signed afresh with the current time; the id stays. A redirect is a failure (the handler never follows one):
-/// a signed body goes only where the operator pointed it.
+/// POSTs one signed message to the configured URL until a 2xx answers or the attempts run out (the pipeline of
+/// <see cref="AddDeliveryPipeline"/>: retries with jittered backoff, a timeout per attempt, each attempt signed afresh
+/// by <see cref="WebhookAttemptHandler"/>). A redirect is a failure (the handler never follows one): a signed body
+/// goes only where the operator pointed it.
 /// </summary>
-internal sealed class WebhookSender(
-    HttpClient http,
-    HttpSinkResilience resilience,
-    IOptions<SinkOptions> options,
-    TimeProvider time,
-    ILogger<WebhookSender> logger)
+internal sealed class WebhookSender(HttpClient http, IOptions<SinkOptions> options, ILogger<WebhookSender> logger)
 {
     public const string HttpClientName = "HttpSink";
 
@@ -21,59 +21,94 @@ internal sealed class WebhookSender(
 
     public async Task SendAsync(WebhookMessage message, CancellationToken cancellationToken)
     {
-        var settings = options.Value;
-        var signer = new WebhookSigner(WebhookSecret.TryDecode(settings.Secret, out _)
-            ?? throw new InvalidOperationException("Sink:Secret is not a valid whsec_ secret."));
-        var attempt = 0;
-        try
-        {
-            await resilience.Pipeline.ExecuteAsync(
-                async token => await AttemptAsync(message, signer, settings, ++attempt, token).ConfigureAwait(false),
-                cancellationToken).ConfigureAwait(false);
-        }
-        catch (DeliveryAttemptException failure)
-        {
-            HttpSinkLog.GaveUp(logger, message.Id, message.Type, message.MemberId, attempt);
-            throw new SinkUnavailableException($"The HTTP sink did not accept message {message.Id} after {attempt} attempts: {failure.Failure}.", failure);
-        }
-    }
-
-    private async ValueTask AttemptAsync(WebhookMessage message, WebhookSigner signer, SinkOptions settings, int attempt, CancellationToken cancellationToken)
-    {
-        var willRetry = attempt < settings.MaxAttempts;
-        var timestamp = time.GetUtcNow().ToUnixTimeSeconds();
-        using var request = new HttpRequestMessage(HttpMethod.Post, settings.Url) { Content = new ByteArrayContent(message.Body) };
+        using var request = new HttpRequestMessage(HttpMethod.Post, options.Value.Url) { Content = new ByteArrayContent(message.Body) };
         request.Content.Headers.ContentType = Json;
         request.Headers.Add("webhook-id", message.Id);
-        request.Headers.Add("webhook-timestamp", timestamp.ToString(System.Globalization.CultureInfo.InvariantCulture));
-        request.Headers.Add("webhook-signature", signer.Sign(message.Id, timestamp, message.Body));
-
-        using var timeout = new CancellationTokenSource(settings.Timeout, time);
-        using var linked = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, timeout.Token);
+        WebhookAttemptHandler.Describe(request, message);
+        ServiceTelemetry.Untraced(request);
+        string failure;
         try
         {
-            using var response = await http.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, linked.Token).ConfigureAwait(false);
+            using var response = await http.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, cancellationToken).ConfigureAwait(false);
             var status = (int)response.StatusCode;
-            if (status is >= 200 and <= 299)
+            if (response.IsSuccessStatusCode)
             {
-                HttpSinkLog.MessageDelivered(logger, message.Id, message.Type, message.MemberId, status, attempt);
+                HttpSinkLog.MessageDelivered(logger, message.Id, message.Type, message.MemberId, status, WebhookAttemptHandler.Attempt(request));
                 return;
             }
 
-            HttpSinkLog.AttemptRefused(logger, message.Id, message.Type, message.MemberId, status, attempt, willRetry);
-            throw new DeliveryAttemptException($"HTTP {status}", status);
+            HttpSinkLog.AttemptRefused(logger, message.Id, message.Type, message.MemberId, status, WebhookAttemptHandler.Attempt(request), willRetry: false);
+            failure = $"HTTP {status}";
         }
-        catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
+        catch (Exception ex) when (ex is TimeoutRejectedException or HttpRequestException)
         {
-            HttpSinkLog.AttemptFailed(logger, message.Id, message.Type, message.MemberId, "Timeout", attempt, willRetry);
-            throw new DeliveryAttemptException("timeout", null);
+            failure = ErrorKind(ex);
+            HttpSinkLog.AttemptFailed(logger, message.Id, message.Type, message.MemberId, failure, WebhookAttemptHandler.Attempt(request), willRetry: false);
         }
-        catch (HttpRequestException error)
-        {
-            // The error kind only: the exception's message may name the URL.
-            var kind = error.HttpRequestError.ToString();
-            HttpSinkLog.AttemptFailed(logger, message.Id, message.Type, message.MemberId, kind, attempt, willRetry);
-            throw new DeliveryAttemptException(kind, null, error);
-        }
+
+        var attempts = WebhookAttemptHandler.Attempt(request);
+        HttpSinkLog.GaveUp(logger, message.Id, message.Type, message.MemberId, attempts);
+        throw new SinkUnavailableException($"The HTTP sink did not accept message {message.Id} after {attempts} attempts: {failure}.");
     }
+
+    /// <summary>The retry (attempts from <c>Sink:MaxAttempts</c>) around the attempt timeout (<c>Sink:Timeout</c>) around the signer.</summary>
+    public static IHttpClientBuilder AddDeliveryPipeline(IHttpClientBuilder client)
+    {
+        client.Services.AddTransient<WebhookAttemptHandler>();
+        client.AddResilienceHandler("delivery", (pipeline, context) =>
+        {
+            var settings = context.ServiceProvider.GetRequiredService<IOptions<SinkOptions>>().Value;
+            var logger = context.ServiceProvider.GetRequiredService<ILogger<WebhookSender>>();
+            // Polly counts retries, the setting counts attempts; one attempt means no retry at all.
+            if (settings.MaxAttempts > 1)
+            {
+                pipeline.AddRetry(new HttpRetryStrategyOptions
+                {
+                    MaxRetryAttempts = settings.MaxAttempts - 1,
+                    BackoffType = DelayBackoffType.Exponential,
+                    UseJitter = true,
+                    Delay = settings.RetryBaseDelay,
+                    MaxDelay = settings.RetryMaxDelay,
+                    ShouldRetryAfterHeader = false,
+                    // Every answer but a 2xx is a failed delivery (a redirect too); the caller's cancellation never is.
+                    ShouldHandle = args => ValueTask.FromResult(args.Outcome switch
+                    {
+                        { Exception: TimeoutRejectedException or HttpRequestException } => true,
+                        { Result: { IsSuccessStatusCode: false } } => true,
+                        _ => false,
+                    }),
+                    OnRetry = args =>
+                    {
+                        var request = args.Context.GetRequestMessage();
+                        if (WebhookAttemptHandler.Message(request) is { } message)
+                        {
+                            var attempt = WebhookAttemptHandler.Attempt(request);
+                            if (args.Outcome.Result is { } refused)
+                            {
+                                HttpSinkLog.AttemptRefused(logger, message.Id, message.Type, message.MemberId, (int)refused.StatusCode, attempt, willRetry: true);
+                            }
+                            else
+                            {
+                                HttpSinkLog.AttemptFailed(logger, message.Id, message.Type, message.MemberId, ErrorKind(args.Outcome.Exception), attempt, willRetry: true);
+                            }
+                        }
+
+                        return ValueTask.CompletedTask;
+                    },
+                });
+            }
+
+            pipeline.AddTimeout(settings.Timeout);
+        });
+        client.AddHttpMessageHandler<WebhookAttemptHandler>();
+        return client;
+    }
+
+    /// <summary>The error kind only: an exception's message may name the URL.</summary>
+    private static string ErrorKind(Exception? error) => error switch
+    {
+        TimeoutRejectedException => "Timeout",
+        HttpRequestException http => http.HttpRequestError.ToString(),
+        _ => error?.GetType().Name ?? "unknown",
+    };
 }

@@ -16,11 +16,11 @@ namespace Bitrix24OfflineSync.Sync.Drain;
 internal sealed class BasicModeDrainer(
     OfflineQueueClient queue,
     IChangeResolver resolver,
-    ISyncSink sink,
     IReservationJournal journal,
     IBasicInbox inbox,
     ItemFailures failures,
     DrainTurnLease turnLease,
+    SyncMetrics metrics,
     IOptions<SyncOptions> options)
 {
     public async Task DrainAsync(PortalRecord portal, DrainTally tally, CancellationToken stopping)
@@ -80,10 +80,11 @@ internal sealed class BasicModeDrainer(
                 rows = read;
             }
 
+            using var round = metrics.StartRound(memberId, "basic");
             var resolved = await resolver.ResolveAsync(memberId, rows, CancellationToken.None).ConfigureAwait(false);
             var (poison, retry) = await failures.CountAsync(memberId, resolved.Failures, CancellationToken.None).ConfigureAwait(false);
             var batchId = BatchIds.For("i_", rows.Select(e => e.MessageId));
-            await turnLease.CommitAsync(sink, new SinkBatch(memberId, portal.Domain, batchId, resolved.Changes), tally.Lease, CancellationToken.None).ConfigureAwait(false);
+            await turnLease.CommitAsync(new SinkBatch(memberId, portal.Domain, batchId, resolved.Changes), tally.Lease, CancellationToken.None).ConfigureAwait(false);
             await failures.DeadLetterAsync(memberId, poison, rows.ToDictionary(e => e.MessageId, StringComparer.Ordinal), CancellationToken.None).ConfigureAwait(false);
 
             // Rows of failed objects and of objects whose method is paused stay in the inbox for a later turn.
@@ -92,6 +93,7 @@ internal sealed class BasicModeDrainer(
             tally.Events += rows.Count;
             tally.Objects += resolved.Changes.Count;
             tally.Rounds++;
+            round.Completed();
             if (resolved.PausedUntil is { } until)
             {
                 tally.Pause(until);

@@ -8,7 +8,7 @@ namespace Bitrix24OfflineSync.Sync.Drain;
 /// Counts the failures of single objects and decides which are poison: a row that failed
 /// <see cref="SyncOptions.MaxItemAttempts"/> times (not a limit, not a transient fault) is given up on.
 /// </summary>
-internal sealed class ItemFailures(IFailureLog journal, IOptions<SyncOptions> options, TimeProvider time, ILogger<ItemFailures> logger)
+internal sealed class ItemFailures(IFailureLog journal, SyncMetrics metrics, IOptions<SyncOptions> options, TimeProvider time, ILogger<ItemFailures> logger)
 {
     /// <summary>Returns the failures that reached the limit; the others are to be retried.</summary>
     public async Task<(IReadOnlyList<ItemFailure> Poison, IReadOnlyList<ItemFailure> Retry)> CountAsync(
@@ -49,6 +49,7 @@ internal sealed class ItemFailures(IFailureLog journal, IOptions<SyncOptions> op
             }
 
             SyncLog.DeadLettered(logger, failure.Key.Entity, failure.Key.Id, memberId, options.Value.MaxItemAttempts, failure.Reason);
+            metrics.DeadLettered(memberId, failure.Key.Entity);
         }
     }
 }

@@ -25,6 +25,7 @@ internal sealed class PortalDrainer(
     PassRunner passes,
     DrainTurnLease turnLease,
     IEnumerable<IDrainProgress> progress,
+    SyncMetrics metrics,
     IOptions<SyncOptions> options,
     TimeProvider time,
     ILogger<PortalDrainer> logger)
@@ -85,7 +86,12 @@ internal sealed class PortalDrainer(
                 break;
             }
 
-            await processor.ProcessAsync(portal, reservations, tally, CancellationToken.None).ConfigureAwait(false);
+            using (var round = metrics.StartRound(portal.MemberId, "extended"))
+            {
+                await processor.ProcessAsync(portal, reservations, tally, CancellationToken.None).ConfigureAwait(false);
+                round.Completed();
+            }
+
             tally.Rounds++;
         }
 

@@ -16,7 +16,6 @@ namespace Bitrix24OfflineSync.Sync.Drain;
 /// </summary>
 internal sealed class ReservationProcessor(
     IChangeResolver resolver,
-    ISyncSink sink,
     OfflineQueueClient queue,
     IReservationJournal journal,
     IFailureLog failureLog,
@@ -56,7 +55,7 @@ internal sealed class ReservationProcessor(
         var batch = new SinkBatch(memberId, portal.Domain, BatchIds.For("b_", processIds), resolved.Changes, processIds);
         try
         {
-            await turnLease.CommitAsync(sink, batch, tally.Lease, cancellationToken).ConfigureAwait(false);
+            await turnLease.CommitAsync(batch, tally.Lease, cancellationToken).ConfigureAwait(false);
         }
         catch (SinkUnavailableException ex)
         {

@@ -14,6 +14,9 @@ internal interface IReservationJournal
     /// <summary>Every reservation not yet done, due or not (an orphan scan must not take them for orphans).</summary>
     Task<IReadOnlySet<string>> KnownPendingAsync(string memberId, CancellationToken cancellationToken);
 
+    /// <summary>When the oldest reservation not yet done, of any portal, was recorded; null when there is none.</summary>
+    Task<DateTimeOffset?> OldestPendingAsync(CancellationToken cancellationToken);
+
     Task MarkDoneAsync(string memberId, IReadOnlyCollection<string> processIds, CancellationToken cancellationToken);
 
     /// <summary>The reservation stays pending; it is retried after <paramref name="nextAttemptAt"/>.</summary>

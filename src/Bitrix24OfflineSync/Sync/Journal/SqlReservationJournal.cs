@@ -33,6 +33,9 @@ internal sealed class SqlReservationJournal(ISqlDatabase database, TimeProvider 
         (await database.QueryAsync<string>("SELECT process_id FROM drain_journal WHERE member_id = @memberId AND NOT done;", new { memberId }, cancellationToken).ConfigureAwait(false))
             .ToHashSet(StringComparer.Ordinal);
 
+    public async Task<DateTimeOffset?> OldestPendingAsync(CancellationToken cancellationToken) =>
+        database.ReadTime(await database.ScalarAsync("SELECT MIN(created_at) FROM drain_journal WHERE NOT done;", null, cancellationToken).ConfigureAwait(false));
+
     public Task MarkDoneAsync(string memberId, IReadOnlyCollection<string> processIds, CancellationToken cancellationToken) =>
         processIds.Count == 0
             ? Task.CompletedTask

@@ -7,7 +7,7 @@ namespace Bitrix24OfflineSync.Sync.Leases;
 /// turn stops. A commit also carries the lease as the sink's <see cref="CommitFence"/>, which a sink that can (the
 /// database mirror) checks in its own transaction. A turn without a lease (a caller outside the worker) is not fenced.
 /// </summary>
-internal sealed class DrainTurnLease(IDrainLeases leases)
+internal sealed class DrainTurnLease(IDrainLeases leases, SinkCommits sink)
 {
     public async Task EnsureHeldAsync(DrainLease? lease, CancellationToken cancellationToken)
     {
@@ -18,7 +18,7 @@ internal sealed class DrainTurnLease(IDrainLeases leases)
     }
 
     /// <summary>Commits <paramref name="batch"/> under the lease: renewed right before, and fenced inside the sink where it can be.</summary>
-    public async Task CommitAsync(ISyncSink sink, SinkBatch batch, DrainLease? lease, CancellationToken cancellationToken)
+    public async Task CommitAsync(SinkBatch batch, DrainLease? lease, CancellationToken cancellationToken)
     {
         await EnsureHeldAsync(lease, cancellationToken).ConfigureAwait(false);
         try

@@ -11,4 +11,7 @@ internal interface IPassStore
     Task StartAsync(string memberId, IReadOnlyCollection<string> entities, PassKind kind, DateTimeOffset now, CancellationToken cancellationToken);
 
     Task SaveAsync(EntityPass pass, CancellationToken cancellationToken);
+
+    /// <summary>How many passes of each kind, over all portals, are not finished.</summary>
+    Task<IReadOnlyDictionary<PassKind, int>> UnfinishedCountsAsync(CancellationToken cancellationToken);
 }

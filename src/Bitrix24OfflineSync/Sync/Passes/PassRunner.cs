@@ -24,9 +24,9 @@ internal sealed class PassRunner(
     BitrixBatch batch,
     StateFetcher fetcher,
     ISinkIndex index,
-    ISyncSink sink,
     DrainTurnLease turnLease,
     PortalWakeUps wakeUps,
+    SyncMetrics metrics,
     IOptions<SyncOptions> options,
     TimeProvider time,
     ILogger<PassRunner> logger)
@@ -102,7 +102,7 @@ internal sealed class PassRunner(
         if (changes.Count > 0)
         {
             var batchId = BatchIds.For("p_", moved.Select(p => FormattableString.Invariant($"{p.Entity}:{p.Kind}:{p.Cursor}")));
-            await turnLease.CommitAsync(sink, new SinkBatch(portal.MemberId, portal.Domain, batchId, changes), tally.Lease, CancellationToken.None).ConfigureAwait(false);
+            await turnLease.CommitAsync(new SinkBatch(portal.MemberId, portal.Domain, batchId, changes), tally.Lease, CancellationToken.None).ConfigureAwait(false);
             tally.Objects += changes.Count;
         }
 
@@ -110,6 +110,8 @@ internal sealed class PassRunner(
         foreach (var pass in moved)
         {
             await SaveAsync(pass).ConfigureAwait(false);
+            var before = passes.FirstOrDefault(p => p.Entity == pass.Entity && p.Kind == pass.Kind);
+            metrics.PassStep(portal.MemberId, pass.Kind, pass.Entity, pass.ObjectsRead - (before?.ObjectsRead ?? 0));
         }
 
         return moved.Count > 0;

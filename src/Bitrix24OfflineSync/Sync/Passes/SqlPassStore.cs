@@ -33,6 +33,11 @@ internal sealed class SqlPassStore(ISqlDatabase database) : IPassStore
             cancellationToken);
     }
 
+    public async Task<IReadOnlyDictionary<PassKind, int>> UnfinishedCountsAsync(CancellationToken cancellationToken) =>
+        (await database.QueryAsync<(string Kind, long Count)>(
+            "SELECT kind, COUNT(*) FROM sync_passes WHERE finished_at IS NULL GROUP BY kind;", null, cancellationToken).ConfigureAwait(false))
+            .ToDictionary(r => Kind(r.Kind), r => (int)r.Count);
+
     public Task SaveAsync(EntityPass pass, CancellationToken cancellationToken) =>
         database.ExecuteAsync(
             """
@@ -55,6 +60,8 @@ internal sealed class SqlPassStore(ISqlDatabase database) : IPassStore
             cancellationToken);
 
     private static string Name(PassKind kind) => kind == PassKind.Load ? "load" : "check";
+
+    private static PassKind Kind(string name) => name == "load" ? PassKind.Load : PassKind.Check;
 
     // Rows read by property: times come back as each provider keeps them, and ISqlDatabase reads them.
     private sealed class Row
@@ -82,7 +89,7 @@ internal sealed class SqlPassStore(ISqlDatabase database) : IPassStore
         public EntityPass ToPass(ISqlDatabase database) => new(
             member_id,
             entity,
-            kind == "load" ? PassKind.Load : PassKind.Check,
+            Kind(kind),
             cursor,
             max_id,
             objects_read,

@@ -1,0 +1,21 @@
+using System.Diagnostics.Metrics;
+using Bitrix24OfflineSync.Telemetry;
+
+namespace Bitrix24OfflineSync.Webhooks;
+
+/// <summary>The intake's instruments: <c>b24sync_doorbells_total{outcome}</c>.</summary>
+internal sealed class WebhooksMetrics
+{
+    private readonly Counter<long> _doorbells;
+
+    public WebhooksMetrics(IMeterFactory meters)
+    {
+        var meter = meters.Create(ServiceTelemetry.Name);
+        _doorbells = meter.CreateCounter<long>(
+            "b24sync_doorbells",
+            unit: "{doorbell}",
+            description: "ONOFFLINEEVENT POSTs by outcome: accepted (the portal was marked dirty), coalesced (it already was), rejected (not authenticated).");
+    }
+
+    public void Doorbell(string outcome) => _doorbells.Add(1, new KeyValuePair<string, object?>("outcome", outcome));
+}
