@@ -1,5 +1,6 @@
 using Bitrix24OfflineSync.Emulator.Tests.Infrastructure;
 using Bitrix24OfflineSync.TestKit;
+using Microsoft.Extensions.Time.Testing;
 
 namespace Bitrix24OfflineSync.Emulator.Tests.Events;
 
@@ -54,9 +55,10 @@ public sealed class DoorbellTests
     [Fact]
     public async Task Doorbell_WithinMinTimeout_IsDroppedAndAfterTheWindowIsSent()
     {
-        var time = new ManualTimeProvider();
+        var time = new FakeTimeProvider(TestClock.Start);
         await using var receiver = await HttpReceiver.StartAsync();
-        await using var emulator = await QueueKit.StartAsync(time: time);
+        // The fake clock moves only when told: rows are written at once instead of a write delay later.
+        await using var emulator = await QueueKit.StartAsync(o => o.OfflineWriteDelay = TimeSpan.Zero, time);
         await emulator.Client.BindOfflineAsync();
         await emulator.Client.ResultAsync("event.bind", $$$"""{"event":"ONOFFLINEEVENT","handler":"{{{receiver.Url("/bell")}}}","options":{"minTimeout":10}}""");
 

@@ -2,6 +2,7 @@ using System.Net;
 using Bitrix24OfflineSync.Emulator.Portals;
 using Bitrix24OfflineSync.Emulator.Tests.Infrastructure;
 using Bitrix24OfflineSync.TestKit;
+using Microsoft.Extensions.Time.Testing;
 
 namespace Bitrix24OfflineSync.Emulator.Tests.Hosting;
 
@@ -90,7 +91,7 @@ public sealed class ControlEndpointTests
     [Fact]
     public async Task PutRateLimit_ChangesTheBucket()
     {
-        await using var emulator = await EmulatorHarness.StartAsync(time: new ManualTimeProvider());
+        await using var emulator = await EmulatorHarness.StartAsync(time: new FakeTimeProvider(TestClock.Start));
         TestMethods.AddEcho(emulator.World);
 
         var put = await ControlAsync(emulator, HttpMethod.Put, $"portals/{Portal}/rate-limit", """{"enabled":true,"burstLimit":3}""");
@@ -108,7 +109,7 @@ public sealed class ControlEndpointTests
     [Fact]
     public async Task PutOperatingLimit_ChangesThePortalsLimiter_AndGetShowsWhatEachMethodSpent()
     {
-        await using var emulator = await EmulatorHarness.StartAsync(time: new ManualTimeProvider());
+        await using var emulator = await EmulatorHarness.StartAsync(time: new FakeTimeProvider(TestClock.Start));
         TestMethods.AddIncrement(emulator.World);
 
         var put = await ControlAsync(emulator, HttpMethod.Put, $"portals/{Portal}/operating-limit", """{"limitSeconds":1.5,"costPerCallSeconds":{"Test.Increment":1}}""");

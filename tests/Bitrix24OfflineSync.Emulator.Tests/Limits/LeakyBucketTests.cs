@@ -1,6 +1,7 @@
 using System.Net;
 using Bitrix24OfflineSync.Emulator.Tests.Infrastructure;
 using Bitrix24OfflineSync.TestKit;
+using Microsoft.Extensions.Time.Testing;
 
 namespace Bitrix24OfflineSync.Emulator.Tests.Limits;
 
@@ -9,7 +10,7 @@ public sealed class LeakyBucketTests
     [Fact]
     public async Task Bucket_AfterABurstOf50_Answers503QueryLimitExceeded_AndDoesNotRunTheMethod()
     {
-        var clock = new ManualTimeProvider();
+        var clock = new FakeTimeProvider(TestClock.Start);
         await using var emulator = await EmulatorHarness.StartAsync(time: clock, rateLimit: true);
         var counter = TestMethods.AddIncrement(emulator.World);
 
@@ -27,7 +28,7 @@ public sealed class LeakyBucketTests
     [Fact]
     public async Task Bucket_DrainsTwoRequestsPerSecond()
     {
-        var clock = new ManualTimeProvider();
+        var clock = new FakeTimeProvider(TestClock.Start);
         await using var emulator = await EmulatorHarness.StartAsync(time: clock, rateLimit: true);
         TestMethods.AddIncrement(emulator.World);
         await CallUntilRefusedAsync(emulator, 100);
@@ -44,7 +45,7 @@ public sealed class LeakyBucketTests
     [Fact]
     public async Task Bucket_WithEnterpriseSettings_Allows250AndDrainsFivePerSecond()
     {
-        var clock = new ManualTimeProvider();
+        var clock = new FakeTimeProvider(TestClock.Start);
         await using var emulator = await EmulatorHarness.StartAsync(
             o => (o.RateLimit.BurstLimit, o.RateLimit.DrainPerSecond) = (250, 5), clock, rateLimit: true);
         TestMethods.AddIncrement(emulator.World);
@@ -60,7 +61,7 @@ public sealed class LeakyBucketTests
     [Fact]
     public async Task Bucket_SwitchedOff_RefusesNothing()
     {
-        var clock = new ManualTimeProvider();
+        var clock = new FakeTimeProvider(TestClock.Start);
         await using var emulator = await EmulatorHarness.StartAsync(time: clock, rateLimit: true);
         TestMethods.AddIncrement(emulator.World);
         await CallUntilRefusedAsync(emulator, 100);

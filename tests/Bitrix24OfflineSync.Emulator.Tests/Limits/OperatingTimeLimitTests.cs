@@ -2,6 +2,7 @@ using System.Net;
 using System.Text.Json.Nodes;
 using Bitrix24OfflineSync.Emulator.Tests.Infrastructure;
 using Bitrix24OfflineSync.TestKit;
+using Microsoft.Extensions.Time.Testing;
 
 namespace Bitrix24OfflineSync.Emulator.Tests.Limits;
 
@@ -12,7 +13,7 @@ public sealed class OperatingTimeLimitTests
     [Fact]
     public async Task CallThatCrossesTheLimit_Succeeds_AndTheNextOneAnswers429OperationTimeLimit()
     {
-        var clock = new ManualTimeProvider();
+        var clock = new FakeTimeProvider(TestClock.Start);
         await using var emulator = await StartAsync(clock);
         var counter = TestMethods.AddIncrement(emulator.World, Heavy);
 
@@ -34,7 +35,7 @@ public sealed class OperatingTimeLimitTests
     [Fact]
     public async Task AnotherMethod_KeepsWorking_WhileOneIsBlocked()
     {
-        var clock = new ManualTimeProvider();
+        var clock = new FakeTimeProvider(TestClock.Start);
         await using var emulator = await StartAsync(clock);
         TestMethods.AddIncrement(emulator.World, Heavy);
         TestMethods.AddEcho(emulator.World);
@@ -49,7 +50,7 @@ public sealed class OperatingTimeLimitTests
     [Fact]
     public async Task OperatingResetAt_IsTheFirstCountedCallPlusTheWindow_NotMinuteAligned_AndThenTheMethodWorksAgain()
     {
-        var clock = new ManualTimeProvider();
+        var clock = new FakeTimeProvider(TestClock.Start);
         clock.Advance(TimeSpan.FromSeconds(20.4));
         var firstCall = clock.GetUtcNow();
         await using var emulator = await StartAsync(clock);
@@ -75,7 +76,7 @@ public sealed class OperatingTimeLimitTests
     [Fact]
     public async Task TheWindowSlides_EachCountedCallLeavesItWindowSecondsAfterItWasMade()
     {
-        var clock = new ManualTimeProvider();
+        var clock = new FakeTimeProvider(TestClock.Start);
         await using var emulator = await StartAsync(clock);
         TestMethods.AddIncrement(emulator.World, Heavy);
         var start = clock.GetUtcNow().ToUnixTimeSeconds();
@@ -102,7 +103,7 @@ public sealed class OperatingTimeLimitTests
     [InlineData(0.25, 0.75)]
     public async Task CallsOf100MsOrLess_AreNotCounted(double costSeconds, double operatingAfterThree)
     {
-        await using var emulator = await EmulatorHarness.StartAsync(o => o.OperatingLimit.CostPerCall[Heavy] = TimeSpan.FromSeconds(costSeconds), new ManualTimeProvider());
+        await using var emulator = await EmulatorHarness.StartAsync(o => o.OperatingLimit.CostPerCall[Heavy] = TimeSpan.FromSeconds(costSeconds), new FakeTimeProvider(TestClock.Start));
         TestMethods.AddIncrement(emulator.World, Heavy);
         TestMethods.AddEcho(emulator.World);
 
@@ -121,7 +122,7 @@ public sealed class OperatingTimeLimitTests
     [Fact]
     public async Task TheLimiterIsOnByDefault_AsInTheCloud()
     {
-        var clock = new ManualTimeProvider();
+        var clock = new FakeTimeProvider(TestClock.Start);
         await using var emulator = await EmulatorHarness.StartAsync(time: clock);
         TestMethods.AddEcho(emulator.World);
 
@@ -137,7 +138,7 @@ public sealed class OperatingTimeLimitTests
     [Fact]
     public async Task BatchEntries_CarryTheirMethodsOperating_AndABlockedCommandFailsInResultErrorWhileTheBatchAnswers200()
     {
-        var clock = new ManualTimeProvider();
+        var clock = new FakeTimeProvider(TestClock.Start);
         await using var emulator = await StartAsync(clock);
         var counter = TestMethods.AddIncrement(emulator.World, Heavy);
         TestMethods.AddEcho(emulator.World);
@@ -170,7 +171,7 @@ public sealed class OperatingTimeLimitTests
     [Fact]
     public async Task Configure_ChangesOnePortalsLimiterWhileItRuns_AndKeepsWhatWasCounted()
     {
-        var clock = new ManualTimeProvider();
+        var clock = new FakeTimeProvider(TestClock.Start);
         await using var emulator = await StartAsync(clock);
         TestMethods.AddIncrement(emulator.World, Heavy);
         var other = emulator.World.CreatePortal("other.bitrix24.com");
@@ -191,7 +192,7 @@ public sealed class OperatingTimeLimitTests
     [Fact]
     public async Task RefusedCalls_CostNoOperatingTime_SoRetryingDoesNotProlongTheBlock()
     {
-        var clock = new ManualTimeProvider();
+        var clock = new FakeTimeProvider(TestClock.Start);
         await using var emulator = await StartAsync(clock);
         TestMethods.AddIncrement(emulator.World, Heavy);
         await BlockHeavyAsync(emulator);
@@ -226,7 +227,7 @@ public sealed class OperatingTimeLimitTests
         }
     }
 
-    private static Task<EmulatorHarness> StartAsync(ManualTimeProvider clock) =>
+    private static Task<EmulatorHarness> StartAsync(FakeTimeProvider clock) =>
         EmulatorHarness.StartAsync(o => Configure(o.OperatingLimit), clock);
 
     private static void Configure(OperatingLimitOptions limit)

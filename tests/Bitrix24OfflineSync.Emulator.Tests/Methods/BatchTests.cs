@@ -2,6 +2,7 @@ using System.Net;
 using System.Text.Json.Nodes;
 using Bitrix24OfflineSync.Emulator.Crm;
 using Bitrix24OfflineSync.TestKit;
+using Microsoft.Extensions.Time.Testing;
 
 namespace Bitrix24OfflineSync.Emulator.Tests.Methods;
 
@@ -172,7 +173,7 @@ public sealed class BatchTests
     [Fact]
     public async Task Batch_CountsAsOneRequestForTheBucketWhileCommandsCountPerMethod()
     {
-        var clock = new ManualTimeProvider();
+        var clock = new FakeTimeProvider(TestClock.Start);
         await using var emulator = await EmulatorHarness.StartAsync(o => o.RateLimit.BurstLimit = 2, clock, rateLimit: true);
         var cmd = new JsonObject();
         for (var i = 0; i < 20; i++)

@@ -3,6 +3,7 @@ using System.Text.Json;
 using System.Text.Json.Nodes;
 using Bitrix24OfflineSync.Emulator.Rest;
 using Bitrix24OfflineSync.TestKit;
+using Microsoft.Extensions.Time.Testing;
 
 namespace Bitrix24OfflineSync.Emulator.Tests.Methods;
 
@@ -31,7 +32,7 @@ public sealed class TaskMethodsTests
     [Fact]
     public async Task Update_ChangesFieldsAndChangedDateAndAnswersTheTask()
     {
-        var clock = new ManualTimeProvider();
+        var clock = new FakeTimeProvider(TestClock.Start);
         await using var emulator = await EmulatorHarness.StartAsync(time: clock);
         var created = (await emulator.Client.CallAsync("tasks.task.add", Json("""{"fields":{"TITLE":"Draft"}}"""), Ct)).EnsureSuccess().Result!["task"]!;
         clock.Advance(TimeSpan.FromMinutes(5));

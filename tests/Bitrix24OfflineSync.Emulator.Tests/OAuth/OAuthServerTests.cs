@@ -2,6 +2,7 @@ using System.Net;
 using System.Text.Json.Nodes;
 using Bitrix24OfflineSync.Emulator.Tests.Infrastructure;
 using Bitrix24OfflineSync.TestKit;
+using Microsoft.Extensions.Time.Testing;
 
 namespace Bitrix24OfflineSync.Emulator.Tests.OAuth;
 
@@ -47,7 +48,7 @@ public sealed class OAuthServerTests
     [Fact]
     public async Task AuthorizationCode_LivesThirtySeconds()
     {
-        var clock = new ManualTimeProvider();
+        var clock = new FakeTimeProvider(TestClock.Start);
         await using var emulator = await EmulatorHarness.StartAsync(time: clock);
         var app = emulator.World.DefaultApp;
         var young = emulator.World.OAuth.IssueAuthorizationCode(emulator.Portal, app);
@@ -102,7 +103,7 @@ public sealed class OAuthServerTests
     [Fact]
     public async Task AccessToken_AfterItsLifetime_Answers401ExpiredToken()
     {
-        var clock = new ManualTimeProvider();
+        var clock = new FakeTimeProvider(TestClock.Start);
         await using var emulator = await EmulatorHarness.StartAsync(time: clock);
         TestMethods.AddEcho(emulator.World);
         var ct = TestContext.Current.CancellationToken;

@@ -3,6 +3,7 @@ using System.Security.Cryptography;
 using System.Text;
 using Bitrix24OfflineSync.Emulator.Tests.Infrastructure;
 using Bitrix24OfflineSync.TestKit;
+using Microsoft.Extensions.Time.Testing;
 
 namespace Bitrix24OfflineSync.Emulator.Tests.Queue;
 
@@ -32,8 +33,9 @@ public sealed class OfflineQueueTests
     [Fact]
     public async Task Get_TakesRowsInTimestampOrder_SoARowChangedAgainComesAfterThoseChangedBefore()
     {
-        var clock = new ManualTimeProvider();
-        await using var emulator = await QueueKit.StartAsync(time: clock);
+        var clock = new FakeTimeProvider(TestClock.Start);
+        // The fake clock moves only when told: rows are written at once instead of a write delay later.
+        await using var emulator = await QueueKit.StartAsync(o => o.OfflineWriteDelay = TimeSpan.Zero, clock);
         await emulator.Client.BindOfflineAsync();
         foreach (var id in new[] { 1, 2, 3 })
         {

@@ -6,6 +6,7 @@ using Bitrix24OfflineSync.Emulator.Portals;
 using Bitrix24OfflineSync.Emulator.Rest;
 using Bitrix24OfflineSync.Emulator.Tests.Infrastructure;
 using Bitrix24OfflineSync.TestKit;
+using Microsoft.Extensions.Time.Testing;
 
 namespace Bitrix24OfflineSync.Emulator.Tests.Rest;
 
@@ -120,7 +121,7 @@ public sealed class RestPipelineTests
     [Fact]
     public async Task SuccessfulAnswer_CarriesATimeBlockInPortalTime_WithoutOperatingFieldsWhenTheLimiterIsOff()
     {
-        var clock = new ManualTimeProvider(new DateTimeOffset(2026, 11, 22, 9, 0, 0, 250, TimeSpan.Zero));
+        var clock = new FakeTimeProvider(new DateTimeOffset(2026, 11, 22, 9, 0, 0, 250, TimeSpan.Zero));
         await using var emulator = await EmulatorHarness.StartAsync(o => o.OperatingLimit.Enabled = false, clock);
         TestMethods.AddEcho(emulator.World);
 
@@ -139,7 +140,7 @@ public sealed class RestPipelineTests
     [Fact]
     public async Task TimeBlock_WithTheOperatingLimiterOn_CarriesOperatingAndOperatingResetAt()
     {
-        var clock = new ManualTimeProvider();
+        var clock = new FakeTimeProvider(TestClock.Start);
         await using var emulator = await EmulatorHarness.StartAsync(o => o.OperatingLimit.Enabled = true, clock);
         TestMethods.AddEcho(emulator.World);
 

@@ -3,6 +3,7 @@ using System.Text.Json.Nodes;
 using Bitrix24OfflineSync.Emulator.Crm;
 using Bitrix24OfflineSync.Emulator.Tests.Infrastructure;
 using Bitrix24OfflineSync.TestKit;
+using Microsoft.Extensions.Time.Testing;
 
 namespace Bitrix24OfflineSync.Emulator.Tests.World;
 
@@ -17,7 +18,7 @@ public sealed class SeedingTests
     [Fact]
     public async Task Seed_CreatesTheObjectsWithConsecutiveIdsAndRealisticValues()
     {
-        var time = new ManualTimeProvider();
+        var time = new FakeTimeProvider(TestClock.Start);
         await using var world = new BitrixWorld(new EmulatorOptions { Seed = 1 }, time);
         var portal = world.CreatePortal("seed.bitrix24.com");
 
@@ -128,7 +129,7 @@ public sealed class SeedingTests
     {
         static async Task<string[]> SeedAsync()
         {
-            await using var world = new BitrixWorld(new EmulatorOptions { Seed = 1 }, new ManualTimeProvider());
+            await using var world = new BitrixWorld(new EmulatorOptions { Seed = 1 }, new FakeTimeProvider(TestClock.Start));
             var portal = world.CreatePortal("seed.bitrix24.com");
             world.Seed(portal, "crm.lead", 30, seed: 9);
             return [.. portal.Crm.Snapshot(CrmEntityType.Lead).Select(l => l.ToJsonString())];

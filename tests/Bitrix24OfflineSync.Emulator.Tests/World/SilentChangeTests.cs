@@ -3,6 +3,7 @@ using System.Text.Json.Nodes;
 using Bitrix24OfflineSync.Emulator.Rest;
 using Bitrix24OfflineSync.Emulator.Tests.Infrastructure;
 using Bitrix24OfflineSync.TestKit;
+using Microsoft.Extensions.Time.Testing;
 
 namespace Bitrix24OfflineSync.Emulator.Tests.World;
 
@@ -17,7 +18,7 @@ public sealed class SilentChangeTests
     [Fact]
     public async Task CallSilently_Update_ChangesTheObjectAndItsDateModify_AndQueuesNoRowAndRingsNoDoorbell()
     {
-        var time = new ManualTimeProvider();
+        var time = new FakeTimeProvider(TestClock.Start);
         await using var receiver = await HttpReceiver.StartAsync();
         await using var emulator = await ListeningAsync(receiver, time);
         emulator.World.Seed(emulator.Portal, "crm.deal", 10);
@@ -55,7 +56,7 @@ public sealed class SilentChangeTests
     [Fact]
     public async Task CallSilently_AddAndTaskUpdate_ChangeThePortal_AndQueueNoRow()
     {
-        var time = new ManualTimeProvider();
+        var time = new FakeTimeProvider(TestClock.Start);
         await using var receiver = await HttpReceiver.StartAsync();
         await using var emulator = await ListeningAsync(receiver, time);
         emulator.World.Seed(emulator.Portal, "task", 3);

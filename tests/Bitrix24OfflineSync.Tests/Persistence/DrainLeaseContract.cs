@@ -1,7 +1,7 @@
 using Bitrix24OfflineSync.Sinks;
 using Bitrix24OfflineSync.Sinks.Database;
 using Bitrix24OfflineSync.Sync.Leases;
-using Bitrix24OfflineSync.TestKit;
+using Microsoft.Extensions.Time.Testing;
 
 namespace Bitrix24OfflineSync.Tests.Persistence;
 
@@ -9,7 +9,7 @@ namespace Bitrix24OfflineSync.Tests.Persistence;
 public abstract class DrainLeaseContract(StoreTarget target) : StoreContract(target)
 {
     private static readonly TimeSpan Duration = TimeSpan.FromMinutes(2);
-    private readonly ManualTimeProvider _clock = new();
+    private readonly FakeTimeProvider _clock = new();
 
     [Fact]
     public async Task AFreeLease_IsAcquired_AndAnotherOwnerIsRefusedWhileItHolds()

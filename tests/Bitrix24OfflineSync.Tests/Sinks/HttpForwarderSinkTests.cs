@@ -5,6 +5,7 @@ using System.Text.Json.Nodes;
 using Bitrix24OfflineSync.Sinks;
 using Bitrix24OfflineSync.TestKit;
 using static Bitrix24OfflineSync.Tests.Sinks.HttpSinkKit;
+using Microsoft.Extensions.Time.Testing;
 
 namespace Bitrix24OfflineSync.Tests.Sinks;
 
@@ -17,7 +18,7 @@ public sealed class HttpForwarderSinkTests
     {
         await using var receiver = await HttpReceiver.StartAsync();
         var secret = NewSecret();
-        var clock = new ManualTimeProvider();
+        var clock = new FakeTimeProvider(TestClock.Start);
         await using var service = await StartAsync(receiver.BaseAddress, secret, time: clock);
 
         await service.Sink().CommitAsync(Batch("batch-1", 2), Ct);

@@ -6,6 +6,7 @@ using Bitrix24OfflineSync.Sync.Model;
 using Bitrix24OfflineSync.TestKit;
 using Bitrix24OfflineSync.Tests.Infrastructure;
 using static Bitrix24OfflineSync.Tests.Sync.ResolutionKit;
+using Microsoft.Extensions.Time.Testing;
 
 namespace Bitrix24OfflineSync.Tests.Sync;
 
@@ -239,7 +240,7 @@ public sealed class ChangeResolverTests
     {
         await using var fixture = await IntakeFixture.StartAsync();
         var (portal, _) = await fixture.InstallAsync();
-        var clock = new ManualTimeProvider();
+        var clock = new FakeTimeProvider(TestClock.Start);
         using var provider = Provider(fixture, time: clock);
         var deal = fixture.AddCrm(portal, "deal", new JsonObject { ["TITLE"] = "Boiler" });
         var first = clock.GetUtcNow();
