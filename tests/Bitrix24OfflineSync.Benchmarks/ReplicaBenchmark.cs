@@ -265,6 +265,8 @@ internal static class ReplicaBenchmark
             }
 
             start.Environment["urls"] = $"http://127.0.0.1:{port}";
+            // Instances run side by side: none takes the management port.
+            start.Environment["Metrics__Urls"] = "";
             Directory.CreateDirectory(data);
             var process = Process.Start(start) ?? throw new InvalidOperationException("The service did not start");
             var instance = new Instance(process, new Uri($"http://127.0.0.1:{port}/"));

@@ -1,6 +1,7 @@
 using System.Net;
 using System.Net.Sockets;
 using System.Runtime.Versioning;
+using System.Text.Json.Nodes;
 using Bitrix24OfflineSync.Operations;
 using Bitrix24OfflineSync.TestKit;
 
@@ -29,8 +30,7 @@ public sealed class PublishedOutputTests(PublishedAppFixture published) : IClass
             using var ready = await http.GetAsync(new Uri($"http://127.0.0.1:{port}/health/ready"), TestContext.Current.CancellationToken);
 
             Assert.Equal(HttpStatusCode.OK, ready.StatusCode);
-            Assert.DoesNotContain("\"Level\":\"Error\"", service.Output, StringComparison.Ordinal);
-            Assert.DoesNotContain("\"Level\":\"Fatal\"", service.Output, StringComparison.Ordinal);
+            Assert.DoesNotContain(Events(service.Output), e => e["@l"]?.ToString() is "Error" or "Fatal");
         }
 
         var written = Directory.EnumerateFiles(dataDirectory).Select(Path.GetFileName).ToList();
@@ -38,6 +38,42 @@ public sealed class PublishedOutputTests(PublishedAppFixture published) : IClass
         Assert.Contains("sync.db", written);
         Assert.Equal(UnixFileMode.UserRead | UnixFileMode.UserWrite, File.GetUnixFileMode(Path.Combine(dataDirectory, "encryption.key")));
         Assert.Equal(appBefore, Snapshot(published.AppDirectory));
+    }
+
+    [Fact]
+    public async Task ProductionLogs_AreCompactJsonLines_WithOneCompletionEventPerRequest_AndMetricsOnlyOnTheManagementPort()
+    {
+        SkipUnlessRunnable();
+        var dataDirectory = await OwnedDataDirectoryAsync();
+        var (port, management) = (FreePort(), FreePort());
+        const string Token = "access-token-that-must-not-be-logged-5c1e";
+
+        using var service = await StartServiceAsync(dataDirectory, port, management);
+        using var http = new HttpClient();
+        var ct = TestContext.Current.CancellationToken;
+        using var form = new FormUrlEncodedContent([new("event", "ONSOMETHINGELSE"), new("auth[member_id]", "m-claimed"), new("auth[access_token]", Token)]);
+        using var posted = await http.PostAsync(new Uri($"http://127.0.0.1:{port}/bitrix24/events"), form, ct);
+        using var publicMetrics = await http.GetAsync(new Uri($"http://127.0.0.1:{port}/metrics"), ct);
+        using var metrics = await http.GetAsync(new Uri($"http://127.0.0.1:{management}/metrics"), ct);
+        using var eventsOnManagement = await http.PostAsync(new Uri($"http://127.0.0.1:{management}/bitrix24/events"), new StringContent(""), ct);
+
+        Assert.Equal(HttpStatusCode.OK, posted.StatusCode);
+        Assert.Equal(HttpStatusCode.NotFound, publicMetrics.StatusCode);
+        Assert.Equal(HttpStatusCode.OK, metrics.StatusCode);
+        Assert.Contains("b24sync_", await metrics.Content.ReadAsStringAsync(ct), StringComparison.Ordinal);
+        Assert.Equal(HttpStatusCode.NotFound, eventsOnManagement.StatusCode);
+        static bool IsCompletion(JsonObject e) =>
+            e["RequestPath"]?.ToString() == "/bitrix24/events" && e["RequestMethod"]?.ToString() == "POST" && e["StatusCode"]?.GetValue<int>() == 200;
+        await Wait.UntilAsync(() => Events(service.Output).Any(IsCompletion), "the request completion event of the POST");
+        var completion = Events(service.Output).Single(IsCompletion);
+        Assert.Equal("ONSOMETHINGELSE", completion["EventName"]!.ToString());
+        Assert.Equal("m-claimed", completion["MemberId"]!.ToString());
+        Assert.True(completion["Elapsed"]!.GetValue<double>() >= 0);
+        Assert.Null(completion["@l"]);
+        var lines = service.Output.Split('\n', StringSplitOptions.RemoveEmptyEntries);
+        // Every line is one CLEF event: a timestamp and a rendered message, nothing else on the line.
+        Assert.All(lines, line => Assert.True(JsonNode.Parse(line) is JsonObject { } e && e["@t"] is not null && e["@m"] is not null, line));
+        Assert.DoesNotContain(lines, line => line.Contains(Token, StringComparison.Ordinal));
     }
 
     [Fact]
@@ -65,9 +101,15 @@ public sealed class PublishedOutputTests(PublishedAppFixture published) : IClass
         }
     }
 
-    private async Task<ChildProcess> StartServiceAsync(string dataDirectory, int port)
+    /// <summary>The events of the service's standard output, one CLEF object per line.</summary>
+    private static List<JsonObject> Events(string output) =>
+        [.. output.Split('\n', StringSplitOptions.RemoveEmptyEntries).Select(l => JsonNode.Parse(l)).OfType<JsonObject>()];
+
+    private async Task<ChildProcess> StartServiceAsync(string dataDirectory, int port, int? management = null)
     {
-        var service = ChildProcess.Start("runuser", ["-u", PublishedAppFixture.RunAs, "--", "dotnet", "Bitrix24OfflineSync.dll"], published.AppDirectory, Environment(port, dataDirectory));
+        var environment = Environment(port, dataDirectory);
+        environment["Metrics__Urls"] = management is { } p ? $"http://127.0.0.1:{p}" : "";
+        var service = ChildProcess.Start("runuser", ["-u", PublishedAppFixture.RunAs, "--", "dotnet", "Bitrix24OfflineSync.dll"], published.AppDirectory, environment);
         try
         {
             await Wait.ForAsync(cancellationToken => service.WaitForLineAsync("Now listening on", cancellationToken), "the published service logs 'Now listening on'", StartLimit);

@@ -123,6 +123,7 @@ public sealed partial class LoadCrashTests : IAsyncDisposable
             ["Bitrix24__OAuthServer"] = world.OAuthServerAddress.ToString(),
             ["Bitrix24__AllowInsecureEndpoints"] = "true",
             ["Sync__RoundsPerTurn"] = "1000",
+            ["Metrics__Urls"] = "",
         };
         foreach (var (key, value) in Settings())
         {

@@ -215,6 +215,7 @@ public sealed partial class ReplicaCrashTests : IAsyncDisposable
             ["Bitrix24__Resilience__BaseDelay"] = "00:00:00.010",
             ["Bitrix24__Resilience__MaxDelay"] = "00:00:00.050",
             ["Serilog__MinimumLevel__Default"] = "Debug",
+            ["Metrics__Urls"] = "",
         };
         foreach (var (key, value) in await SharedSettingsAsync())
         {
