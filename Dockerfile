@@ -22,7 +22,8 @@ RUN mkdir /data && chown "$APP_UID" /data && chmod 700 /data
 VOLUME /data
 ENV ASPNETCORE_HTTP_PORTS=8080 \
     Storage__DataDirectory=/data
-EXPOSE 8080
+# 8080: Bitrix24 and the proxy. 9464: the management address (GET /metrics), for the scraper only.
+EXPOSE 8080 9464
 USER $APP_UID
 # The runtime image has no curl: the service binary probes /health/ready on loopback itself.
 HEALTHCHECK --interval=30s --timeout=5s --start-period=30s --retries=3 \
