@@ -40,6 +40,8 @@ internal sealed class BenchService : IAsyncDisposable
             ["Bitrix24:OAuthServer"] = world.OAuthServerAddress.ToString(),
             ["Bitrix24:AllowInsecureEndpoints"] = "true",
             ["Serilog:MinimumLevel:Default"] = "Warning",
+            // Measured as deployed: the metrics are exported, on a port of this run's own.
+            ["Metrics:Urls"] = $"http://127.0.0.1:{FreePort()}",
         };
         foreach (var (key, value) in settings ?? new Dictionary<string, string?>())
         {
@@ -56,6 +58,13 @@ internal sealed class BenchService : IAsyncDisposable
         });
         await app.StartAsync();
         return new BenchService(app, data);
+    }
+
+    private static int FreePort()
+    {
+        using var listener = new System.Net.Sockets.TcpListener(System.Net.IPAddress.Loopback, 0);
+        listener.Start();
+        return ((System.Net.IPEndPoint)listener.LocalEndpoint).Port;
     }
 
     public T Get<T>()
