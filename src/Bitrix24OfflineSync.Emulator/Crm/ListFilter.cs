@@ -126,33 +126,7 @@ internal sealed class ListFilter
 
         /// <summary>SQL LIKE: the operand's <c>%</c> stands for any run of characters, the rest matches case-insensitively.</summary>
         private bool AnyPattern(IReadOnlyList<string?> values) =>
-            values.Any(v => v is not null && Operands.Any(o => Like(v, o ?? "")));
-
-        private static bool Like(string value, string pattern)
-        {
-            var parts = pattern.Split('%');
-            if (!value.StartsWith(parts[0], StringComparison.OrdinalIgnoreCase))
-            {
-                return false;
-            }
-
-            var at = parts[0].Length;
-            for (var i = 1; i < parts.Length; i++)
-            {
-                var last = i == parts.Length - 1;
-                var found = last
-                    ? (value.Length - at >= parts[i].Length && value.EndsWith(parts[i], StringComparison.OrdinalIgnoreCase) ? value.Length - parts[i].Length : -1)
-                    : value.IndexOf(parts[i], at, StringComparison.OrdinalIgnoreCase);
-                if (found < 0)
-                {
-                    return false;
-                }
-
-                at = found + parts[i].Length;
-            }
-
-            return parts.Length > 1 || at == value.Length;
-        }
+            values.Any(v => v is not null && Operands.Any(o => LikePattern.Matches(v, o ?? "")));
 
         private bool Ordered(int comparison) => Operator switch
         {

@@ -35,7 +35,7 @@ internal static class CrmItemRequest
 
     /// <summary><c>useOriginalUfNames=Y</c> answers user fields as <c>UF_CRM_…</c> instead of <c>ufCrm…</c>.</summary>
     public static bool OriginalUfNames(MethodContext ctx) =>
-        ctx.Param("useOriginalUfNames") is { } flag && (PhpValues.String(flag) is "Y" or "y" or "true" || PhpValues.String(flag) == "1");
+        PhpValues.String(ctx.Param("useOriginalUfNames")) is "Y" or "y" or "true" or "1";
 
     /// <summary>The item as answers show it, whole.</summary>
     public static JsonObject Item(MethodContext ctx, IItemSet items, long id) =>
