@@ -36,6 +36,9 @@ public sealed partial class BitrixWorld : IAsyncDisposable
         EventBindingMethods.Register(Methods);
         FeatureMethods.Register(Methods);
         CrmMethods.Register(Methods);
+        CrmTypeMethods.Register(Methods);
+        CrmItemMethods.Register(Methods);
+        ActivityMethods.Register(Methods);
         TaskMethods.Register(Methods);
         BatchMethod.Register(Methods);
         Invoker = new MethodInvoker(this);

@@ -32,6 +32,12 @@ internal sealed class EmulatorAppOptionsValidator : IValidateOptions<EmulatorApp
         if (options.Generator is { } generator)
         {
             errors.AddRange(ControlValidation.GeneratorErrors(generator, name => $"{S}:Generator:{name}"));
+
+            // Custom smart-process types are made while the emulator runs; at start a portal has only the invoices.
+            foreach (var entity in generator.Entities.Where(e => Generator.GeneratorEntity.TryParse(e, out var kind) && kind!.EntityTypeId is not (null or 31)))
+            {
+                errors.Add($"{S}:Generator:Entities: '{entity}' names a smart-process type no portal has at start; only crm.item.31 (invoices) exists then.");
+            }
         }
 
         return errors.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(errors);

@@ -38,6 +38,13 @@ public sealed class EmulatorOptions
     /// <summary>How long a delivery POST to a handler may take before it is given up (Bitrix24 never retries).</summary>
     public TimeSpan DeliveryTimeout { get; set; } = TimeSpan.FromSeconds(10);
 
+    /// <summary>
+    /// Whether <c>crm.type.list</c> lists the invoices' built-in type (31) beside the custom smart processes. The docs
+    /// call it a list of custom types and answer <c>crm.type.get</c> for 31 with an error, so it is left out unless
+    /// this says otherwise; whether the cloud lists it is not confirmed.
+    /// </summary>
+    public bool TypeListIncludesInvoices { get; set; }
+
     /// <summary>What <c>tasks.task.get</c> answers for a deleted task: the real answer is not documented.</summary>
     public DeletedTaskAnswer DeletedTaskAnswer { get; set; } = DeletedTaskAnswer.AccessDenied;
 }

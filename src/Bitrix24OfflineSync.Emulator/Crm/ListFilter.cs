@@ -5,14 +5,15 @@ namespace Bitrix24OfflineSync.Emulator.Crm;
 
 /// <summary>
 /// A list method's <c>filter</c>: field names with an optional operator prefix (<c>=</c>, <c>!</c>, <c>&gt;</c>,
-/// <c>&gt;=</c>, <c>&lt;</c>, <c>&lt;=</c>, <c>%</c> LIKE, <c>@</c> IN and their negations). An array value means IN.
+/// <c>&gt;=</c>, <c>&lt;</c>, <c>&lt;=</c>, <c>%</c> LIKE, <c>=%</c>/<c>%=</c> LIKE with the caller's own <c>%</c>
+/// wildcards, <c>@</c> IN and their negations). An array value means IN.
 /// Fields the entity does not have are dropped, as the server's field map drops them, and so is a range condition
 /// (<c>&gt;</c>, <c>&gt;=</c>, <c>&lt;</c>, <c>&lt;=</c>) with an empty value.
 /// </summary>
 internal sealed class ListFilter
 {
     // Longest prefixes first, so ">=" is not read as ">" on a field named "=X".
-    private static readonly string[] Operators = ["!=", "!@", "!%", ">=", "<=", "=", "!", ">", "<", "%", "@"];
+    private static readonly string[] Operators = ["!=%", "!%=", "!=", "!@", "!%", ">=", "<=", "=%", "%=", "=", "!", ">", "<", "%", "@"];
 
     private readonly List<Condition> _conditions;
 
@@ -109,6 +110,8 @@ internal sealed class ListFilter
             "!" or "!=" or "!@" => !AnyEqual(values),
             "%" => AnyLike(values),
             "!%" => !AnyLike(values),
+            "=%" or "%=" => AnyPattern(values),
+            "!=%" or "!%=" => !AnyPattern(values),
             _ => Operands.Count > 0 && Operands[0] is { } operand && values.Any(v => v is not null && Ordered(FieldValues.Compare(v, operand))),
         };
 
@@ -120,6 +123,10 @@ internal sealed class ListFilter
 
         private bool AnyLike(IReadOnlyList<string?> values) =>
             values.Any(v => v is not null && Operands.Any(o => v.Contains(o ?? "", StringComparison.OrdinalIgnoreCase)));
+
+        /// <summary>SQL LIKE: the operand's <c>%</c> stands for any run of characters, the rest matches case-insensitively.</summary>
+        private bool AnyPattern(IReadOnlyList<string?> values) =>
+            values.Any(v => v is not null && Operands.Any(o => LikePattern.Matches(v, o ?? "")));
 
         private bool Ordered(int comparison) => Operator switch
         {

@@ -7,7 +7,8 @@ namespace Bitrix24OfflineSync.Emulator.Crm;
 /// One page of a list over keyed rows, read as the server's SQL reads it: the rows an ID filter names (<c>ID</c>,
 /// <c>@ID</c>) or bounds (<c>&gt;ID</c>, <c>&lt;=ID</c>, …) are found by key, and an order that starts with ID is the
 /// key order itself, so a keyset page (<c>start=-1</c>) or the newest-ID probe reads only the rows it answers. Any
-/// other order sorts what matched; counting the total still visits every match, as the server's count does.
+/// other order sorts what matched; counting the total still visits every match, as the server's count does. The key is
+/// <c>ID</c> in the classic tables and <c>id</c> in the universal API's; its values may be strings or numbers.
 /// </summary>
 internal static class ListQuery
 {
@@ -20,19 +21,20 @@ internal static class ListQuery
         Func<JsonObject, string, IReadOnlyList<string?>> values,
         int start,
         int pageSize,
-        bool countTotal)
+        bool countTotal,
+        string idField = IdField)
     {
         bool Matches(JsonObject row) => filter.Matches(field => values(row, field));
 
-        if (!order.LeadsWith(IdField, out var descending))
+        if (!order.LeadsWith(idField, out var descending))
         {
-            var sorted = order.Apply(Candidates(rows, filter, descending: false).Where(Matches), Read, Id);
+            var sorted = order.Apply(Candidates(rows, filter, idField, descending: false).Where(Matches), Read, row => FieldValues.IntVal(row[idField]));
             return ([.. sorted.Skip(start).Take(pageSize)], sorted.Count);
         }
 
         var page = new List<JsonObject>();
         var total = 0;
-        foreach (var row in Candidates(rows, filter, descending).Where(Matches))
+        foreach (var row in Candidates(rows, filter, idField, descending).Where(Matches))
         {
             if (total >= start && page.Count < pageSize)
             {
@@ -50,10 +52,10 @@ internal static class ListQuery
     }
 
     /// <summary>The rows an ID filter leaves to look at, in key order; every row when it leaves all of them.</summary>
-    private static IEnumerable<JsonObject> Candidates(KeyedRows rows, ListFilter filter, bool descending)
+    private static IEnumerable<JsonObject> Candidates(KeyedRows rows, ListFilter filter, string idField, bool descending)
     {
-        var (low, high) = filter.IntegerSpan(IdField);
-        if (filter.AllowedValues(IdField) is not { } ids || Keys(ids) is not { } keys)
+        var (low, high) = filter.IntegerSpan(idField);
+        if (filter.AllowedValues(idField) is not { } ids || Keys(ids) is not { } keys)
         {
             return rows.Range(low, high, descending);
         }
@@ -82,6 +84,4 @@ internal static class ListQuery
     }
 
     private static string? Read(JsonObject row, string field) => FieldValues.Text(row[field]);
-
-    private static long Id(JsonObject row) => long.Parse(row[IdField]!.GetValue<string>(), CultureInfo.InvariantCulture);
 }

@@ -27,7 +27,8 @@ internal static class EventCatalog
         var events = new Dictionary<string, EventInfo>(StringComparer.Ordinal);
         void Add(EventInfo info) => events[info.Name] = info;
 
-        foreach (var entity in new[] { "DEAL", "CONTACT", "COMPANY", "LEAD" })
+        // Smart processes and invoices share one set of events; the type is in the data, not in the name.
+        foreach (var entity in new[] { "DEAL", "CONTACT", "COMPANY", "LEAD", "DYNAMICITEM", "ACTIVITY" })
         {
             foreach (var action in new[] { "ADD", "UPDATE", "DELETE" })
             {

@@ -33,6 +33,8 @@ public sealed class ChangeGenerator
             throw new ArgumentException("At least one entity is needed.", nameof(options));
         }
 
+        _entities.ForEach(e => e.CheckFor(portal));
+
         _random = new Random(options.Seed ?? world.NextRandom(int.MaxValue));
     }
 

@@ -14,7 +14,10 @@ public sealed class ChangeGeneratorOptions
 
     public double DeleteShare { get; set; } = 0.1;
 
-    /// <summary>Which kinds of objects change: crm.deal, crm.contact, crm.company, crm.lead, task.</summary>
+    /// <summary>
+    /// Which kinds of objects change: crm.deal, crm.contact, crm.company, crm.lead, task, and on request
+    /// crm.item.{entityTypeId} (a smart process the portal has, or 31 for invoices) and crm.activity.
+    /// </summary>
     public IList<string> Entities { get; init; } = ["crm.deal", "crm.contact", "crm.company", "crm.lead", "task"];
 
     public int? Seed { get; set; }

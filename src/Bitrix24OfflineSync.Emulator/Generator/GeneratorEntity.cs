@@ -5,86 +5,117 @@ using Bitrix24OfflineSync.Emulator.Portals;
 
 namespace Bitrix24OfflineSync.Emulator.Generator;
 
-/// <summary>A kind of object the generator changes (<c>crm.deal</c>, …, <c>task</c>): the methods and fields it uses.</summary>
+/// <summary>
+/// A kind of object the generator and the seeder make (<c>crm.deal</c>, …, <c>task</c>, <c>crm.item.{entityTypeId}</c>
+/// for a smart process or the invoices, <c>crm.activity</c>): the methods and fields it uses.
+/// </summary>
 internal sealed class GeneratorEntity
 {
-    private static readonly string[] DealStages = ["NEW", "PREPARATION", "PREPAYMENT_INVOICE", "EXECUTING", "FINAL_INVOICE"];
+    public const string Known = "crm.deal, crm.contact, crm.company, crm.lead, task, crm.activity or crm.item.{entityTypeId}";
 
-    private readonly CrmEntityType? _crmType;
+    private const string ItemPrefix = "crm.item.";
 
-    private GeneratorEntity(string name, CrmEntityType? crmType)
+    private GeneratorEntity(string name, CrmEntityType? crmType = null, int? entityTypeId = null, bool isActivity = false)
     {
         Name = name;
-        _crmType = crmType;
+        CrmType = crmType;
+        EntityTypeId = entityTypeId;
+        IsActivity = isActivity;
     }
 
     public string Name { get; }
 
-    /// <summary>The CRM entity, or null for tasks.</summary>
-    public CrmEntityType? CrmType => _crmType;
+    /// <summary>The classic CRM entity, or null.</summary>
+    public CrmEntityType? CrmType { get; }
 
-    private string Prefix => _crmType is null ? "tasks.task." : Name + ".";
+    /// <summary>The smart-process type (or 31, the invoices) of <c>crm.item.{entityTypeId}</c>, or null.</summary>
+    public int? EntityTypeId { get; }
 
-    private string IdParameter => _crmType is null ? "taskId" : "id";
+    public bool IsActivity { get; }
 
-    public static GeneratorEntity Parse(string name) => name.Trim().ToLowerInvariant() switch
+    /// <summary>The name as <see cref="SeededObjects.Entity"/> reports it.</summary>
+    public string CanonicalName => CrmType is { } type ? "crm." + CrmEntityDefinition.Of(type).Name
+        : EntityTypeId is { } typeId ? ItemPrefix + typeId.ToString(CultureInfo.InvariantCulture)
+        : IsActivity ? "crm.activity" : "task";
+
+    private string Prefix => CrmType is not null ? Name.Trim().ToLowerInvariant() + "." : EntityTypeId is not null ? ItemPrefix : IsActivity ? "crm.activity." : "tasks.task.";
+
+    public static GeneratorEntity Parse(string name) =>
+        TryParse(name, out var entity) ? entity! : throw new ArgumentException($"Unknown entity '{name}': use {Known}.", nameof(name));
+
+    public static bool TryParse(string? name, out GeneratorEntity? entity)
     {
-        "crm.deal" => new(name, CrmEntityType.Deal),
-        "crm.contact" => new(name, CrmEntityType.Contact),
-        "crm.company" => new(name, CrmEntityType.Company),
-        "crm.lead" => new(name, CrmEntityType.Lead),
-        "task" or "tasks.task" => new(name, null),
-        _ => throw new ArgumentException($"Unknown entity '{name}': use crm.deal, crm.contact, crm.company, crm.lead or task.", nameof(name)),
-    };
+        var key = (name ?? "").Trim().ToLowerInvariant();
+        entity = key switch
+        {
+            "crm.deal" => new(name!, CrmEntityType.Deal),
+            "crm.contact" => new(name!, CrmEntityType.Contact),
+            "crm.company" => new(name!, CrmEntityType.Company),
+            "crm.lead" => new(name!, CrmEntityType.Lead),
+            "task" or "tasks.task" => new(name!),
+            "crm.activity" => new(name!, isActivity: true),
+            _ when key.StartsWith(ItemPrefix, StringComparison.Ordinal) &&
+                int.TryParse(key[ItemPrefix.Length..], NumberStyles.None, CultureInfo.InvariantCulture, out var typeId) && typeId > 0 =>
+                new(name!, entityTypeId: typeId),
+            _ => null,
+        };
+        return entity is not null;
+    }
+
+    /// <summary>Refuses an item type the portal lacks: its items could be neither seeded nor changed.</summary>
+    public void CheckFor(EmulatedPortal portal)
+    {
+        if (EntityTypeId is { } typeId && portal.SmartProcesses.FindType(typeId) is null)
+        {
+            throw new ArgumentException($"Portal {portal.Domain} has no smart-process type {typeId.ToString(CultureInfo.InvariantCulture)}: create it first.", nameof(portal));
+        }
+    }
 
     public bool Exists(EmulatedPortal portal, long id) =>
-        _crmType is { } type ? portal.Crm.Exists(type, id) : portal.Tasks.Exists(id);
+        CrmType is { } type ? portal.Crm.Exists(type, id)
+        : EntityTypeId is { } typeId ? portal.SmartProcesses.Exists(typeId, id)
+        : IsActivity ? portal.Activities.Exists(id)
+        : portal.Tasks.Exists(id);
 
     public long Add(BitrixWorld world, EmulatedPortal portal, int serial, Random random)
     {
-        var answer = world.CallAsUser(portal, Prefix + "add", new JsonObject { ["fields"] = Fields(serial, 0, random) });
-        var id = _crmType is null ? answer.Result!["task"]!["id"]!.GetValue<string>() : answer.Result!.ToJsonString();
+        var parameters = Parameters(id: null);
+        parameters["fields"] = IsActivity ? GeneratedFields.NewActivity(world, portal, serial, random) : Fields(serial, 0, random);
+        var answer = world.CallAsUser(portal, Prefix + "add", parameters).Result!;
+        var id = CrmType is not null || IsActivity ? answer.ToJsonString()
+            : EntityTypeId is not null ? answer["item"]!["id"]!.ToJsonString()
+            : answer["task"]!["id"]!.GetValue<string>();
         return long.Parse(id, CultureInfo.InvariantCulture);
     }
 
-    public void Update(BitrixWorld world, EmulatedPortal portal, long id, int revision, Random random) =>
-        world.CallAsUser(portal, Prefix + "update", new JsonObject { [IdParameter] = id, ["fields"] = Fields(id, revision, random) });
-
-    public void Delete(BitrixWorld world, EmulatedPortal portal, long id) =>
-        world.CallAsUser(portal, Prefix + "delete", new JsonObject { [IdParameter] = id });
-
-    /// <summary>A new contact gets a phone; later revisions leave it alone so phones do not pile up.</summary>
-    private static JsonObject Contact(long serial, string suffix, Random? phoneRandom)
+    public void Update(BitrixWorld world, EmulatedPortal portal, long id, int revision, Random random)
     {
-        var fields = new JsonObject { ["NAME"] = $"Name {serial}", ["LAST_NAME"] = $"Surname {serial}{suffix}" };
-        if (phoneRandom is not null)
+        var parameters = Parameters(id);
+        parameters["fields"] = Fields(id, revision, random);
+        world.CallAsUser(portal, Prefix + "update", parameters);
+    }
+
+    public void Delete(BitrixWorld world, EmulatedPortal portal, long id) => world.CallAsUser(portal, Prefix + "delete", Parameters(id));
+
+    private JsonObject Parameters(long? id)
+    {
+        var parameters = new JsonObject();
+        if (EntityTypeId is { } typeId)
         {
-            fields["PHONE"] = new JsonArray(new JsonObject { ["VALUE"] = $"+1555{phoneRandom.Next(1_000_000, 9_999_999)}", ["VALUE_TYPE"] = "WORK" });
+            parameters["entityTypeId"] = typeId;
         }
 
-        return fields;
+        if (id is { } key)
+        {
+            parameters[CrmType is null && EntityTypeId is null && !IsActivity ? "taskId" : "id"] = key;
+        }
+
+        return parameters;
     }
 
-    private JsonObject Fields(long serial, int revision, Random random)
-    {
-        var suffix = revision == 0 ? "" : $" rev {revision}";
-        return _crmType switch
-        {
-            CrmEntityType.Deal => new JsonObject
-            {
-                ["TITLE"] = $"Deal {serial}{suffix}",
-                ["STAGE_ID"] = DealStages[random.Next(DealStages.Length)],
-                ["OPPORTUNITY"] = random.Next(100, 100_000),
-            },
-            CrmEntityType.Contact => Contact(serial, suffix, revision == 0 ? random : null),
-            CrmEntityType.Company => new JsonObject { ["TITLE"] = $"Company {serial}{suffix}" },
-            CrmEntityType.Lead => new JsonObject { ["TITLE"] = $"Lead {serial}{suffix}", ["NAME"] = $"Lead person {serial}" },
-            _ => new JsonObject
-            {
-                ["TITLE"] = $"Task {serial}{suffix}",
-                ["DESCRIPTION"] = $"Generated change {revision}",
-                ["RESPONSIBLE_ID"] = 1,
-            },
-        };
-    }
+    private JsonObject Fields(long serial, int revision, Random random) =>
+        CrmType is { } type ? GeneratedFields.Crm(type, serial, revision, random)
+        : EntityTypeId is not null ? GeneratedFields.Item(serial, revision, random)
+        : IsActivity ? GeneratedFields.ActivityUpdate(serial, revision, random)
+        : GeneratedFields.Task(serial, revision);
 }

@@ -41,6 +41,13 @@ internal sealed class ObjectSeeder(EmulatedPortal portal, Random random)
             var now = portal.World.Time.GetUtcNow();
             var companies = entity.CrmType is CrmEntityType.Deal or CrmEntityType.Contact ? portal.Crm.Ids(CrmEntityType.Company) : [];
             var contacts = entity.CrmType is CrmEntityType.Deal ? portal.Crm.Ids(CrmEntityType.Contact) : [];
+            var universal = new UniversalSeeder(portal, random);
+            Func<DateTimeOffset, DateTimeOffset, int, long>? add = entity switch
+            {
+                { EntityTypeId: { } typeId } => universal.Items(typeId),
+                { IsActivity: true } => universal.Activities(),
+                _ => null,
+            };
             long first = 0;
             long last = 0;
             for (var i = 0; i < count; i++)
@@ -49,14 +56,13 @@ internal sealed class ObjectSeeder(EmulatedPortal portal, Random random)
                 var created = now - History + (History * ((i + 1.0) / (count + 1)));
                 var modified = random.Next(2) == 0 ? created : created + ((now - created) * random.NextDouble());
                 var user = 1 + random.Next(Users);
-                last = entity.CrmType is { } type
-                    ? portal.Crm.AddExisting(type, CrmFields(type, companies, contacts), user, created, modified)
+                last = add is not null ? add(created, modified, user)
+                    : entity.CrmType is { } type ? portal.Crm.AddExisting(type, CrmFields(type, companies, contacts), user, created, modified)
                     : portal.Tasks.AddExisting(TaskFields(created), user, created, modified);
                 first = i == 0 ? last : first;
             }
 
-            var name = entity.CrmType is { } crm ? "crm." + CrmEntityDefinition.Of(crm).Name : "task";
-            return new SeededObjects(name, count, first, last);
+            return new SeededObjects(entity.CanonicalName, count, first, last);
         }
     }
 

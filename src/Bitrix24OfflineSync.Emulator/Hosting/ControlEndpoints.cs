@@ -6,7 +6,8 @@ namespace Bitrix24OfflineSync.Emulator.Hosting;
 
 /// <summary>
 /// The emulator's own control surface under <c>/_emulator/</c>, for driving a running emulator by hand or from a
-/// script: portals, stats, faults, both limits, installs, generated changes, seeded objects and silent changes.
+/// script: portals, stats, faults, both limits, installs, generated changes, seeded objects, silent changes and
+/// smart-process types.
 /// Tests use the C# API instead.
 /// </summary>
 internal static class ControlEndpoints
@@ -33,6 +34,7 @@ internal static class ControlEndpoints
         portal.MapControlInstalls(world);
         portal.MapControlGenerators(world, generators, logger);
         portal.MapControlObjects(world);
+        portal.MapControlTypes(world);
         return endpoints;
     }
 

@@ -71,7 +71,18 @@ internal static class ControlGeneratorEndpoints
             return ControlJson.BadRequest(string.Join(" ", errors));
         }
 
-        if (!generators.TryStart(portal, options, logger))
+        bool started;
+        try
+        {
+            started = generators.TryStart(portal, options, logger);
+        }
+        catch (ArgumentException ex)
+        {
+            // A crm.item.{entityTypeId} of a type the portal does not have.
+            return ControlJson.BadRequest(ex.Message);
+        }
+
+        if (!started)
         {
             return ControlJson.Conflict($"A generator runs on portal {portal.Domain} already; stop it first.");
         }

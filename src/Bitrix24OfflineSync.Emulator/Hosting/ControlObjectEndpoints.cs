@@ -1,3 +1,4 @@
+using Bitrix24OfflineSync.Emulator.Generator;
 using Bitrix24OfflineSync.Emulator.Rest;
 using Microsoft.AspNetCore.Http.HttpResults;
 
@@ -34,9 +35,9 @@ internal static class ControlObjectEndpoints
         }
 
         var entity = body!.Entity?.Trim() ?? "";
-        if (!ControlValidation.GeneratorEntities.Contains(entity, StringComparer.OrdinalIgnoreCase))
+        if (!ControlValidation.IsEntity(entity))
         {
-            return ControlJson.BadRequest($"entity must be one of: {string.Join(", ", ControlValidation.GeneratorEntities)}, not '{entity}'.");
+            return ControlJson.BadRequest($"entity must be one of: {GeneratorEntity.Known}, not '{entity}'.");
         }
 
         if (body.Count is not ({ } count and >= 1 and <= MaxSeedCount))
@@ -44,7 +45,17 @@ internal static class ControlObjectEndpoints
             return ControlJson.BadRequest($"count must be from 1 to {MaxSeedCount}.");
         }
 
-        var seeded = world.Seed(portal, entity, count, body.Seed);
+        SeededObjects seeded;
+        try
+        {
+            seeded = world.Seed(portal, entity, count, body.Seed);
+        }
+        catch (Exception ex) when (ex is ArgumentException or InvalidOperationException)
+        {
+            // A smart-process type the portal lacks, or activities with nothing to be about.
+            return ControlJson.BadRequest(ex.Message);
+        }
+
         return ControlJson.Json(new SeedView(seeded.Entity, seeded.Count, seeded.FirstId, seeded.LastId), StatusCodes.Status201Created);
     }
 

@@ -23,6 +23,8 @@ internal sealed record UninstallRequest(bool? Clean, string? ClientId);
 
 internal sealed record GenerateRequest(int? Changes);
 
+internal sealed record CreateTypeRequest(string? Title, int? EntityTypeId);
+
 internal sealed record SeedRequest(string? Entity, int? Count, int? Seed);
 
 internal sealed record SilentCallRequest(string? Method, JsonObject? Parameters, int? UserId);

@@ -5,8 +5,8 @@ namespace Bitrix24OfflineSync.Emulator.Hosting;
 /// <summary>Checks shared by the control endpoints and the runnable app's start-up settings.</summary>
 internal static class ControlValidation
 {
-    /// <summary>The kinds of objects a generator can change: the ones it changes by default.</summary>
-    public static IReadOnlyCollection<string> GeneratorEntities { get; } = [.. new ChangeGeneratorOptions().Entities];
+    /// <summary>A kind of object the seeder and the generator know (a smart-process type is checked against the portal later).</summary>
+    public static bool IsEntity(string? name) => GeneratorEntity.TryParse(name, out _);
 
     /// <summary>A portal domain is a dotted DNS name: it becomes a path segment and a Host header.</summary>
     public static bool IsDomain(string domain) =>
@@ -42,12 +42,12 @@ internal static class ControlValidation
 
         if (options.Entities.Count == 0)
         {
-            yield return $"{key(nameof(options.Entities))} must name at least one of: {string.Join(", ", GeneratorEntities)}.";
+            yield return $"{key(nameof(options.Entities))} must name at least one of: {GeneratorEntity.Known}.";
         }
 
-        foreach (var unknown in options.Entities.Where(e => !GeneratorEntities.Contains(e, StringComparer.OrdinalIgnoreCase)))
+        foreach (var unknown in options.Entities.Where(e => !IsEntity(e)))
         {
-            yield return $"{key(nameof(options.Entities))}: '{unknown}' is not one of: {string.Join(", ", GeneratorEntities)}.";
+            yield return $"{key(nameof(options.Entities))}: '{unknown}' is not one of: {GeneratorEntity.Known}.";
         }
     }
 }

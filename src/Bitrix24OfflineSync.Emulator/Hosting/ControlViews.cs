@@ -52,6 +52,8 @@ internal sealed record InstallView(
 
 internal sealed record GenerateView(int ChangesMade);
 
+internal sealed record TypeView(int Id, int EntityTypeId, string Title, int ItemCount);
+
 internal sealed record SeedView(string Entity, int Count, long FirstId, long LastId);
 
 /// <summary>A method's answer as REST gives it, without the <c>time</c> block: a silent call is not a REST hit.</summary>

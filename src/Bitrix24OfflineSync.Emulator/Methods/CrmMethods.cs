@@ -72,13 +72,13 @@ internal static class CrmMethods
     }
 
     /// <summary>The proxy reads <c>id</c> with <c>intval</c>: anything that is not a positive number is refused.</summary>
-    private static long Id(MethodContext ctx)
+    internal static long Id(MethodContext ctx)
     {
         var id = FieldValues.IntVal(ctx.Param("id"));
         return id > 0 ? id : throw new RestException(HttpStatusCode.BadRequest, "", "ID is not defined or invalid.");
     }
 
-    private static JsonObject Fields(MethodContext ctx) => ctx.Param("fields") switch
+    internal static JsonObject Fields(MethodContext ctx) => ctx.Param("fields") switch
     {
         JsonObject fields => fields,
 

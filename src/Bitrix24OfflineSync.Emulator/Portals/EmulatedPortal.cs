@@ -33,6 +33,8 @@ public sealed class EmulatedPortal
         Queue = new OfflineEventTable(this);
         Bindings = new EventBindings(this);
         Crm = new CrmStore(this);
+        SmartProcesses = new SmartProcessStore(this);
+        Activities = new ActivityStore(this);
         Tasks = new TaskStore(this);
     }
 
@@ -65,6 +67,12 @@ public sealed class EmulatedPortal
     public EventBindings Bindings { get; }
 
     public CrmStore Crm { get; }
+
+    /// <summary>Smart-process types and their items, and the invoices (type 31): what <c>crm.type.*</c> and <c>crm.item.*</c> serve.</summary>
+    public SmartProcessStore SmartProcesses { get; }
+
+    /// <summary>The CRM activities (<c>crm.activity.*</c>).</summary>
+    public ActivityStore Activities { get; }
 
     public TaskStore Tasks { get; }
 
