@@ -2,6 +2,7 @@ using System.Net;
 using System.Text.Json.Nodes;
 using Bitrix24OfflineSync.Emulator.Tests.Infrastructure;
 using Bitrix24OfflineSync.TestKit;
+using Microsoft.Extensions.Time.Testing;
 
 namespace Bitrix24OfflineSync.Emulator.Tests.Methods;
 
@@ -14,7 +15,7 @@ public sealed class CrmItemMethodsTests
     [Fact]
     public async Task AddGetUpdateDelete_RoundTripASmartProcessItemInCamelCase_AndTheDeletedOneIsItemNotFound()
     {
-        var time = new ManualTimeProvider();
+        var time = new FakeTimeProvider(TestClock.Start);
         await using var emulator = await EmulatorHarness.StartAsync(time: time);
         var type = emulator.AddType("Orders");
 
