@@ -30,7 +30,9 @@ internal sealed class ChildProcess : IDisposable
 
     public int ExitCode => _process.ExitCode;
 
-    public static ChildProcess Start(string fileName, IEnumerable<string> arguments, string workingDirectory, IDictionary<string, string?>? environment = null)
+    /// <summary>Starts a process; <paramref name="standardInput"/>, when given, is written to its input before that is closed.</summary>
+    public static ChildProcess Start(
+        string fileName, IEnumerable<string> arguments, string workingDirectory, IDictionary<string, string?>? environment = null, string? standardInput = null)
     {
         var info = new ProcessStartInfo(fileName)
         {
@@ -38,6 +40,7 @@ internal sealed class ChildProcess : IDisposable
             RedirectStandardOutput = true,
             RedirectStandardError = true,
             RedirectStandardInput = true,
+            StandardInputEncoding = new UTF8Encoding(encoderShouldEmitUTF8Identifier: false),
             UseShellExecute = false,
         };
         foreach (var argument in arguments)
@@ -61,17 +64,22 @@ internal sealed class ChildProcess : IDisposable
         process.ErrorDataReceived += (_, e) => child.Append(e.Data);
         process.Exited += (_, _) => child.FailWaiters();
         process.Start();
-        process.StandardInput.Close();
         process.BeginOutputReadLine();
         process.BeginErrorReadLine();
+        if (standardInput is not null)
+        {
+            process.StandardInput.Write(standardInput);
+        }
+
+        process.StandardInput.Close();
         return child;
     }
 
     /// <summary>Runs a command to its end and returns its exit code and output.</summary>
     public static async Task<(int ExitCode, string Output)> RunAsync(
-        string fileName, IEnumerable<string> arguments, string workingDirectory, IDictionary<string, string?>? environment, TimeSpan limit)
+        string fileName, IEnumerable<string> arguments, string workingDirectory, IDictionary<string, string?>? environment, TimeSpan limit, string? standardInput = null)
     {
-        using var child = Start(fileName, arguments, workingDirectory, environment);
+        using var child = Start(fileName, arguments, workingDirectory, environment, standardInput);
         await Wait.ForAsync(child._process.WaitForExitAsync, $"'{fileName} {string.Join(' ', arguments)}' has exited", limit);
         return (child._process.ExitCode, child.Output);
     }
