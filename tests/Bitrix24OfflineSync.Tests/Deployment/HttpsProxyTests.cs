@@ -51,6 +51,8 @@ public sealed class HttpsProxyTests
         var install = await world.InstallAppAsync(portal, new Uri(handler), cancellationToken: TestContext.Current.CancellationToken);
         Assert.True(install.CallbackStatus == 200, $"install answered {install.CallbackStatus}\n{proxy.ErrorLog()}");
         await WaitUntilAsync(async () => (await BindingsAsync(world, portal)).Any(b => b["event"]?.ToString() == EventRegistrar.Doorbell && b["handler"]?.ToString() == handler), "the doorbell is bound at the proxy");
+        // The deals below reach the mirror by their events, not by the initial load of what the portal held.
+        await service.WaitUntilLoadedAsync(portal.MemberId);
 
         for (var i = 1; i <= 3; i++)
         {

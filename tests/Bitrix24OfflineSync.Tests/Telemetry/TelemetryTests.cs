@@ -80,7 +80,10 @@ public sealed class TelemetryTests
 
         AddDeals(fixture, portal, 2);
         await fixture.WaitUntilDrainedAsync(portal);
-        await Wait.UntilAsync(() => spans.Snapshot().Any(s => s.OperationName == "b24sync.sink_commit" && Parent(spans, s, "b24sync.drain_round") is not null), "a commit of a drain round is exported");
+        // A span is exported when it ends: the turn's after its rounds'.
+        await Wait.UntilAsync(
+            () => spans.Snapshot().Any(s => s.OperationName == "b24sync.sink_commit" && Parent(spans, s, "b24sync.drain_round") is { } r && Parent(spans, r, "b24sync.drain_turn") is not null),
+            "a commit of a drain round of a turn is exported");
 
         var all = spans.Snapshot();
         Assert.Contains(all, s => s.OperationName == "b24sync.doorbell" && (string?)s.GetTagItem("b24sync.outcome") == "accepted");
