@@ -34,9 +34,12 @@ internal static class PortalListing
 
     private static string Progress(EntityPass pass)
     {
-        var counts = pass.Kind == PassKind.Load
-            ? FormattableString.Invariant($"{pass.ObjectsRead} read, {pass.Upserted} written, {pass.Deleted} tombstoned")
-            : FormattableString.Invariant($"{pass.ObjectsRead} read, {pass.Upserted + pass.Deleted} out of step: {pass.Upserted} repaired, {pass.Deleted} tombstoned");
+        var counts = pass.Kind switch
+        {
+            PassKind.Load => FormattableString.Invariant($"{pass.ObjectsRead} read, {pass.Upserted} written, {pass.Deleted} tombstoned"),
+            PassKind.Check => FormattableString.Invariant($"{pass.ObjectsRead} read, {pass.Upserted + pass.Deleted} out of step: {pass.Upserted} repaired, {pass.Deleted} tombstoned"),
+            _ => FormattableString.Invariant($"{pass.Deleted} tombstoned"),
+        };
         var where = pass switch
         {
             { FinishedAt: { } finished } => $"done {Time(finished)}",
@@ -46,7 +49,12 @@ internal static class PortalListing
         return $"{where}; {counts}";
     }
 
-    private static string Kind(PassKind kind) => kind == PassKind.Load ? "load" : "drift check";
+    private static string Kind(PassKind kind) => kind switch
+    {
+        PassKind.Load => "load",
+        PassKind.Check => "drift check",
+        _ => "retire",
+    };
 
     private static string Time(DateTimeOffset? time) => time?.ToString("yyyy-MM-dd HH:mm:ss'Z'", CultureInfo.InvariantCulture) ?? "never";
 

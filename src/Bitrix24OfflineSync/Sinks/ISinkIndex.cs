@@ -9,6 +9,9 @@ internal interface ISinkIndex
 {
     /// <summary>The entries of <paramref name="entity"/> with ids in (<paramref name="afterId"/>, <paramref name="upToId"/>].</summary>
     Task<IReadOnlyList<IndexEntry>> RangeAsync(string memberId, string entity, long afterId, long upToId, CancellationToken cancellationToken);
+
+    /// <summary>The highest id of <paramref name="entity"/> the sink holds and has not tombstoned; null when it holds none.</summary>
+    Task<long?> MaxIdAsync(string memberId, string entity, CancellationToken cancellationToken);
 }
 
 /// <summary>One object as the sink holds it: its id, when the source last modified it (as the sink was told), and whether it is a tombstone.</summary>

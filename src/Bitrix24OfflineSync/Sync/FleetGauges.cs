@@ -48,7 +48,7 @@ internal sealed class FleetGauges
             description: "Age of the oldest queue reservation recorded and not yet cleared (0 when none).");
         meter.CreateObservableGauge(
             "b24sync_passes_unfinished",
-            () => Read().Passes.Select(p => new Measurement<int>(p.Value, new KeyValuePair<string, object?>("kind", p.Key == PassKind.Load ? "load" : "check"))),
+            () => Read().Passes.Select(p => new Measurement<int>(p.Value, new KeyValuePair<string, object?>("kind", p.Key.Name()))),
             unit: "{pass}",
             description: "Initial loads and drift checks begun and not finished, by kind (one per portal and entity).");
     }

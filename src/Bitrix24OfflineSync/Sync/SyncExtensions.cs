@@ -23,7 +23,9 @@ internal static class SyncExtensions
         services.AddSingleton<ReservationProcessor>();
         services.AddSingleton<BasicModeDrainer>();
         services.AddSingleton<IPassStore, SqlPassStore>();
+        services.AddSingleton<ISmartProcessTypeStore, SqlSmartProcessTypeStore>();
         services.AddSingleton<SyncedEntities>();
+        services.AddSingleton<TypeDiscovery>();
         services.AddSingleton<PassPlanner>();
         services.AddSingleton<PassRunner>();
         services.AddSingleton<PortalDrainer>();

@@ -55,7 +55,7 @@ internal sealed class SyncMetrics
 
     public void PassStep(string memberId, PassKind kind, string entity, long objectsRead)
     {
-        var name = kind == PassKind.Load ? "load" : "check";
+        var name = kind.Name();
         _passSteps.Add(1, _tags.For(memberId, "kind", name));
         _passObjects.Add(objectsRead, _tags.For(memberId, "entity", entity, "kind", name));
     }

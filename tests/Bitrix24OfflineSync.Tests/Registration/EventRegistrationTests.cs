@@ -34,6 +34,18 @@ public sealed class EventRegistrationTests
     }
 
     [Fact]
+    public async Task SmartProcessAndActivityEvents_AreBoundOfflineLikeTheOthers()
+    {
+        string[] events = ["ONCRMDYNAMICITEMADD", "ONCRMDYNAMICITEMUPDATE", "ONCRMDYNAMICITEMDELETE", "ONCRMACTIVITYADD", "ONCRMACTIVITYUPDATE", "ONCRMACTIVITYDELETE"];
+        await using var fixture = await IntakeFixture.StartAsync(Settings(string.Join(',', events)));
+
+        var (portal, _) = await fixture.InstallAsync();
+        var bindings = await WaitForBindingsAsync(fixture, portal, count: 9);
+
+        Assert.Equal(events.Order(), bindings.Where(b => b.Offline).Select(b => b.Event).Order());
+    }
+
+    [Fact]
     public async Task RegisteringAgain_ChangesNothing()
     {
         await using var fixture = await IntakeFixture.StartAsync(Settings());

@@ -92,7 +92,8 @@ public sealed class EventMappingTests
             Assert.All(multiFields, field => Assert.Contains(field, mapper.Find(name)!.Fetch!.Select));
         }
 
-        Assert.All(BuiltInMappings.Entities, e => Assert.Contains("UF_*", e.Select));
+        // Activities have no user fields.
+        Assert.All(BuiltInMappings.Entities.Where(e => e.Entity != "crm.activity"), e => Assert.Contains("UF_*", e.Select));
     }
 
     [Fact]
@@ -169,6 +170,65 @@ public sealed class EventMappingTests
         var error = Assert.Throws<OptionsValidationException>(() => provider.GetRequiredService<IStartupValidator>().Validate());
 
         Assert.Contains("Sync:Mappings:1 fetches crm.invoice differently from Sync:Mappings:0", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void ASmartProcessItemEvent_IsAboutTheItemsEntityOfTheTypeInItsData_FetchedWithTheUniversalApi()
+    {
+        var mapper = Mapper();
+        var data = JsonNode.Parse("""{"FIELDS":{"ID":"24","ENTITY_TYPE_ID":"1220"}}""");
+
+        var update = mapper.Resolve("ONCRMDYNAMICITEMUPDATE", data);
+        var delete = mapper.Resolve("onCrmDynamicItemDelete", data);
+
+        Assert.Equal(("crm.item.1220", "24"), (update.Mapping!.Entity, update.Id));
+        var list = update.Mapping.Fetch!.ListCommandParameters(["24", "25"]);
+        Assert.Equal("crm.item.list", update.Mapping.Fetch.ListMethod);
+        Assert.Equal(1220, list["entityTypeId"]!.GetValue<long>());
+        Assert.Equal(["24", "25"], list["filter"]!["@id"]!.AsArray().Select(v => v!.GetValue<string>()));
+        Assert.Equal("updatedTime", update.Mapping.Fetch.ModifiedField);
+        Assert.Equal(("crm.item.1220", "24", true, null), (delete.Mapping!.Entity, delete.Id, delete.Mapping.IsDelete, delete.Mapping.Fetch));
+    }
+
+    [Theory]
+    [InlineData("""{"FIELDS":{"ID":"24"}}""")]
+    [InlineData("""{"FIELDS":{"ID":"24","ENTITY_TYPE_ID":"zero"}}""")]
+    [InlineData("""{"FIELDS":{"ID":"24","ENTITY_TYPE_ID":0}}""")]
+    public void ASmartProcessItemEventWithoutAType_CannotBeRead(string data)
+    {
+        var resolution = Mapper().Resolve("ONCRMDYNAMICITEMADD", JsonNode.Parse(data));
+
+        Assert.Null(resolution.Id);
+        Assert.Equal("ONCRMDYNAMICITEMADD has no entity type at FIELDS.ENTITY_TYPE_ID", resolution.Problem);
+    }
+
+    [Fact]
+    public void ItemsOfTypesLeftOutOfSmartProcessTypes_AreIgnored()
+    {
+        var mapper = Mapper(new Dictionary<string, string?> { ["Sync:SmartProcessTypes"] = "1220, 31" });
+
+        Assert.True(mapper.Resolve("ONCRMDYNAMICITEMADD", JsonNode.Parse("""{"FIELDS":{"ID":"1","ENTITY_TYPE_ID":"1222"}}""")).IsIgnored);
+        Assert.Equal("crm.item.31", mapper.Resolve("ONCRMDYNAMICITEMADD", JsonNode.Parse("""{"FIELDS":{"ID":"1","ENTITY_TYPE_ID":"31"}}""")).Mapping!.Entity);
+    }
+
+    [Fact]
+    public void ASmartProcessTypesEntryThatIsNoTypeId_StopsTheStart_NamingTheKey()
+    {
+        using var provider = ResolutionKit.Services(new Dictionary<string, string?> { ["Sync:SmartProcessTypes"] = "1220,orders" }).BuildServiceProvider();
+
+        var error = Assert.Throws<OptionsValidationException>(() => provider.GetRequiredService<IStartupValidator>().Validate());
+
+        Assert.Contains("Sync:SmartProcessTypes: 'orders' is not an entityTypeId", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void AnActivityEvent_IsAboutCrmActivity_FetchedWithItsList()
+    {
+        var resolution = Mapper().Resolve("ONCRMACTIVITYUPDATE", JsonNode.Parse("""{"FIELDS":{"ID":17}}"""));
+
+        Assert.Equal(("crm.activity", "17"), (resolution.Mapping!.Entity, resolution.Id));
+        Assert.Equal(("crm.activity.list", "LAST_UPDATED"), (resolution.Mapping.Fetch!.ListMethod, resolution.Mapping.Fetch.ModifiedField));
+        Assert.Contains("COMMUNICATIONS", resolution.Mapping.Fetch.Select);
     }
 
     private static EventMapper Mapper(IDictionary<string, string?>? settings = null)

@@ -127,5 +127,16 @@ internal static class PostgresMigrations
         INSERT INTO portal_sync (member_id, registered_at) SELECT member_id, installed_at FROM portals
         ON CONFLICT (member_id) DO UPDATE SET registered_at = excluded.registered_at;
         """,
+        // The smart-process types each portal has, as its last discovery found them.
+        """
+        CREATE TABLE smart_process_types (
+            member_id       text NOT NULL,
+            entity_type_id  bigint NOT NULL,
+            title           text NOT NULL,
+            seen_at         timestamptz NOT NULL,
+            gone_at         timestamptz NULL,
+            PRIMARY KEY (member_id, entity_type_id)
+        );
+        """,
     ];
 }

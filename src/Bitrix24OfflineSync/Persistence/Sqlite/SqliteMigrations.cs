@@ -125,5 +125,16 @@ internal static class SqliteMigrations
         INSERT INTO portal_sync (member_id, registered_at) SELECT member_id, installed_at FROM portals WHERE true
         ON CONFLICT (member_id) DO UPDATE SET registered_at = excluded.registered_at;
         """,
+        // The smart-process types each portal has, as its last discovery found them.
+        """
+        CREATE TABLE smart_process_types (
+            member_id       TEXT NOT NULL,
+            entity_type_id  INTEGER NOT NULL,
+            title           TEXT NOT NULL,
+            seen_at         TEXT NOT NULL,
+            gone_at         TEXT NULL,
+            PRIMARY KEY (member_id, entity_type_id)
+        );
+        """,
     ];
 }

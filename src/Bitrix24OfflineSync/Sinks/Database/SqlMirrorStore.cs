@@ -85,6 +85,12 @@ internal sealed class SqlMirrorStore(ISqlDatabase database, TimeProvider time) :
             cancellationToken).ConfigureAwait(false))
             .Select(r => new IndexEntry(r.Id, database.ReadTime(r.ModifiedAt), SqlDatabaseExtensions.ReadBool(r.Deleted)))];
 
+    public async Task<long?> MaxIdAsync(string memberId, string entity, CancellationToken cancellationToken) =>
+        await database.ScalarAsync(
+            "SELECT MAX(entity_num) FROM mirror WHERE member_id = @memberId AND entity = @entity AND NOT deleted;",
+            new { memberId, entity },
+            cancellationToken).ConfigureAwait(false) is { } max and not DBNull ? Convert.ToInt64(max, System.Globalization.CultureInfo.InvariantCulture) : null;
+
     /// <summary>The id as a number, for range reads; null for ids that are not (an unmapped event's message id).</summary>
     internal static long? NumericId(string id) =>
         long.TryParse(id, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var number) ? number : null;

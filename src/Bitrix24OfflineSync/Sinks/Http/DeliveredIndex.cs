@@ -30,6 +30,12 @@ internal sealed class DeliveredIndex(ISqlDatabase database) : ISinkIndex
             cancellationToken).ConfigureAwait(false))
             .Select(r => new IndexEntry(r.Id, database.ReadTime(r.ModifiedAt), SqlDatabaseExtensions.ReadBool(r.Deleted)))];
 
+    public async Task<long?> MaxIdAsync(string memberId, string entity, CancellationToken cancellationToken) =>
+        await database.ScalarAsync(
+            "SELECT MAX(entity_num) FROM delivered_index WHERE member_id = @memberId AND entity = @entity AND NOT deleted;",
+            new { memberId, entity },
+            cancellationToken).ConfigureAwait(false) is { } max and not DBNull ? Convert.ToInt64(max, System.Globalization.CultureInfo.InvariantCulture) : null;
+
     public Task ForgetAsync(string memberId, CancellationToken cancellationToken) =>
         database.ExecuteAsync("DELETE FROM delivered_index WHERE member_id = @memberId;", new { memberId }, cancellationToken);
 }

@@ -20,25 +20,32 @@ internal sealed class ChangeResolver(EventMapper mapper, StateFetcher fetcher, T
         var groups = new Dictionary<ObjectKey, ObjectGroup>();
         foreach (var offlineEvent in events)
         {
-            var mapping = mapper.Find(offlineEvent.EventName);
+            var resolution = mapper.Resolve(offlineEvent.EventName, offlineEvent.Data);
+            var mapping = resolution.Mapping;
             ObjectKey key;
+            if (resolution.IsIgnored)
+            {
+                // An item of a smart-process type that is not synced: its row is cleared with the rest.
+                FetchLog.Ignored(logger, memberId, offlineEvent.EventName, offlineEvent.MessageId);
+                continue;
+            }
+
             if (mapping is null)
             {
                 FetchLog.Unmapped(logger, memberId, offlineEvent.EventName, offlineEvent.MessageId);
                 key = new ObjectKey(ConfiguredMappings.EventEntity, offlineEvent.MessageId);
             }
-            else if (EventMapper.ReadId(offlineEvent.Data, mapping) is { } id)
+            else if (resolution.Id is { } id)
             {
                 key = new ObjectKey(mapping.Entity, id);
             }
             else
             {
-                var paths = string.Join(" or ", mapping.IdPaths);
-                FetchLog.EventWithoutId(logger, memberId, offlineEvent.EventName, offlineEvent.MessageId, paths);
+                FetchLog.EventWithoutId(logger, memberId, offlineEvent.EventName, offlineEvent.MessageId, resolution.Problem!);
                 failures.Add(new ItemFailure(
                     new ObjectKey(ConfiguredMappings.EventEntity, offlineEvent.MessageId),
                     [offlineEvent.MessageId],
-                    $"{offlineEvent.EventName} has no {mapping.Entity} id at {paths}"));
+                    resolution.Problem!));
                 continue;
             }
 

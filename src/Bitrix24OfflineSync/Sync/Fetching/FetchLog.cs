@@ -18,8 +18,11 @@ internal static partial class FetchLog
     [LoggerMessage(1404, LogLevel.Warning, "Object {Entity} {ObjectId} of portal {MemberId} could not be fetched: {Reason}")]
     public static partial void ObjectFailed(ILogger logger, string memberId, string entity, string objectId, string reason);
 
-    [LoggerMessage(1405, LogLevel.Warning, "Event {EventName} ({MessageId}) of portal {MemberId} has no object id at {IdPath}")]
-    public static partial void EventWithoutId(ILogger logger, string memberId, string eventName, string messageId, string idPath);
+    [LoggerMessage(1405, LogLevel.Warning, "Event {EventName} ({MessageId}) of portal {MemberId} names no object: {Problem}")]
+    public static partial void EventWithoutId(ILogger logger, string memberId, string eventName, string messageId, string problem);
+
+    [LoggerMessage(1407, LogLevel.Debug, "Event {EventName} ({MessageId}) of portal {MemberId} is of a smart-process type not synced (Sync:SmartProcessTypes); cleared without syncing")]
+    public static partial void Ignored(ILogger logger, string memberId, string eventName, string messageId);
 
     [LoggerMessage(1406, LogLevel.Debug, "Event {EventName} ({MessageId}) of portal {MemberId} has no mapping; delivered as an event")]
     public static partial void Unmapped(ILogger logger, string memberId, string eventName, string messageId);

@@ -3,9 +3,10 @@ using System.Text.Json.Nodes;
 namespace Bitrix24OfflineSync.Sync.Mapping;
 
 /// <summary>
-/// The events every install understands: add, update and delete of CRM deals, contacts, companies and leads, and of
-/// tasks. The CRM data is <c>{"FIELDS":{"ID":n}}</c>; a task's id is in <c>FIELDS_AFTER</c>, or in
-/// <c>FIELDS_BEFORE</c> on delete (where <c>FIELDS_AFTER</c> is the string "undefined").
+/// The events every install understands: add, update and delete of CRM deals, contacts, companies, leads and
+/// activities, of smart-process items (<see cref="SmartProcesses"/>), and of tasks. The CRM data is
+/// <c>{"FIELDS":{"ID":n}}</c>; a task's id is in <c>FIELDS_AFTER</c>, or in <c>FIELDS_BEFORE</c> on delete (where
+/// <c>FIELDS_AFTER</c> is the string "undefined").
 /// </summary>
 internal static class BuiltInMappings
 {
@@ -23,6 +24,8 @@ internal static class BuiltInMappings
         Crm("contact", hasMultiFields: true),
         Crm("company", hasMultiFields: true),
         Crm("lead", hasMultiFields: true),
+        // Calls, e-mails, meetings and to-dos of the timeline; COMMUNICATIONS comes only when selected by name.
+        new EntityFetch("crm.activity", "crm.activity.get", "id", null, null, "crm.activity.list", null, ["*", "COMMUNICATIONS"], "ID", "LAST_UPDATED"),
         new EntityFetch(
             "task",
             "tasks.task.get",
@@ -37,7 +40,7 @@ internal static class BuiltInMappings
             "CHANGED_DATE"),
     ];
 
-    public static IReadOnlyList<EventMapping> All { get; } = [.. Entities.SelectMany(Events)];
+    public static IReadOnlyList<EventMapping> All { get; } = [.. Entities.SelectMany(Events), .. SmartProcesses.Events];
 
     private static EntityFetch Crm(string name, bool hasMultiFields) => new(
         $"crm.{name}",

@@ -46,7 +46,7 @@ internal static class ConfiguredMappings
                 failures.Add($"{key}:Event {name} is already mapped by {events[name]}.");
             }
 
-            if (entity is { Length: > 0 } && (builtInEntities.Contains(entity) || entity == EventEntity))
+            if (entity is { Length: > 0 } && (builtInEntities.Contains(entity) || entity == EventEntity || entity.StartsWith(SmartProcesses.EntityPrefix, StringComparison.Ordinal)))
             {
                 failures.Add($"{key}:Entity {entity} is reserved for built-in mappings.");
             }

@@ -18,6 +18,8 @@ namespace Bitrix24OfflineSync.Sync.Mapping;
 /// <param name="IdField">The id's name in the list filter; rows are matched on it ignoring case (tasks answer <c>id</c>).</param>
 /// <param name="ModifiedField">The field holding the source's modification time, e.g. <c>DATE_MODIFY</c>.</param>
 /// <param name="ModifiedSelect">The modification time's name in a list's <c>select</c> when it differs from the answer's (tasks: <c>CHANGED_DATE</c>).</param>
+/// <param name="ListParameters">Parameters every list command carries, e.g. a smart process's <c>entityTypeId</c>; null for none.</param>
+/// <param name="InFilterPrefix">The list filter's prefix for "id in" (<c>@</c> in the universal API; the classic lists take a bare array).</param>
 internal sealed record EntityFetch(
     string Entity,
     string GetMethod,
@@ -29,7 +31,9 @@ internal sealed record EntityFetch(
     IReadOnlyList<string> Select,
     string IdField,
     string? ModifiedField,
-    string? ModifiedSelect = null)
+    string? ModifiedSelect = null,
+    JsonObject? ListParameters = null,
+    string InFilterPrefix = "")
 {
     /// <summary>A list command answers at most this many rows, whatever it asks.</summary>
     public const int PageSize = 50;
@@ -44,12 +48,12 @@ internal sealed record EntityFetch(
     /// </summary>
     public JsonObject RangeParameters(long afterId, long upToId, bool keysOnly)
     {
-        var parameters = new JsonObject
+        var parameters = WithListParameters(new JsonObject
         {
             ["filter"] = new JsonObject { [">" + IdField] = afterId, ["<=" + IdField] = upToId },
             ["order"] = new JsonObject { [IdField] = "ASC" },
             ["start"] = -1,
-        };
+        });
         var select = keysOnly ? KeySelect : Select;
         if (select.Count > 0)
         {
@@ -60,12 +64,12 @@ internal sealed record EntityFetch(
     }
 
     /// <summary>The newest object's id is the first row of one page by id descending.</summary>
-    public JsonObject NewestIdParameters() => new()
+    public JsonObject NewestIdParameters() => WithListParameters(new JsonObject
     {
         ["order"] = new JsonObject { [IdField] = "DESC" },
         ["select"] = new JsonArray(IdField),
         ["start"] = -1,
-    };
+    });
 
     /// <summary>What a drift check needs of each object: its id and when it was last modified.</summary>
     public IReadOnlyList<string> KeySelect =>
@@ -82,10 +86,10 @@ internal sealed record EntityFetch(
     /// <summary>The parameters of one list command for up to 50 ids: an array filter is IN, so one page holds them all.</summary>
     public JsonObject ListCommandParameters(IEnumerable<string> ids)
     {
-        var parameters = new JsonObject
+        var parameters = WithListParameters(new JsonObject
         {
-            ["filter"] = new JsonObject { [IdField] = new JsonArray([.. ids.Select(id => (JsonNode?)JsonValue.Create(id))]) },
-        };
+            ["filter"] = new JsonObject { [InFilterPrefix + IdField] = new JsonArray([.. ids.Select(id => (JsonNode?)JsonValue.Create(id))]) },
+        });
         if (Select.Count > 0)
         {
             parameters["select"] = new JsonArray([.. Select.Select(field => (JsonNode?)JsonValue.Create(field))]);
@@ -99,5 +103,15 @@ internal sealed record EntityFetch(
         Entity == other.Entity && GetMethod == other.GetMethod && GetIdParameter == other.GetIdParameter &&
         GetResultKey == other.GetResultKey && ListMethod == other.ListMethod && ListResultKey == other.ListResultKey &&
         Select.SequenceEqual(other.Select) && IdField == other.IdField && ModifiedField == other.ModifiedField && ModifiedSelect == other.ModifiedSelect &&
-        JsonNode.DeepEquals(GetParameters, other.GetParameters);
+        JsonNode.DeepEquals(GetParameters, other.GetParameters) && JsonNode.DeepEquals(ListParameters, other.ListParameters) && InFilterPrefix == other.InFilterPrefix;
+
+    private JsonObject WithListParameters(JsonObject parameters)
+    {
+        foreach (var (name, value) in ListParameters ?? [])
+        {
+            parameters[name] = value?.DeepClone();
+        }
+
+        return parameters;
+    }
 }

@@ -5,13 +5,18 @@ using Microsoft.Extensions.Options;
 
 namespace Bitrix24OfflineSync.Sync.Mapping;
 
-/// <summary>Finds what an event name means (built in, then <c>Sync:Mappings</c>) and reads the object's id from its data.</summary>
+/// <summary>
+/// Finds what an event name means (built in, then <c>Sync:Mappings</c>), makes a smart-process event concrete from
+/// its data, and reads the object's id.
+/// </summary>
 internal sealed class EventMapper
 {
     private readonly Dictionary<string, EventMapping> _mappings;
+    private readonly EventMappingOptions _options;
 
     public EventMapper(IOptions<EventMappingOptions> options)
     {
+        _options = options.Value;
         _mappings = BuiltInMappings.All.ToDictionary(m => m.EventName, StringComparer.OrdinalIgnoreCase);
         foreach (var mapping in ConfiguredMappings.Read(options.Value, []))
         {
@@ -19,8 +24,43 @@ internal sealed class EventMapper
         }
     }
 
-    /// <summary>The mapping of <paramref name="eventName"/>, or null when nothing maps it.</summary>
+    /// <summary>The mapping of <paramref name="eventName"/>, or null when nothing maps it; a smart-process event's is not yet concrete.</summary>
     public EventMapping? Find(string eventName) => _mappings.GetValueOrDefault(eventName);
+
+    /// <summary>Whether the smart-process type is synced (<c>Sync:SmartProcessTypes</c>; empty: all).</summary>
+    public bool SyncsType(long entityTypeId) => _options.SyncsType(entityTypeId);
+
+    /// <summary>
+    /// What one queued event is about: its concrete mapping and the object's id. A smart-process event's entity is
+    /// <c>crm.item.{ENTITY_TYPE_ID}</c> from its data; an item of a type not synced is ignored.
+    /// </summary>
+    public EventResolution Resolve(string eventName, JsonNode? data)
+    {
+        if (Find(eventName) is not { } mapping)
+        {
+            return EventResolution.Unmapped;
+        }
+
+        if (mapping.TypePath is { } typePath)
+        {
+            if (!long.TryParse(Scalar(At(data, typePath)), NumberStyles.None, CultureInfo.InvariantCulture, out var entityTypeId) || entityTypeId <= 0)
+            {
+                return EventResolution.Invalid(mapping, $"{eventName} has no entity type at {typePath}");
+            }
+
+            if (!SyncsType(entityTypeId))
+            {
+                return EventResolution.Ignored;
+            }
+
+            var fetch = SmartProcesses.Fetch(entityTypeId);
+            mapping = mapping with { Entity = fetch.Entity, Fetch = mapping.IsDelete ? null : fetch, TypePath = null };
+        }
+
+        return ReadId(data, mapping) is { } id
+            ? EventResolution.Of(mapping, id)
+            : EventResolution.Invalid(mapping, $"{eventName} has no {mapping.Entity} id at {string.Join(" or ", mapping.IdPaths)}");
+    }
 
     /// <summary>
     /// The object's id at the first of the mapping's paths that holds one, as text; null when none does. The server

@@ -9,6 +9,8 @@ internal sealed class EventMappingOptionsValidator : IValidateOptions<EventMappi
     {
         var failures = new List<string>();
         ConfiguredMappings.Read(options, failures);
+        failures.AddRange(options.BadSmartProcessTypes().Select(t =>
+            $"{EventMappingOptions.Section}:SmartProcessTypes: '{t}' is not an entityTypeId; list positive integers, such as 1220,1222,31."));
         return failures.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(failures);
     }
 }

@@ -8,6 +8,20 @@ internal enum PassKind
 
     /// <summary>Ids and modification times are compared with the sink, and what is out of step is repaired.</summary>
     Check,
+
+    /// <summary>The entity is gone from the portal (a deleted smart-process type): what the sink holds of it is tombstoned.</summary>
+    Retire,
+}
+
+internal static class PassKindNames
+{
+    /// <summary>The name stored and shown in metrics: <c>load</c>, <c>check</c> or <c>retire</c>.</summary>
+    public static string Name(this PassKind kind) => kind switch
+    {
+        PassKind.Load => "load",
+        PassKind.Check => "check",
+        _ => "retire",
+    };
 }
 
 /// <summary>

@@ -12,6 +12,12 @@ internal static partial class PassLog
     [LoggerMessage(1322, LogLevel.Information, "Portal {MemberId}: drift check of {Entity} done: {ObjectCount} objects read, {OutOfStep} out of step ({Upserted} repaired, {Deleted} tombstoned)")]
     public static partial void CheckDone(ILogger logger, string memberId, string entity, long objectCount, long outOfStep, long upserted, long deleted);
 
+    [LoggerMessage(1324, LogLevel.Information, "Portal {MemberId}: {TypeCount} smart-process types found")]
+    public static partial void TypesFound(ILogger logger, string memberId, long typeCount);
+
+    [LoggerMessage(1325, LogLevel.Warning, "Portal {MemberId}: {Entity} is gone from the portal (its smart-process type was deleted); {Deleted} objects tombstoned")]
+    public static partial void Retired(ILogger logger, string memberId, string entity, long deleted);
+
     [LoggerMessage(1323, LogLevel.Warning, "Portal {MemberId}: {Kind} of {Entity} could not read ids after {AfterId}: {Reason}; it is tried again")]
     public static partial void ReadFailed(ILogger logger, string memberId, PassKind kind, string entity, long afterId, string reason);
 }

@@ -15,10 +15,13 @@ namespace Bitrix24OfflineSync.Sync.Passes;
 /// Runs a portal's loads and drift checks, one step at a time after its queue is drained: a step is one batch request
 /// of keyset pages (ids in ranges, by id ascending, <c>start=-1</c>), its results compared with what the sink holds,
 /// and one commit; then each pass's cursor moves past what it read completely. The live drain comes first: a step is
-/// a round of the portal's turn, and a doorbell during the turn ends the steps so the queue is drained again.
+/// a round of the portal's turn, and a doorbell during the turn ends the steps so the queue is drained again. A pass
+/// over the smart-process types is a discovery (<see cref="TypeDiscovery"/>); a retirement asks nothing and
+/// tombstones, range by range, what the sink holds of a type gone from the portal.
 /// </summary>
 internal sealed class PassRunner(
     PassPlanner planner,
+    TypeDiscovery discovery,
     IPassStore store,
     SyncedEntities entities,
     BitrixBatch batch,
@@ -60,6 +63,24 @@ internal sealed class PassRunner(
 
     private async Task<bool> StepAsync(PortalRecord portal, IReadOnlyList<EntityPass> passes, DrainTally tally)
     {
+        if (passes.FirstOrDefault(p => p.Entity == TypeDiscovery.Entity) is { } types)
+        {
+            var found = await discovery.RunAsync(types, tally).ConfigureAwait(false);
+            if (found == types)
+            {
+                return false;
+            }
+
+            await SaveAsync(found).ConfigureAwait(false);
+            metrics.PassStep(portal.MemberId, found.Kind, found.Entity, found.ObjectsRead - types.ObjectsRead);
+            return true;
+        }
+
+        if (passes.FirstOrDefault(p => p.Kind == PassKind.Retire) is { } retire)
+        {
+            return await RetireStepAsync(portal, retire, tally).ConfigureAwait(false);
+        }
+
         var plans = Plan(passes);
         var commands = plans.SelectMany(p => p.Pages).Select(page => page.Command).ToList();
         var fetchedAt = time.GetUtcNow();
@@ -115,6 +136,37 @@ internal sealed class PassRunner(
         }
 
         return moved.Count > 0;
+    }
+
+    /// <summary>
+    /// One step of a retirement, without a request: the sink's objects of the entity in the next range are tombstoned
+    /// (origin repair) and the cursor moves on; the range ends at the highest id the sink held when it began.
+    /// </summary>
+    private async Task<bool> RetireStepAsync(PortalRecord portal, EntityPass pass, DrainTally tally)
+    {
+        if (pass.MaxId is null)
+        {
+            pass = pass with { MaxId = await index.MaxIdAsync(portal.MemberId, pass.Entity, CancellationToken.None).ConfigureAwait(false) ?? 0 };
+        }
+
+        var upTo = Math.Min(pass.Cursor + RetireWidth, pass.MaxId!.Value);
+        var held = upTo > pass.Cursor
+            ? await index.RangeAsync(portal.MemberId, pass.Entity, pass.Cursor, upTo, CancellationToken.None).ConfigureAwait(false)
+            : [];
+        var now = time.GetUtcNow();
+        var tombstones = held.Where(e => !e.Deleted).OrderBy(e => e.Id)
+            .Select(e => new ObjectChange(new ObjectKey(pass.Entity, e.Id.ToString(CultureInfo.InvariantCulture)), ChangeAction.Delete, null, null, now, [], [], ChangeOrigin.Repair))
+            .ToList();
+        if (tombstones.Count > 0)
+        {
+            var batchId = BatchIds.For("r_", [FormattableString.Invariant($"{pass.Entity}:{pass.Cursor}:{upTo}")]);
+            await turnLease.CommitAsync(new SinkBatch(portal.MemberId, portal.Domain, batchId, tombstones), tally.Lease, CancellationToken.None).ConfigureAwait(false);
+            tally.Objects += tombstones.Count;
+        }
+
+        await SaveAsync(pass with { Cursor = upTo, Deleted = pass.Deleted + tombstones.Count }).ConfigureAwait(false);
+        metrics.PassStep(portal.MemberId, pass.Kind, pass.Entity, 0);
+        return true;
     }
 
     /// <summary>The pages of one request: a probe for the newest id of a pass that has none yet, else ranges from its cursor on.</summary>
@@ -287,17 +339,28 @@ internal sealed class PassRunner(
             return;
         }
 
-        if (saved.Kind == PassKind.Load)
+        if (saved.Entity == TypeDiscovery.Entity)
+        {
+            PassLog.TypesFound(logger, saved.MemberId, saved.ObjectsRead);
+        }
+        else if (saved.Kind == PassKind.Load)
         {
             PassLog.LoadDone(logger, saved.MemberId, saved.Entity, saved.ObjectsRead, saved.Upserted, saved.Deleted);
         }
-        else
+        else if (saved.Kind == PassKind.Check)
         {
             PassLog.CheckDone(logger, saved.MemberId, saved.Entity, saved.ObjectsRead, saved.Upserted + saved.Deleted, saved.Upserted, saved.Deleted);
+        }
+        else
+        {
+            PassLog.Retired(logger, saved.MemberId, saved.Entity, saved.Deleted);
         }
     }
 
     private static string Key(int index) => "p" + index.ToString(CultureInfo.InvariantCulture);
+
+    /// <summary>Ids a retirement step covers: a commit of a few thousand tombstones at most.</summary>
+    private const long RetireWidth = 2_500;
 
     /// <summary>One command of a step: a probe (no range) or the ids in (<see cref="After"/>, <see cref="UpTo"/>].</summary>
     private sealed record Page(BatchCommand Command, long? After, long? UpTo);

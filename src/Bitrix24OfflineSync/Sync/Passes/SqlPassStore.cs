@@ -59,9 +59,14 @@ internal sealed class SqlPassStore(ISqlDatabase database) : IPassStore
             },
             cancellationToken);
 
-    private static string Name(PassKind kind) => kind == PassKind.Load ? "load" : "check";
+    private static string Name(PassKind kind) => kind.Name();
 
-    private static PassKind Kind(string name) => name == "load" ? PassKind.Load : PassKind.Check;
+    private static PassKind Kind(string name) => name switch
+    {
+        "load" => PassKind.Load,
+        "check" => PassKind.Check,
+        _ => PassKind.Retire,
+    };
 
     // Rows read by property: times come back as each provider keeps them, and ISqlDatabase reads them.
     private sealed class Row
