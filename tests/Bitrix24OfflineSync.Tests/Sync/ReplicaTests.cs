@@ -42,7 +42,9 @@ public sealed class ReplicaTests : IAsyncDisposable
                 world.CallAsUser(portal, "crm.deal.update", new JsonObject { ["id"] = id, ["fields"] = new JsonObject { ["TITLE"] = $"deal {i} renamed" } });
             }
 
-            // The emulator rings replica A; the other doorbells stand for the same portal's events reaching B and C.
+            // The emulator rings replica A; the other doorbells stand for the same portal's events reaching B and C. Like
+            // the server's, they ring once the rows are written (after the change's answer).
+            await world.WhenEventsWrittenAsync(Ct);
             var replica = replicas[i % replicas.Length];
             using var answer = await replica.Http.PostAsync(replica.EventsUrl, EventForms.Doorbell(portal.MemberId, applicationToken), Ct);
             Assert.True(answer.IsSuccessStatusCode);
@@ -86,6 +88,8 @@ public sealed class ReplicaTests : IAsyncDisposable
             world.CallAsUser(portal, $"crm.{(i % 2 == 0 ? "deal" : "lead")}.add", new JsonObject { ["fields"] = new JsonObject { ["TITLE"] = $"object {i}" } });
         }
 
+        // Rung, as the server rings, once the rows are written.
+        await world.WhenEventsWrittenAsync(Ct);
         var answers = await Task.WhenAll(Enumerable.Range(0, 1000).Select(async i =>
         {
             var replica = replicas[i % replicas.Length];
