@@ -7,22 +7,32 @@ using Bitrix24OfflineSync.Emulator.Portals;
 using Bitrix24OfflineSync.Emulator.Time;
 using Bitrix24OfflineSync.Sinks;
 using Bitrix24OfflineSync.Sinks.Database;
+using Bitrix24OfflineSync.Sync.Mapping;
+using Bitrix24OfflineSync.Sync.Passes;
 
 namespace Bitrix24OfflineSync.Benchmarks;
 
 /// <summary>
 /// A backlog on one portal with the emulator's limits on (burst 50, 2 requests/s), drained by the service's strategy
 /// (batched reservations, list fetches of 50 ids, 50 commands a request) and by a naive one (one get per object).
-/// The naive drain is limited by the budget alone, so it runs on a sample, on a clock 100 times faster; both rates
-/// are in the portal's own time, the one the 2 requests/s are counted in.
+/// The backlog mixes the four classic CRM entities, items of two smart processes and of the invoices (type 31), and
+/// activities. The naive drain (classic entities only) is limited by the budget alone, so it runs on a sample, on a
+/// clock 100 times faster; both rates are in the portal's own time, the one the 2 requests/s are counted in.
 /// </summary>
 internal static class DrainBenchmark
 {
     private static readonly string[] Entities = ["deal", "contact", "company", "lead"];
 
+    private static readonly string[] OfflineEvents =
+    [
+        .. Entities.SelectMany(e => new[] { "ADD", "UPDATE", "DELETE" }.Select(a => $"ONCRM{e.ToUpperInvariant()}{a}")),
+        "ONCRMDYNAMICITEMADD", "ONCRMDYNAMICITEMUPDATE", "ONCRMDYNAMICITEMDELETE",
+        "ONCRMACTIVITYADD", "ONCRMACTIVITYUPDATE", "ONCRMACTIVITYDELETE",
+    ];
+
     public static async Task RunAsync(int changes, int naiveSample)
     {
-        Console.WriteLine($"drain benchmark: {changes} changes on one portal, limits on (burst 50, 2 req/s)");
+        Console.WriteLine($"drain benchmark: {changes} changes on one portal (deals, contacts, companies, leads, two smart processes, invoices, activities), limits on (burst 50, 2 req/s)");
         var ours = await OursAsync(changes);
         var naive = await NaiveAsync(naiveSample);
         Console.WriteLine($"  ours : {ours.Objects,7} objects, {ours.Requests,6} requests, {ours.RequestsPerObject:0.00000} req/object, {ours.ObjectsPerSecond,8:0} objects/s, peak memory {ours.PeakMemoryMb:0} MB");
@@ -32,11 +42,20 @@ internal static class DrainBenchmark
     private static async Task<Result> OursAsync(int changes)
     {
         await using var emulator = await EmulatorServer.StartAsync(new BitrixWorld(new EmulatorOptions()));
-        await using var service = await BenchService.StartAsync(emulator.World, new Dictionary<string, string?> { ["Sync:PollInterval"] = "01:00:00" });
-        var portal = await InstallAsync(emulator.World, service);
-        using var app = AppClient(emulator.World, portal);
+        await using var service = await BenchService.StartAsync(emulator.World, new Dictionary<string, string?>
+        {
+            ["Sync:PollInterval"] = "01:00:00",
+            ["Bitrix24:Events"] = string.Join(',', OfflineEvents),
+        });
+        var world = emulator.World;
+        var portal = world.CreatePortal("bench.bitrix24.test");
+        int[] types = [portal.SmartProcesses.AddType("Orders").EntityTypeId, portal.SmartProcesses.AddType("Shipments").EntityTypeId, 31];
+        var owner = world.Seed(portal, "crm.contact", 1, seed: 1).FirstId;
+        await InstallAsync(world, service, portal);
+        await WaitUntilLoadedAsync(service, portal, smartProcesses: true);
+        using var app = AppClient(world, portal);
         await BindOfflineAsync(app);
-        Backlog(emulator.World, portal, changes);
+        MixedBacklog(world, portal, changes, types, owner);
         await emulator.World.WhenEventsWrittenAsync();
         var requestsBefore = portal.Stats.Requests;
         var watch = Stopwatch.StartNew();
@@ -60,7 +79,9 @@ internal static class DrainBenchmark
         var clock = new ScaledTimeProvider(100);
         await using var emulator = await EmulatorServer.StartAsync(new BitrixWorld(new EmulatorOptions(), clock));
         await using var service = await BenchService.StartAsync(emulator.World, new Dictionary<string, string?> { ["Sync:PollInterval"] = "01:00:00" }, clock);
-        var portal = await InstallAsync(emulator.World, service);
+        var portal = await InstallAsync(emulator.World, service, emulator.World.CreatePortal("bench.bitrix24.test"));
+        // The service's own first turn is over before the backlog is made: the naive drain has the queue to itself.
+        await WaitUntilLoadedAsync(service, portal, smartProcesses: false);
         using var app = AppClient(emulator.World, portal);
         await BindOfflineAsync(app);
         Backlog(emulator.World, portal, sample);
@@ -106,11 +127,57 @@ internal static class DrainBenchmark
         }
     }
 
-    private static async Task<EmulatedPortal> InstallAsync(BitrixWorld world, BenchService service)
+    /// <summary>
+    /// Adds objects in turn: deals, contacts, companies, leads, items of each smart-process type, and calls on
+    /// <paramref name="owner"/> (each queues one offline row).
+    /// </summary>
+    private static void MixedBacklog(BitrixWorld world, EmulatedPortal portal, int changes, int[] types, long owner)
     {
-        var portal = world.CreatePortal("bench.bitrix24.test");
+        var kinds = Entities.Length + types.Length + 1;
+        for (var i = 0; i < changes; i++)
+        {
+            var kind = i % kinds;
+            if (kind < Entities.Length)
+            {
+                var entity = Entities[kind];
+                world.CallAsUser(portal, $"crm.{entity}.add", new JsonObject { ["fields"] = new JsonObject { ["TITLE"] = $"{entity} {i}", ["NAME"] = $"Name {i}" } });
+            }
+            else if (kind < Entities.Length + types.Length)
+            {
+                world.CallAsUser(portal, "crm.item.add", new JsonObject { ["entityTypeId"] = types[kind - Entities.Length], ["fields"] = new JsonObject { ["title"] = $"item {i}" } });
+            }
+            else
+            {
+                world.CallAsUser(portal, "crm.activity.add", JsonNode.Parse($$$"""
+                    {"fields":{"OWNER_TYPE_ID":3,"OWNER_ID":{{{owner}}},"TYPE_ID":2,"SUBJECT":"call {{{i}}}","COMMUNICATIONS":[{"VALUE":"+15550001"}],
+                     "START_TIME":"2026-05-01T10:00:00+00:00","END_TIME":"2026-05-01T10:30:00+00:00"}}
+                    """)!.AsObject());
+            }
+        }
+    }
+
+    private static async Task<EmulatedPortal> InstallAsync(BitrixWorld world, BenchService service, EmulatedPortal portal)
+    {
         var outcome = await world.InstallAppAsync(portal, service.EventsUrl);
         return outcome.CallbackStatus == 200 ? portal : throw new InvalidOperationException($"Install failed: {outcome.CallbackStatus}");
+    }
+
+    /// <summary>The initial load of what the portal held at the install (its types among it) is over before the backlog is made.</summary>
+    private static async Task WaitUntilLoadedAsync(BenchService service, EmulatedPortal portal, bool smartProcesses)
+    {
+        var synced = service.Get<SyncedEntities>();
+        var passes = service.Get<IPassStore>();
+        while (true)
+        {
+            var entities = (await synced.ForPortalAsync(portal.MemberId, CancellationToken.None)).Select(e => e.Entity).Concat(smartProcesses ? [TypeDiscovery.Entity] : []).ToHashSet();
+            var loaded = (await passes.ForPortalAsync(portal.MemberId, CancellationToken.None)).Where(p => p.Kind == PassKind.Load && p.IsDone).Select(p => p.Entity);
+            if (entities.IsSubsetOf(loaded))
+            {
+                return;
+            }
+
+            await Task.Delay(50);
+        }
     }
 
     private static HttpClient AppClient(BitrixWorld world, EmulatedPortal portal) =>
@@ -119,13 +186,9 @@ internal static class DrainBenchmark
     private static async Task BindOfflineAsync(HttpClient app)
     {
         var cmd = new JsonObject();
-        foreach (var entity in Entities)
+        foreach (var name in OfflineEvents)
         {
-            foreach (var action in new[] { "ADD", "UPDATE", "DELETE" })
-            {
-                var name = $"ONCRM{entity.ToUpperInvariant()}{action}";
-                cmd[name] = $"event.bind?event={name}&event_type=offline";
-            }
+            cmd[name] = $"event.bind?event={name}&event_type=offline";
         }
 
         using var response = await app.PostAsync("batch", JsonContent(new JsonObject { ["cmd"] = cmd }));
