@@ -52,14 +52,16 @@ internal static class SerilogSetup
 
     /// <summary>
     /// One event per request: method, path, status, elapsed. For Bitrix24's POSTs also the event name and the member
-    /// id (clipped; never a token). Health probes and scrapes are logged at Debug, server errors at Error.
+    /// id (clipped; never a token). Server errors are logged at Error; health probes, scrapes and accepted doorbells
+    /// (thousands a minute across a fleet, each counted in <c>b24sync_doorbells_total</c>) at Debug; the rest, refused
+    /// doorbells, installs and uninstalls among it, at Information.
     /// </summary>
     public static IApplicationBuilder UseServiceRequestLogging(this IApplicationBuilder app) =>
         app.UseSerilogRequestLogging(options =>
         {
             options.GetLevel = (context, _, error) =>
                 error is not null || context.Response.StatusCode >= 500 ? LogEventLevel.Error
-                : TelemetryExtensions.IsOperational(context.Request.Path) ? LogEventLevel.Debug
+                : TelemetryExtensions.IsOperational(context.Request.Path) || IsAcceptedDoorbell(context) ? LogEventLevel.Debug
                 : LogEventLevel.Information;
             options.EnrichDiagnosticContext = (diagnostics, context) =>
             {
@@ -70,4 +72,7 @@ internal static class SerilogSetup
                 }
             };
         });
+
+    private static bool IsAcceptedDoorbell(HttpContext context) =>
+        context.Response.StatusCode == StatusCodes.Status200OK && EventRequest.Read(context)?.EventName == "ONOFFLINEEVENT";
 }
