@@ -35,7 +35,13 @@ internal static class TelemetryExtensions
         }
 
         var otlp = !string.IsNullOrWhiteSpace(builder.Configuration["OTEL_EXPORTER_OTLP_ENDPOINT"]);
-        builder.Services.AddOpenTelemetry()
+        // What spans are made, for whichever tracer provider the host has: none unless traces are exported, so a
+        // service that exports none creates no activity at all.
+        builder.Services.ConfigureOpenTelemetryTracerProvider(tracing => tracing
+            .AddSource(ServiceTelemetry.Name)
+            .AddAspNetCoreInstrumentation(o => o.Filter = context => !IsOperational(context.Request.Path))
+            .AddHttpClientInstrumentation(o => o.FilterHttpRequestMessage = ServiceTelemetry.IsTraced));
+        var telemetry = builder.Services.AddOpenTelemetry()
             .ConfigureResource(resource => resource.AddService(ServiceTelemetry.Name))
             .WithMetrics(metrics =>
             {
@@ -55,17 +61,12 @@ internal static class TelemetryExtensions
                 {
                     metrics.AddPrometheusExporter();
                 }
-            })
-            .WithTracing(tracing =>
-            {
-                tracing.AddSource(ServiceTelemetry.Name)
-                    .AddAspNetCoreInstrumentation(o => o.Filter = context => !IsOperational(context.Request.Path))
-                    .AddHttpClientInstrumentation(o => o.FilterHttpRequestMessage = ServiceTelemetry.IsTraced);
-                if (otlp)
-                {
-                    tracing.AddOtlpExporter();
-                }
             });
+        if (otlp)
+        {
+            telemetry.WithTracing(tracing => tracing.AddOtlpExporter());
+        }
+
         return builder;
     }
 

@@ -6,6 +6,7 @@ using Bitrix24OfflineSync.Emulator.Portals;
 using Bitrix24OfflineSync.Telemetry;
 using Bitrix24OfflineSync.Tests.Infrastructure;
 using Bitrix24OfflineSync.TestKit;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Diagnostics.Metrics.Testing;
 using OpenTelemetry.Trace;
 
@@ -75,7 +76,7 @@ public sealed class TelemetryTests
     public async Task ADoorbellAndItsDrain_AreSpans_TurnOverRoundOverRestCallsAndTheSinkCommit_WithoutATokenInAnyTag()
     {
         var spans = new SpanList();
-        await using var fixture = await SyncFixture.StartAsync(services: s => s.ConfigureOpenTelemetryTracerProvider(t => t.AddInMemoryExporter(spans)));
+        await using var fixture = await SyncFixture.StartAsync(services: s => s.AddOpenTelemetry().WithTracing(t => t.AddInMemoryExporter(spans)));
         var portal = await fixture.InstallAndBindAsync();
 
         AddDeals(fixture, portal, 2);
