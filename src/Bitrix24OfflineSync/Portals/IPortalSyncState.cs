@@ -18,10 +18,11 @@ internal interface IPortalSyncState
     /// <summary>Remembers what a drain saw: when it ran, the backlog it found, and how many objects it synced.</summary>
     Task RecordDrainAsync(string memberId, DateTimeOffset at, int backlog, int syncedObjects, CancellationToken cancellationToken);
 
-    /// <summary>Remembers whether the portal's plan has <c>rest_offline_extended</c> (null: not known yet).</summary>
-    Task SetOfflineExtendedAsync(string memberId, bool available, CancellationToken cancellationToken);
+    /// <summary>Remembers whether the portal's plan has <c>rest_offline_extended</c>, as asked at <paramref name="checkedAt"/>.</summary>
+    Task SetOfflineExtendedAsync(string memberId, bool available, DateTimeOffset checkedAt, CancellationToken cancellationToken);
 
-    Task<bool?> OfflineExtendedAsync(string memberId, CancellationToken cancellationToken);
+    /// <summary>What is known of the portal's plan; null when it was never asked.</summary>
+    Task<PortalPlan?> PlanAsync(string memberId, CancellationToken cancellationToken);
 
     /// <summary>The portal's events are bound (or there is nothing to bind): a load may begin, as changes from now on reach the queue.</summary>
     Task MarkRegisteredAsync(string memberId, DateTimeOffset at, CancellationToken cancellationToken);
@@ -29,3 +30,6 @@ internal interface IPortalSyncState
     /// <summary>When the portal's events were last bound; null when never.</summary>
     Task<DateTimeOffset?> RegisteredAtAsync(string memberId, CancellationToken cancellationToken);
 }
+
+/// <summary>Whether a portal's plan has <c>rest_offline_extended</c>, and when that was last asked (null: before it was recorded).</summary>
+internal sealed record PortalPlan(bool OfflineExtended, DateTimeOffset? CheckedAt);

@@ -40,15 +40,13 @@ internal sealed class SqlPortalSyncState(ISqlDatabase database) : IPortalSyncSta
                 cancellationToken: cancellationToken)),
             cancellationToken);
 
-    public Task SetOfflineExtendedAsync(string memberId, bool available, CancellationToken cancellationToken) =>
-        database.RunAsync(
-            connection => connection.ExecuteAsync(new CommandDefinition(
-                """
-                INSERT INTO portal_sync (member_id, offline_extended) VALUES (@memberId, @available)
-                ON CONFLICT (member_id) DO UPDATE SET offline_extended = excluded.offline_extended;
-                """,
-                new { memberId, available },
-                cancellationToken: cancellationToken)),
+    public Task SetOfflineExtendedAsync(string memberId, bool available, DateTimeOffset checkedAt, CancellationToken cancellationToken) =>
+        database.ExecuteAsync(
+            """
+            INSERT INTO portal_sync (member_id, offline_extended, plan_checked_at) VALUES (@memberId, @available, @checkedAt)
+            ON CONFLICT (member_id) DO UPDATE SET offline_extended = excluded.offline_extended, plan_checked_at = excluded.plan_checked_at;
+            """,
+            new { memberId, available, checkedAt = database.TimeValue(checkedAt) },
             cancellationToken);
 
     public Task MarkRegisteredAsync(string memberId, DateTimeOffset at, CancellationToken cancellationToken) =>
@@ -64,15 +62,11 @@ internal sealed class SqlPortalSyncState(ISqlDatabase database) : IPortalSyncSta
         database.ReadTime(await database.ScalarAsync(
             "SELECT registered_at FROM portal_sync WHERE member_id = @memberId;", new { memberId }, cancellationToken).ConfigureAwait(false));
 
-    public Task<bool?> OfflineExtendedAsync(string memberId, CancellationToken cancellationToken) =>
-        database.RunAsync(
-            async connection =>
-            {
-                var value = await connection.ExecuteScalarAsync<object?>(new CommandDefinition(
-                    "SELECT offline_extended FROM portal_sync WHERE member_id = @memberId;",
-                    new { memberId },
-                    cancellationToken: cancellationToken)).ConfigureAwait(false);
-                return value is null or DBNull ? (bool?)null : SqlDatabaseExtensions.ReadBool(value);
-            },
-            cancellationToken);
+    public async Task<PortalPlan?> PlanAsync(string memberId, CancellationToken cancellationToken) =>
+        (await database.QueryAsync<(object? Extended, object? CheckedAt)>(
+            "SELECT offline_extended, plan_checked_at FROM portal_sync WHERE member_id = @memberId;",
+            new { memberId },
+            cancellationToken).ConfigureAwait(false)).FirstOrDefault() is { Extended: { } extended and not DBNull } row
+            ? new PortalPlan(SqlDatabaseExtensions.ReadBool(extended), database.ReadTime(row.CheckedAt))
+            : null;
 }

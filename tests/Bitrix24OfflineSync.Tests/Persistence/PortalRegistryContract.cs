@@ -118,15 +118,15 @@ public abstract class PortalRegistryContract(StoreTarget target) : StoreContract
     }
 
     [Fact]
-    public async Task ThePlanFeature_IsUnknownUntilSetAndThenRemembered()
+    public async Task ThePlanFeature_IsUnknownUntilSetAndThenRememberedWithWhenItWasAsked()
     {
         var stores = PortalStores.Of(await StartServiceAsync());
 
-        Assert.Null(await stores.State.OfflineExtendedAsync("m1", Ct));
-        await stores.State.SetOfflineExtendedAsync("m1", true, Ct);
-        Assert.True(await stores.State.OfflineExtendedAsync("m1", Ct));
-        await stores.State.SetOfflineExtendedAsync("m1", false, Ct);
-        Assert.False(await stores.State.OfflineExtendedAsync("m1", Ct));
+        Assert.Null(await stores.State.PlanAsync("m1", Ct));
+        await stores.State.SetOfflineExtendedAsync("m1", true, T0, Ct);
+        Assert.Equal(new PortalPlan(true, T0), await stores.State.PlanAsync("m1", Ct));
+        await stores.State.SetOfflineExtendedAsync("m1", false, T0.AddHours(1), Ct);
+        Assert.Equal(new PortalPlan(false, T0.AddHours(1)), await stores.State.PlanAsync("m1", Ct));
     }
 
     [Fact]
@@ -136,7 +136,7 @@ public abstract class PortalRegistryContract(StoreTarget target) : StoreContract
         var stores = PortalStores.Of(service);
         await stores.Registry.SaveInstallAsync(Install(service, "m1", "zeta.bitrix24.com"), Ct);
         await stores.Registry.SaveInstallAsync(Install(service, "m2", "alpha.bitrix24.com"), Ct);
-        await stores.State.SetOfflineExtendedAsync("m1", true, Ct);
+        await stores.State.SetOfflineExtendedAsync("m1", true, T0, Ct);
         await stores.State.RecordDrainAsync("m1", T0, 120, 100, Ct);
         await stores.State.RecordDrainAsync("m1", T0.AddMinutes(5), 7, 20, Ct);
 

@@ -75,7 +75,7 @@ public sealed class BasicModeTests
         Assert.Equal(featureChecks, portal.Stats.CallsOf("feature.get"));
         Assert.Single(portal.Stats.CallLog.Where(e => e.ErrorCode == "WRONG_LICENSE").Select(e => e.RequestId).Distinct());
         Assert.Equal("rest_offline_extended", Assert.Single(fixture.Service.Logs.Of(1314))["Feature"]);
-        Assert.False(await fixture.Service.Get<Bitrix24OfflineSync.Portals.IPortalSyncState>().OfflineExtendedAsync(portal.MemberId, TestContext.Current.CancellationToken));
+        Assert.False((await fixture.Service.Get<Bitrix24OfflineSync.Portals.IPortalSyncState>().PlanAsync(portal.MemberId, TestContext.Current.CancellationToken))!.OfflineExtended);
     }
 
     [Fact]

@@ -137,6 +137,13 @@ internal static class PostgresMigrations
             gone_at         timestamptz NULL,
             PRIMARY KEY (member_id, entity_type_id)
         );
+        -- When the plan's rest_offline_extended was last asked: the answer is trusted for a day, across restarts.
+        ALTER TABLE portal_sync ADD COLUMN plan_checked_at timestamptz NULL;
+        -- A reservation asked for and not yet recorded: its answer may have been lost with the process.
+        CREATE TABLE drain_reserving (
+            member_id  text PRIMARY KEY,
+            since      timestamptz NOT NULL
+        );
         """,
     ];
 }

@@ -135,6 +135,13 @@ internal static class SqliteMigrations
             gone_at         TEXT NULL,
             PRIMARY KEY (member_id, entity_type_id)
         );
+        -- When the plan's rest_offline_extended was last asked: the answer is trusted for a day, across restarts.
+        ALTER TABLE portal_sync ADD COLUMN plan_checked_at TEXT NULL;
+        -- A reservation asked for and not yet recorded: its answer may have been lost with the process.
+        CREATE TABLE drain_reserving (
+            member_id  TEXT PRIMARY KEY,
+            since      TEXT NOT NULL
+        );
         """,
     ];
 }

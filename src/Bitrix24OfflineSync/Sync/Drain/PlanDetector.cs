@@ -8,25 +8,32 @@ namespace Bitrix24OfflineSync.Sync.Drain;
 
 /// <summary>
 /// Whether a portal's plan has <c>rest_offline_extended</c> (reservations with <c>clear=0</c>), asked with
-/// <c>feature.get</c> and trusted for <see cref="SyncOptions.PlanRecheckInterval"/>.
+/// <c>feature.get</c> at the portal's first drain and stored: trusted for <see cref="SyncOptions.PlanRecheckInterval"/>,
+/// across restarts, and asked again sooner only after a refusal (<c>WRONG_LICENSE</c> says the plan changed).
 /// </summary>
 internal sealed class PlanDetector(BitrixClient client, IPortalSyncState registry, IOptions<SyncOptions> options, TimeProvider time, ILogger<PlanDetector> logger)
 {
     public const string Feature = "rest_offline_extended";
 
-    private readonly ConcurrentDictionary<string, (bool Extended, DateTimeOffset CheckedAt)> _known = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, PortalPlan> _known = new(StringComparer.Ordinal);
 
     public async Task<bool> HasExtendedAsync(string memberId, CancellationToken cancellationToken)
     {
         var now = time.GetUtcNow();
-        if (_known.TryGetValue(memberId, out var known) && now - known.CheckedAt < options.Value.PlanRecheckInterval)
+        if (_known.TryGetValue(memberId, out var known) && Fresh(known, now))
         {
-            return known.Extended;
+            return known.OfflineExtended;
+        }
+
+        if (known is null && await registry.PlanAsync(memberId, cancellationToken).ConfigureAwait(false) is { } stored && Fresh(stored, now))
+        {
+            _known[memberId] = stored;
+            return stored.OfflineExtended;
         }
 
         var answer = await client.CallAsync(memberId, "feature.get", new JsonObject { ["CODE"] = Feature }, cancellationToken).ConfigureAwait(false);
         var extended = string.Equals(answer.Result?["value"]?.ToString(), "Y", StringComparison.OrdinalIgnoreCase);
-        if (!_known.TryGetValue(memberId, out var before) || before.Extended != extended)
+        if (known?.OfflineExtended != extended)
         {
             if (extended)
             {
@@ -36,11 +43,10 @@ internal sealed class PlanDetector(BitrixClient client, IPortalSyncState registr
             {
                 SyncLog.BasicMode(logger, memberId);
             }
-
-            await registry.SetOfflineExtendedAsync(memberId, extended, cancellationToken).ConfigureAwait(false);
         }
 
-        _known[memberId] = (extended, now);
+        await registry.SetOfflineExtendedAsync(memberId, extended, now, cancellationToken).ConfigureAwait(false);
+        _known[memberId] = new PortalPlan(extended, now);
         return extended;
     }
 
@@ -51,11 +57,14 @@ internal sealed class PlanDetector(BitrixClient client, IPortalSyncState registr
     public async Task LostExtendedAsync(string memberId, CancellationToken cancellationToken)
     {
         SyncLog.FeatureRefused(logger, memberId, Feature);
-        _known[memberId] = (false, time.GetUtcNow());
+        var now = time.GetUtcNow();
+        _known[memberId] = new PortalPlan(false, now);
         SyncLog.BasicMode(logger, memberId);
-        await registry.SetOfflineExtendedAsync(memberId, false, cancellationToken).ConfigureAwait(false);
+        await registry.SetOfflineExtendedAsync(memberId, false, now, cancellationToken).ConfigureAwait(false);
     }
 
     /// <summary>An unexpected refusal may mean the plan changed: ask again next time.</summary>
-    public void Forget(string memberId) => _known.TryRemove(memberId, out _);
+    public void Forget(string memberId) => _known.AddOrUpdate(memberId, _ => new PortalPlan(false, null), (_, plan) => plan with { CheckedAt = null });
+
+    private bool Fresh(PortalPlan plan, DateTimeOffset now) => plan.CheckedAt is { } at && now - at < options.Value.PlanRecheckInterval;
 }
