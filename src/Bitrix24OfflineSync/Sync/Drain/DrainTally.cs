@@ -16,6 +16,9 @@ internal sealed class DrainTally
 
     public bool MoreWork { get; set; }
 
+    /// <summary>Rows were marked with <c>event.offline.error</c>: the error rows are worth a pass soon.</summary>
+    public bool MarkedErrorRows { get; set; }
+
     /// <summary>Reservations were left for a later attempt (failed items, a failed round): the portal needs a turn when they are due.</summary>
     public bool RetryPending { get; set; }
 

@@ -8,8 +8,9 @@ using Microsoft.Extensions.Options;
 namespace Bitrix24OfflineSync.Sync.Drain;
 
 /// <summary>
-/// The portal's offline queue through REST, packed for the budget: one batch request reserves up to
-/// <see cref="SyncOptions.GetsPerRequest"/> × <see cref="SyncOptions.GetLimit"/> rows, one clears as many reservations.
+/// The portal's offline queue through REST, packed for the budget: a reservation is up to
+/// <see cref="SyncOptions.GetsPerRequest"/> <c>event.offline.get</c> commands of <see cref="SyncOptions.GetLimit"/>
+/// rows, and the clears of a round travel in the same batch request as the next round's reservation.
 /// </summary>
 internal sealed class OfflineQueueClient(BitrixClient client, BitrixBatch batch, IOptions<SyncOptions> options)
 {
@@ -17,17 +18,27 @@ internal sealed class OfflineQueueClient(BitrixClient client, BitrixBatch batch,
     private const int RereadLimit = 1000;
 
     /// <summary>
-    /// Reserves new rows with <c>clear=0</c>. Not safe to repeat: a lost answer leaves orphans for the scan. The
+    /// Reserves new rows with <c>clear=0</c>, <paramref name="gets"/> reservations of up to
+    /// <see cref="SyncOptions.GetLimit"/> rows. Not safe to repeat: a lost answer leaves orphans for the scan. The
     /// reservations that came back are returned even when other commands of the request failed or were paused.
     /// </summary>
-    public async Task<QueueRead> ReserveAsync(string memberId, bool errorQueue, CancellationToken cancellationToken)
+    public async Task<QueueRead> ReserveAsync(string memberId, int gets, bool errorQueue, CancellationToken cancellationToken)
     {
-        var settings = options.Value;
-        var commands = Enumerable.Range(0, settings.GetsPerRequest)
-            .Select(i => new BatchCommand($"g{i}", "event.offline.get", new JsonObject { ["clear"] = 0, ["limit"] = settings.GetLimit, ["error"] = errorQueue ? 1 : 0 }))
-            .ToList();
-        var results = await batch.RunAsync(memberId, commands, cancellationToken).ConfigureAwait(false);
+        var results = await batch.RunAsync(memberId, Gets(gets, errorQueue), cancellationToken).ConfigureAwait(false);
         return Read(results, _ => errorQueue);
+    }
+
+    /// <summary>
+    /// Clears a committed round and reserves the next one in one batch request: the clears run first (the server runs
+    /// a batch's commands in order), then <paramref name="gets"/> new reservations of the normal rows. Not safe to
+    /// repeat (it reserves). The reservations come back with what became of the clears; neither throws for the other.
+    /// </summary>
+    public async Task<(QueueRead Read, QueueClear Cleared)> ClearAndReserveAsync(
+        string memberId, IReadOnlyList<(string ProcessId, IReadOnlyList<string>? MessageIds)> clears, int gets, CancellationToken cancellationToken)
+    {
+        var clearCommands = Clears(clears);
+        var results = await batch.RunAsync(memberId, [.. clearCommands, .. Gets(gets, errorQueue: false)], cancellationToken).ConfigureAwait(false);
+        return (Read(results.Skip(clearCommands.Count).ToList(), _ => false), Cleared(results.Take(clearCommands.Count)));
     }
 
     /// <summary>Re-reads recorded reservations by process id (<c>clear=0</c>): safe to repeat.</summary>
@@ -45,7 +56,18 @@ internal sealed class OfflineQueueClient(BitrixClient client, BitrixBatch batch,
     }
 
     /// <summary>Deletes reserved rows: whole reservations, or only the listed rows of one. Never with an empty list (that would clear all).</summary>
-    public async Task ClearAsync(string memberId, IReadOnlyList<(string ProcessId, IReadOnlyList<string>? MessageIds)> clears, CancellationToken cancellationToken)
+    public async Task<QueueClear> ClearAsync(string memberId, IReadOnlyList<(string ProcessId, IReadOnlyList<string>? MessageIds)> clears, CancellationToken cancellationToken) =>
+        Cleared(await batch.RunAsync(memberId, Clears(clears), cancellationToken).ConfigureAwait(false));
+
+    private List<BatchCommand> Gets(int gets, bool errorQueue) =>
+        [.. Enumerable.Range(0, gets).Select(i => new BatchCommand($"g{i}", "event.offline.get", new JsonObject
+        {
+            ["clear"] = 0,
+            ["limit"] = options.Value.GetLimit,
+            ["error"] = errorQueue ? 1 : 0,
+        }))];
+
+    private static List<BatchCommand> Clears(IReadOnlyList<(string ProcessId, IReadOnlyList<string>? MessageIds)> clears)
     {
         var commands = new List<BatchCommand>();
         foreach (var (processId, messageIds) in clears)
@@ -64,16 +86,26 @@ internal sealed class OfflineQueueClient(BitrixClient client, BitrixBatch batch,
             commands.Add(new BatchCommand($"c{commands.Count}", "event.offline.clear", parameters));
         }
 
-        var results = await batch.RunAsync(memberId, commands, cancellationToken).ConfigureAwait(false);
-        if (results.Where(r => r.IsPaused).Select(r => r.PausedUntil).Max() is { } until)
+        return commands;
+    }
+
+    private static QueueClear Cleared(IEnumerable<BatchCommandResult> results)
+    {
+        DateTimeOffset? pausedUntil = null;
+        BitrixError? error = null;
+        foreach (var result in results)
         {
-            throw new BitrixMethodPausedException(memberId, "event.offline.clear", until);
+            if (result.PausedUntil is { } until)
+            {
+                pausedUntil = pausedUntil > until ? pausedUntil : until;
+            }
+            else if (!result.Succeeded)
+            {
+                error ??= result.Error;
+            }
         }
 
-        if (results.FirstOrDefault(r => !r.Succeeded) is { } failed)
-        {
-            throw new BitrixApiException(memberId, "event.offline.clear", failed.Error!);
-        }
+        return new QueueClear(pausedUntil, error);
     }
 
     /// <summary>Moves rows out of a reservation into the error rows (they come back only with <c>error=1</c>).</summary>
@@ -162,3 +194,20 @@ internal sealed class OfflineQueueClient(BitrixClient client, BitrixBatch batch,
 /// may be asked again if some commands were paused for operating time, and the first other error.
 /// </summary>
 internal sealed record QueueRead(IReadOnlyList<Reservation> Reservations, DateTimeOffset? PausedUntil, BitrixError? Error);
+
+/// <summary>What became of a round's clears: all done, some paused for operating time (until then), or one failed.</summary>
+internal sealed record QueueClear(DateTimeOffset? PausedUntil, BitrixError? Error)
+{
+    public void ThrowIfFailed(string memberId)
+    {
+        if (PausedUntil is { } until)
+        {
+            throw new BitrixMethodPausedException(memberId, "event.offline.clear", until);
+        }
+
+        if (Error is { } error)
+        {
+            throw new BitrixApiException(memberId, "event.offline.clear", error);
+        }
+    }
+}

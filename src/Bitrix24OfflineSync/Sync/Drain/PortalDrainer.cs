@@ -1,5 +1,6 @@
 using System.Collections.Concurrent;
 using Bitrix24OfflineSync.Bitrix;
+using Bitrix24OfflineSync.Bitrix.Batch;
 using Bitrix24OfflineSync.Portals;
 using Bitrix24OfflineSync.Sync.Journal;
 using Bitrix24OfflineSync.Sync.Leases;
@@ -9,9 +10,10 @@ using Microsoft.Extensions.Options;
 namespace Bitrix24OfflineSync.Sync.Drain;
 
 /// <summary>
-/// One turn of one portal's drain: finish what the journal holds, adopt orphaned reservations, then reserve →
-/// record → fetch → commit → clear, round after round until the queue is empty or the turn is used up, and now and
-/// then a pass over the error rows. A stop request only stops new rounds; a round in flight finishes. A method paused
+/// One turn of one portal's drain: finish what the journal holds, adopt orphaned reservations when a lost answer may
+/// have left some, then reserve → record → fetch → commit → clear, round after round until the queue is empty or the
+/// turn is used up (each round's clears and the next reservation in one request), and now and then a pass over the
+/// error rows. A stop request only stops new rounds; a round in flight finishes. A method paused
 /// for its operating time ends the turn (the next one is due at its reset); a plan that refuses reservations
 /// (<c>WRONG_LICENSE</c>) switches the portal to the basic drain. Once the queue is drained, the rest of the turn goes
 /// to the portal's loads and drift checks.
@@ -55,47 +57,73 @@ internal sealed class PortalDrainer(
     /// <summary>The two-phase drain; answers false when the plan refused a reservation and the portal is now basic.</summary>
     private async Task<bool> DrainReservedAsync(PortalRecord portal, DrainTally tally, CancellationToken stopping)
     {
-        var schedule = _schedules.GetOrAdd(portal.MemberId, _ => new PortalSchedule { ErrorPassDelay = options.Value.ErrorPassInterval });
+        var schedule = await ScheduleAsync(portal.MemberId).ConfigureAwait(false);
         if (!await RecoverAsync(portal, schedule, tally).ConfigureAwait(false))
         {
             return false;
         }
 
-        while (tally.PausedUntil is null)
+        // A turn begins with one small reservation (most backlogs are a handful of rows), unless the last one left a
+        // backlog, and grows it while they come back full; each round's clears travel with the next round's reservation.
+        var gets = schedule.FirstGets;
+        schedule.FirstGets = 1;
+        if (tally.PausedUntil is null && !stopping.IsCancellationRequested)
         {
-            if (tally.Rounds >= options.Value.RoundsPerTurn || stopping.IsCancellationRequested)
-            {
-                tally.MoreWork = true;
-                break;
-            }
-
-            // Renewed between rounds: a turn that lost its lease reserves nothing more.
             await turnLease.EnsureHeldAsync(tally.Lease, CancellationToken.None).ConfigureAwait(false);
-            if (await ReserveAsync(portal, schedule, tally, errorQueue: false).ConfigureAwait(false) is not { } reservations)
+            if (await ReserveAsync(portal, schedule, tally, gets, errorQueue: false, clears: null).ConfigureAwait(false) is not { } first)
             {
                 return false;
             }
 
-            if (reservations.Count == 0)
+            var reservations = first.Reservations;
+            while (reservations.Count > 0)
             {
-                if (tally.PausedUntil is null)
+                var full = reservations.Sum(r => r.Events.Count) >= gets * options.Value.GetLimit;
+                using var round = metrics.StartRound(portal.MemberId, "extended");
+                if (await processor.CommitAsync(portal, reservations, tally, CancellationToken.None).ConfigureAwait(false) is not { } committed)
                 {
-                    SyncLog.QueueEmpty(logger, portal.MemberId);
+                    break;
                 }
 
-                break;
-            }
+                tally.Rounds++;
+                if (tally.Rounds >= options.Value.RoundsPerTurn || stopping.IsCancellationRequested || committed.Resolved.PausedUntil is not null)
+                {
+                    // The turn's last round clears without reserving more: what is left waits for the next turn.
+                    var cleared = await queue.ClearAsync(portal.MemberId, committed.Clears, CancellationToken.None).ConfigureAwait(false);
+                    await processor.FinishAsync(committed, cleared, tally, CancellationToken.None).ConfigureAwait(false);
+                    tally.MoreWork = full && tally.PausedUntil is null;
+                    if (tally.MoreWork)
+                    {
+                        // The next turn goes on where this one stopped, at the size it had reached.
+                        schedule.FirstGets = NextGets(full, reservations.Sum(r => r.Events.Count), committed.Resolved.FetchCommands);
+                    }
 
-            using (var round = metrics.StartRound(portal.MemberId, "extended"))
-            {
-                await processor.ProcessAsync(portal, reservations, tally, CancellationToken.None).ConfigureAwait(false);
+                    round.Completed();
+                    break;
+                }
+
+                gets = NextGets(full, reservations.Sum(r => r.Events.Count), committed.Resolved.FetchCommands);
+                if (await ReserveAsync(portal, schedule, tally, gets, errorQueue: false, committed).ConfigureAwait(false) is not { } next)
+                {
+                    return false;
+                }
+
                 round.Completed();
+                reservations = next.Reservations;
             }
 
-            tally.Rounds++;
+            if (reservations.Count == 0 && tally.PausedUntil is null)
+            {
+                SyncLog.QueueEmpty(logger, portal.MemberId);
+            }
         }
 
-        if (!tally.MoreWork && tally.PausedUntil is null && time.GetUtcNow() >= schedule.ErrorPassDue)
+        if (tally.MarkedErrorRows)
+        {
+            schedule.ErrorPassDelay = options.Value.ErrorPassInterval;
+            schedule.ErrorPassDue = time.GetUtcNow() + schedule.ErrorPassDelay;
+        }
+        else if (!tally.MoreWork && tally.PausedUntil is null && time.GetUtcNow() >= schedule.ErrorPassDue)
         {
             return await ErrorPassAsync(portal, schedule, tally).ConfigureAwait(false);
         }
@@ -104,15 +132,43 @@ internal sealed class PortalDrainer(
     }
 
     /// <summary>
-    /// Reserves and records; only reservations that hold rows are recorded (an empty one holds nothing, ever). Null when
-    /// the plan refused the reservation.
+    /// The gets of the next reservation. After a reservation that was not full the queue is about drained: one get looks
+    /// for what came since. After a full one, as many rows as one fetch request (50 commands) holds at the rows per
+    /// command the last fetch saw, and no more gets than leave room for their clears in the next round's request.
     /// </summary>
-    private async Task<IReadOnlyList<Reservation>?> ReserveAsync(PortalRecord portal, PortalSchedule schedule, DrainTally tally, bool errorQueue)
+    private int NextGets(bool full, int rows, int fetchCommands)
+    {
+        if (!full)
+        {
+            return 1;
+        }
+
+        var limit = options.Value.GetLimit;
+        var rowsPerCommand = fetchCommands == 0 ? limit : (double)rows / fetchCommands;
+        var rowsPerFetch = rowsPerCommand * (BitrixBatch.MaxCommands - 2);
+        return Math.Clamp((int)(rowsPerFetch / limit), 1, options.Value.GetsPerRequest);
+    }
+
+    /// <summary>
+    /// Reserves (with the previous round's clears, when given) and records; only reservations that hold rows are
+    /// recorded (an empty one holds nothing, ever). Null when the plan refused the reservation. The journal notes the
+    /// reservation before it is asked for: a lost answer leaves it to the orphan scan, across a restart too.
+    /// </summary>
+    private async Task<QueueRead?> ReserveAsync(PortalRecord portal, PortalSchedule schedule, DrainTally tally, int gets, bool errorQueue, CommittedRound? clears)
     {
         QueueRead read;
+        QueueClear? cleared = null;
+        await journal.BeginReservingAsync(portal.MemberId, CancellationToken.None).ConfigureAwait(false);
         try
         {
-            read = await queue.ReserveAsync(portal.MemberId, errorQueue, CancellationToken.None).ConfigureAwait(false);
+            if (clears is null)
+            {
+                read = await queue.ReserveAsync(portal.MemberId, gets, errorQueue, CancellationToken.None).ConfigureAwait(false);
+            }
+            else
+            {
+                (read, cleared) = await queue.ClearAndReserveAsync(portal.MemberId, clears.Clears, gets, CancellationToken.None).ConfigureAwait(false);
+            }
         }
         catch (BitrixUnavailableException)
         {
@@ -137,6 +193,13 @@ internal sealed class PortalDrainer(
             }
         }
 
+        await journal.EndReservingAsync(portal.MemberId, CancellationToken.None).ConfigureAwait(false);
+        if (clears is not null)
+        {
+            // The new reservations are recorded: whatever became of the clears, they are not lost.
+            await processor.FinishAsync(clears, cleared!, tally, CancellationToken.None).ConfigureAwait(false);
+        }
+
         if (read.PausedUntil is { } until)
         {
             tally.Pause(until);
@@ -153,7 +216,28 @@ internal sealed class PortalDrainer(
             throw new BitrixApiException(portal.MemberId, "event.offline.get", error);
         }
 
-        return holding;
+        return read with { Reservations = holding };
+    }
+
+    /// <summary>
+    /// The portal's schedule, made at its first turn in this process: an orphan scan at once only when the journal
+    /// says a reservation's answer may have been lost; the error rows after their interval.
+    /// </summary>
+    private async Task<PortalSchedule> ScheduleAsync(string memberId)
+    {
+        if (_schedules.TryGetValue(memberId, out var schedule))
+        {
+            return schedule;
+        }
+
+        var now = time.GetUtcNow();
+        var mayHaveOrphans = await journal.MayHaveOrphansAsync(memberId, CancellationToken.None).ConfigureAwait(false);
+        return _schedules.GetOrAdd(memberId, _ => new PortalSchedule
+        {
+            OrphanScanDue = mayHaveOrphans ? DateTimeOffset.MinValue : now + options.Value.OrphanScanInterval,
+            ErrorPassDue = now + options.Value.ErrorPassInterval,
+            ErrorPassDelay = options.Value.ErrorPassInterval,
+        });
     }
 
     /// <summary>Finishes the journal's due reservations and adopts orphans; false when the plan refused a re-read.</summary>
@@ -201,6 +285,8 @@ internal sealed class PortalDrainer(
             }
         }
 
+        // Every reservation the server holds is in the journal now.
+        await journal.EndReservingAsync(portal.MemberId, CancellationToken.None).ConfigureAwait(false);
         schedule.OrphanScanDue = time.GetUtcNow() + options.Value.OrphanScanInterval;
         return true;
     }
@@ -245,22 +331,20 @@ internal sealed class PortalDrainer(
     /// <summary>Rows marked with event.offline.error come back only with error=1; later changes of their objects merge into them.</summary>
     private async Task<bool> ErrorPassAsync(PortalRecord portal, PortalSchedule schedule, DrainTally tally)
     {
-        if (await ReserveAsync(portal, schedule, tally, errorQueue: true).ConfigureAwait(false) is not { } reservations)
+        if (await ReserveAsync(portal, schedule, tally, gets: 1, errorQueue: true, clears: null).ConfigureAwait(false) is not { } read)
         {
             return false;
         }
 
-        if (reservations.Count == 0)
+        if (read.Reservations.Count > 0)
         {
-            schedule.ErrorPassDelay = options.Value.ErrorPassInterval;
-        }
-        else
-        {
-            await processor.ProcessAsync(portal, reservations, tally, CancellationToken.None).ConfigureAwait(false);
-            schedule.ErrorPassDelay = TimeSpan.FromTicks(Math.Min(schedule.ErrorPassDelay.Ticks * 2, TimeSpan.FromHours(1).Ticks));
+            await processor.ProcessAsync(portal, read.Reservations, tally, CancellationToken.None).ConfigureAwait(false);
         }
 
-        schedule.ErrorPassDue = time.GetUtcNow() + schedule.ErrorPassDelay;
+        // Found nothing or found rows again: either way the next pass can wait longer, up to an hour; rows marked
+        // from now on bring it back to its interval.
+        schedule.ErrorPassDelay = TimeSpan.FromTicks(Math.Min(schedule.ErrorPassDelay.Ticks * 2, TimeSpan.FromHours(1).Ticks));
+        schedule.ErrorPassDue = time.GetUtcNow() + (read.Reservations.Sum(r => r.Events.Count) >= options.Value.GetLimit ? TimeSpan.Zero : schedule.ErrorPassDelay);
         return true;
     }
 }

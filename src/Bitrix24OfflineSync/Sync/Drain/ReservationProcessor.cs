@@ -25,7 +25,22 @@ internal sealed class ReservationProcessor(
     IOptions<SyncOptions> options,
     TimeProvider time)
 {
+    /// <summary>A whole round on its own: commit, then clear (recoveries and the error pass, which reserve nothing next).</summary>
     public async Task ProcessAsync(PortalRecord portal, IReadOnlyList<Reservation> reservations, DrainTally tally, CancellationToken cancellationToken)
+    {
+        if (await CommitAsync(portal, reservations, tally, cancellationToken).ConfigureAwait(false) is { } round)
+        {
+            var cleared = await queue.ClearAsync(portal.MemberId, round.Clears, cancellationToken).ConfigureAwait(false);
+            await FinishAsync(round, cleared, tally, cancellationToken).ConfigureAwait(false);
+        }
+    }
+
+    /// <summary>
+    /// Fetches and commits the reservations' objects, dead-letters (and marks with <c>event.offline.error</c>) the rows
+    /// that failed too often, and answers what to clear; the caller clears it and hands the outcome to
+    /// <see cref="FinishAsync"/>. Null when the fetch was paused for operating time: the reservations wait for the reset.
+    /// </summary>
+    public async Task<CommittedRound?> CommitAsync(PortalRecord portal, IReadOnlyList<Reservation> reservations, DrainTally tally, CancellationToken cancellationToken)
     {
         var memberId = portal.MemberId;
         var processIds = reservations.Select(r => r.ProcessId).ToList();
@@ -41,7 +56,7 @@ internal sealed class ReservationProcessor(
         {
             await PostponeAsync(memberId, processIds, ex.Message, ex.Until, cancellationToken).ConfigureAwait(false);
             tally.Pause(ex.Until);
-            return;
+            return null;
         }
         catch (Exception ex) when (ex is BitrixUnavailableException or BitrixApiException)
         {
@@ -73,44 +88,61 @@ internal sealed class ReservationProcessor(
         var clears = reservations.Select(r => (r.ProcessId, r.Events.Any(e => keepIds.Contains(e.MessageId))
             ? (IReadOnlyList<string>?)[.. r.Events.Select(e => e.MessageId).Where(m => !keepIds.Contains(m))]
             : null)).ToList();
-        try
+        if (poison.Count > 0)
         {
-            if (poison.Count > 0)
+            await failures.DeadLetterAsync(memberId, poison, byMessage, cancellationToken).ConfigureAwait(false);
+            try
             {
-                await failures.DeadLetterAsync(memberId, poison, byMessage, cancellationToken).ConfigureAwait(false);
                 await MarkPoisonAsync(memberId, reservations, poison, cancellationToken).ConfigureAwait(false);
             }
+            catch (BitrixMethodPausedException ex)
+            {
+                // Committed but not cleared: the reservations are re-read after the reset, and their rows committed again.
+                await PostponeAsync(memberId, processIds, ex.Message, ex.Until, cancellationToken).ConfigureAwait(false);
+                tally.Pause(ex.Until);
+                return null;
+            }
 
-            Report(p => p.Clearing(memberId, processIds));
-            await queue.ClearAsync(memberId, clears, cancellationToken).ConfigureAwait(false);
+            tally.MarkedErrorRows = true;
         }
-        catch (BitrixMethodPausedException ex)
+
+        Report(p => p.Clearing(memberId, processIds));
+        return new CommittedRound(memberId, processIds, clears, resolved, retry.Count, events.Count);
+    }
+
+    /// <summary>After the round's clears: the reservations done, the kept rows postponed, or all of them when the clears did not run.</summary>
+    public async Task FinishAsync(CommittedRound round, QueueClear cleared, DrainTally tally, CancellationToken cancellationToken)
+    {
+        var memberId = round.MemberId;
+        if (cleared.PausedUntil is { } pausedUntil)
         {
             // Committed but not cleared: the reservations are re-read after the reset, and their rows committed again.
-            await PostponeAsync(memberId, processIds, ex.Message, ex.Until, cancellationToken).ConfigureAwait(false);
-            tally.Pause(ex.Until);
+            await PostponeAsync(memberId, round.ProcessIds, $"event.offline.clear for portal {memberId} is paused for its operating time until {pausedUntil:O}", pausedUntil, cancellationToken).ConfigureAwait(false);
+            tally.Pause(pausedUntil);
             return;
         }
 
-        Report(p => p.Cleared(memberId, processIds));
+        // A failed clear leaves the reservations pending as they were: the next turn re-reads them.
+        cleared.ThrowIfFailed(memberId);
+        Report(p => p.Cleared(memberId, round.ProcessIds));
 
-        var keep = clears.Where(c => c.Item2 is not null).Select(c => c.ProcessId).ToList();
-        await journal.MarkDoneAsync(memberId, [.. processIds.Except(keep)], cancellationToken).ConfigureAwait(false);
+        var keep = round.Clears.Where(c => c.MessageIds is not null).Select(c => c.ProcessId).ToList();
+        await journal.MarkDoneAsync(memberId, [.. round.ProcessIds.Except(keep)], cancellationToken).ConfigureAwait(false);
         if (keep.Count > 0)
         {
             var next = time.GetUtcNow() + options.Value.RetryDelay;
-            if (resolved.PausedUntil is { } until)
+            if (round.Resolved.PausedUntil is { } until)
             {
                 // Paused rows wait for the reset; failed ones for at least the retry delay.
-                next = retry.Count == 0 || until > next ? until : next;
+                next = round.Retries == 0 || until > next ? until : next;
                 tally.Pause(until);
             }
 
-            await PostponeAsync(memberId, keep, resolved.Paused.Count > 0 ? "paused for operating time" : "objects failed; retried later", next, cancellationToken).ConfigureAwait(false);
+            await PostponeAsync(memberId, keep, round.Resolved.Paused.Count > 0 ? "paused for operating time" : "objects failed; retried later", next, cancellationToken).ConfigureAwait(false);
         }
 
-        tally.Events += events.Count;
-        tally.Objects += resolved.Changes.Count;
+        tally.Events += round.Events;
+        tally.Objects += round.Resolved.Changes.Count;
     }
 
     private async Task MarkPoisonAsync(string memberId, IReadOnlyList<Reservation> reservations, IReadOnlyList<ItemFailure> poison, CancellationToken cancellationToken)
@@ -137,3 +169,12 @@ internal sealed class ReservationProcessor(
         }
     }
 }
+
+/// <summary>A round whose objects are committed and whose rows are to be cleared (whole reservations, or by message id).</summary>
+internal sealed record CommittedRound(
+    string MemberId,
+    IReadOnlyList<string> ProcessIds,
+    IReadOnlyList<(string ProcessId, IReadOnlyList<string>? MessageIds)> Clears,
+    ResolvedBatch Resolved,
+    int Retries,
+    int Events);

@@ -79,7 +79,7 @@ internal sealed class ChangeResolver(EventMapper mapper, StateFetcher fetcher, T
         }
 
         FetchLog.Resolved(logger, memberId, events.Count, changes.Count, failures.Count);
-        return new ResolvedBatch(changes, failures, paused);
+        return new ResolvedBatch(changes, failures, paused) { FetchCommands = toFetch.Count == 0 ? 0 : StateFetcher.CommandsFor(toFetch) };
     }
 
     /// <summary>A fetched object: its state, a tombstone when the fetch found nothing, an item failure, or a pause.</summary>

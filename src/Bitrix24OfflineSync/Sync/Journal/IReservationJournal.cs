@@ -6,6 +6,18 @@ namespace Bitrix24OfflineSync.Sync.Journal;
 /// </summary>
 internal interface IReservationJournal
 {
+    /// <summary>
+    /// Notes that a reservation is about to be asked for: until <see cref="RecordAsync"/> or <see cref="EndReservingAsync"/>,
+    /// a crash may leave rows reserved that the journal does not know (orphans for the scan).
+    /// </summary>
+    Task BeginReservingAsync(string memberId, CancellationToken cancellationToken);
+
+    /// <summary>The reservation's answer arrived and what it holds is recorded (or it held nothing).</summary>
+    Task EndReservingAsync(string memberId, CancellationToken cancellationToken);
+
+    /// <summary>Whether a reservation of the portal was asked for and never recorded: its rows may be orphans.</summary>
+    Task<bool> MayHaveOrphansAsync(string memberId, CancellationToken cancellationToken);
+
     Task RecordAsync(string memberId, IReadOnlyCollection<string> processIds, bool errorQueue, CancellationToken cancellationToken);
 
     /// <summary>Reservations not yet done whose next attempt is due at <paramref name="now"/>, oldest first.</summary>

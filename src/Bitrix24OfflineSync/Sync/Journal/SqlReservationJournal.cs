@@ -6,6 +6,18 @@ namespace Bitrix24OfflineSync.Sync.Journal;
 /// <summary>The reservation journal, in the same SQL on both providers.</summary>
 internal sealed class SqlReservationJournal(ISqlDatabase database, TimeProvider time) : IReservationJournal
 {
+    public Task BeginReservingAsync(string memberId, CancellationToken cancellationToken) =>
+        database.ExecuteAsync(
+            "INSERT INTO drain_reserving (member_id, since) VALUES (@memberId, @now) ON CONFLICT (member_id) DO NOTHING;",
+            new { memberId, now = database.TimeValue(time.GetUtcNow()) },
+            cancellationToken);
+
+    public Task EndReservingAsync(string memberId, CancellationToken cancellationToken) =>
+        database.ExecuteAsync("DELETE FROM drain_reserving WHERE member_id = @memberId;", new { memberId }, cancellationToken);
+
+    public async Task<bool> MayHaveOrphansAsync(string memberId, CancellationToken cancellationToken) =>
+        await database.ScalarAsync("SELECT 1 FROM drain_reserving WHERE member_id = @memberId;", new { memberId }, cancellationToken).ConfigureAwait(false) is not null and not DBNull;
+
     public Task RecordAsync(string memberId, IReadOnlyCollection<string> processIds, bool errorQueue, CancellationToken cancellationToken)
     {
         var now = database.TimeValue(time.GetUtcNow());

@@ -16,4 +16,7 @@ internal sealed record ResolvedBatch(IReadOnlyList<ObjectChange> Changes, IReadO
 {
     /// <summary>When the last paused object may be fetched again; null when none is paused.</summary>
     public DateTimeOffset? PausedUntil => Paused.Count == 0 ? null : Paused.Max(p => p.Until);
+
+    /// <summary>The list and get commands the states took (50 fill a request): what sizes the next reservation.</summary>
+    public int FetchCommands { get; init; }
 }
