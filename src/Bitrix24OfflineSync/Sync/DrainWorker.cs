@@ -61,11 +61,12 @@ internal sealed class DrainWorker(
 
     private async Task TurnAsync(string memberId, SemaphoreSlim slots, CancellationToken stopping)
     {
-        var goAgain = false;
+        var started = time.GetUtcNow();
+        var next = TurnEnd.Done;
         try
         {
             await Task.Yield();
-            goAgain = await LeasedTurnAsync(memberId, stopping).ConfigureAwait(false);
+            next = await LeasedTurnAsync(memberId, stopping).ConfigureAwait(false);
         }
         catch (PortalNeedsReauthException)
         {
@@ -91,15 +92,22 @@ internal sealed class DrainWorker(
         {
             slots.Release();
             heartbeat.Beat();
-            wakeUps.Finished(memberId, goAgain && !stopping.IsCancellationRequested);
+            if (next == TurnEnd.Dirty)
+            {
+                wakeUps.Wake(memberId);
+            }
+
+            // The cadence: the portal's next turn starts no sooner than MinDrainInterval after this one did, unless
+            // this one left a backlog.
+            wakeUps.Finished(memberId, next == TurnEnd.MoreWork && !stopping.IsCancellationRequested, started + options.Value.MinDrainInterval - time.GetUtcNow());
         }
     }
 
     /// <summary>
     /// One turn under the portal's lease; without the lease the turn is skipped, as its holder drains the portal.
-    /// Answers whether the portal needs another turn.
+    /// Answers whether the portal needs another turn, at once or after its rest.
     /// </summary>
-    private async Task<bool> LeasedTurnAsync(string memberId, CancellationToken stopping)
+    private async Task<TurnEnd> LeasedTurnAsync(string memberId, CancellationToken stopping)
     {
         using var span = SyncMetrics.StartTurn(memberId);
         var portal = await registry.FindAsync(memberId, CancellationToken.None).ConfigureAwait(false);
@@ -110,14 +118,14 @@ internal sealed class DrainWorker(
                 SyncLog.SkippedNeedsReauth(logger, memberId);
             }
 
-            return false;
+            return TurnEnd.Done;
         }
 
         var lease = await leases.TryAcquireAsync(memberId, owner.Id, options.Value.LeaseDuration, CancellationToken.None).ConfigureAwait(false);
         if (lease is null)
         {
             SyncLog.LeaseHeldElsewhere(logger, memberId);
-            return false;
+            return TurnEnd.Done;
         }
 
         bool moreWork;
@@ -145,13 +153,15 @@ internal sealed class DrainWorker(
 
         // Read after the release: a replica rung while this one held the lease skipped its turn, so its signal,
         // written before that attempt, is seen here and this replica goes again.
-        var again = moreWork || (await registry.FindAsync(memberId, CancellationToken.None).ConfigureAwait(false))?.IsDirty == true;
+        var again = moreWork ? TurnEnd.MoreWork
+            : (await registry.FindAsync(memberId, CancellationToken.None).ConfigureAwait(false))?.IsDirty == true ? TurnEnd.Dirty
+            : TurnEnd.Done;
         if (pausedUntil is { } until)
         {
             // Reservations waiting for a method's operating-time reset are due then; the poll may be too far away.
             _ = WakeLaterAsync(memberId, until - time.GetUtcNow(), stopping);
         }
-        else if (retryPending && !again)
+        else if (retryPending && again == TurnEnd.Done)
         {
             // Postponed reservations are due one retry delay from now at the latest; the poll is too far away.
             _ = WakeLaterAsync(memberId, options.Value.RetryDelay, stopping);
@@ -244,5 +254,17 @@ internal sealed class DrainWorker(
         catch (OperationCanceledException)
         {
         }
+    }
+
+    private enum TurnEnd
+    {
+        /// <summary>Nothing left: the portal waits for a wake-up.</summary>
+        Done,
+
+        /// <summary>Marked dirty meanwhile (by another replica's doorbell): another turn after the rest.</summary>
+        Dirty,
+
+        /// <summary>The turn was used up with a backlog left: another turn at once.</summary>
+        MoreWork,
     }
 }

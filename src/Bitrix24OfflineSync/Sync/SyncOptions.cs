@@ -18,6 +18,13 @@ internal sealed class SyncOptions
     [Range(typeof(TimeSpan), "00:00:00.100", "1.00:00:00")]
     public TimeSpan SignalScanInterval { get; set; } = TimeSpan.FromSeconds(5);
 
+    /// <summary>
+    /// The drain's cadence: a portal's turns start at most this often while it has no backlog left (a turn that left
+    /// one goes on at once). Doorbells in between are served when it ends. Zero drains at every doorbell.
+    /// </summary>
+    [Range(typeof(TimeSpan), "00:00:00", "00:10:00")]
+    public TimeSpan MinDrainInterval { get; set; } = TimeSpan.FromSeconds(6);
+
     /// <summary>Portals drained at once by this process.</summary>
     [Range(1, 1024)]
     public int MaxConcurrentDrains { get; set; } = 8;
@@ -26,13 +33,17 @@ internal sealed class SyncOptions
     [Range(1, 10_000)]
     public int RoundsPerTurn { get; set; } = 8;
 
-    /// <summary>The <c>limit</c> of each <c>event.offline.get</c> (the server default; the cloud may cap larger ones).</summary>
+    /// <summary>The <c>limit</c> of each <c>event.offline.get</c>: the rows one reservation (one process id) holds at most.</summary>
     [Range(1, 1000)]
-    public int GetLimit { get; set; } = 50;
+    public int GetLimit { get; set; } = 100;
 
-    /// <summary>How many <c>event.offline.get</c> commands one batch request carries (each reserves its own process id).</summary>
-    [Range(1, 50)]
-    public int GetsPerRequest { get; set; } = 50;
+    /// <summary>
+    /// The most <c>event.offline.get</c> commands one reservation request carries (each reserves its own process id). A
+    /// turn starts with one and grows to this while they come back full; at most 25, so that a round's clears and the
+    /// next reservation fit the 50 commands of one batch request.
+    /// </summary>
+    [Range(1, 25)]
+    public int GetsPerRequest { get; set; } = 25;
 
     /// <summary>Failures of one queue row (not limits, not transient faults) before it is dead-lettered.</summary>
     [Range(1, 1000)]

@@ -53,6 +53,8 @@ public sealed class SyncFixture : IAsyncDisposable
         var all = new Dictionary<string, string?>
         {
             ["Sync:RetryDelay"] = "00:00:00.200",
+            // Every doorbell drains at once: the cadence has tests of its own.
+            ["Sync:MinDrainInterval"] = "00:00:00",
             ["Bitrix24:Resilience:BaseDelay"] = "00:00:00.010",
             ["Bitrix24:Resilience:MaxDelay"] = "00:00:00.050",
         };
