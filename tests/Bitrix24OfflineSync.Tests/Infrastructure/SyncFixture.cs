@@ -116,6 +116,17 @@ public sealed class SyncFixture : IAsyncDisposable
         }, TestContext.Current.CancellationToken)).EnsureSuccess();
     }
 
+    /// <summary>Unbinds ONOFFLINEEVENT: changes from now on ring no doorbell.</summary>
+    public async Task UnbindDoorbellAsync(EmulatedPortal portal)
+    {
+        using var client = AppClient(portal);
+        (await client.CallAsync("event.unbind", new JsonObject
+        {
+            ["event"] = "ONOFFLINEEVENT",
+            ["handler"] = Service.EventsUrl.ToString(),
+        }, TestContext.Current.CancellationToken)).EnsureSuccess();
+    }
+
     /// <summary>A REST client holding the app's current access token for the portal.</summary>
     public RestClient AppClient(EmulatedPortal portal) =>
         new(new HttpClient(), portal.ClientEndpoint, World.OAuth.LastIssued(portal, World.DefaultApp)!.AccessToken);

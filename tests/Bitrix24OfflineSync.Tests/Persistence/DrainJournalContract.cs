@@ -62,6 +62,21 @@ public abstract class DrainJournalContract(StoreTarget target) : StoreContract(t
     }
 
     [Fact]
+    public async Task AReservationAskedForAndNotRecorded_MayHaveLeftOrphans_UntilItsAnswerIsRecordedOrTheScanRan()
+    {
+        var journal = await StoreAsync<IReservationJournal>();
+        Assert.False(await journal.MayHaveOrphansAsync("portal-a", Ct));
+
+        await journal.BeginReservingAsync("portal-a", Ct);
+        await journal.BeginReservingAsync("portal-a", Ct);
+        Assert.True(await journal.MayHaveOrphansAsync("portal-a", Ct));
+        Assert.False(await journal.MayHaveOrphansAsync("portal-b", Ct));
+
+        await journal.EndReservingAsync("portal-a", Ct);
+        Assert.False(await journal.MayHaveOrphansAsync("portal-a", Ct));
+    }
+
+    [Fact]
     public async Task Failures_AreCountedPerRowUntilForgotten()
     {
         var failures = await StoreAsync<IFailureLog>();

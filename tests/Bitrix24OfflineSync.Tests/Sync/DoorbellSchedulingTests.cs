@@ -57,6 +57,26 @@ public sealed class DoorbellSchedulingTests
         Assert.Equal(3, (await fixture.Mirror.ListAsync(portal.MemberId, TestContext.Current.CancellationToken)).Count);
     }
 
+    [Fact]
+    public async Task AChangeInsideTheWindowOfADoorbell_WhoseOwnDoorbellBitrix24Drops_ReachesTheMirrorWithoutThePoll()
+    {
+        await using var fixture = await SyncFixture.StartAsync(new Dictionary<string, string?>
+        {
+            ["Sync:PollInterval"] = "01:00:00",
+            ["Bitrix24:DoorbellMinTimeout"] = "5",
+        });
+        var portal = await fixture.InstallAndBindAsync(minTimeout: 5);
+
+        AddDeal(fixture, portal, "rings");
+        await fixture.WaitUntilDrainedAsync(portal);
+        AddDeal(fixture, portal, "inside the window");
+        await fixture.World.WhenDeliveriesIdleAsync(TestContext.Current.CancellationToken);
+        Assert.Equal(1, portal.Deliveries.Records.Count(r => r.EventName == "ONOFFLINEEVENT" && r.Suppressed));
+
+        await fixture.WaitUntilDrainedAsync(portal);
+        Assert.Equal(2, (await fixture.Mirror.ListAsync(portal.MemberId, TestContext.Current.CancellationToken)).Count);
+    }
+
     /// <summary>Runs an action once, right after the first fetch of a drain, while that drain is still going.</summary>
     private sealed class OnFirstFetch(Action action) : IDrainProgress
     {

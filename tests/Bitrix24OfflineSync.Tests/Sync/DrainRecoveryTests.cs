@@ -45,6 +45,35 @@ public sealed class DrainRecoveryTests
         Assert.Contains(fixture.Service.Logs.Of(1303), e => e["Source"] == "orphan scan");
     }
 
+    [Fact]
+    public async Task AReservationWhoseAnswerWasLost_IsLookedForByTheNextProcess_AtItsStart()
+    {
+        // Retries, polls and the doorbell's follow-up far away: the process that lost the answer does not look for the
+        // orphan before it stops.
+        await using var fixture = await SyncFixture.StartAsync(new Dictionary<string, string?>
+        {
+            ["Sync:RetryDelay"] = "01:00:00",
+            ["Sync:PollInterval"] = "01:00:00",
+            ["Bitrix24:DoorbellMinTimeout"] = "3600",
+        });
+        var portal = await fixture.InstallAndBindAsync(doorbell: false);
+        new ChangeGenerator(fixture.World, portal, new ChangeGeneratorOptions { Objects = 20, Seed = 6 }).Generate(40);
+        await fixture.World.WhenEventsWrittenAsync(TestContext.Current.CancellationToken);
+        portal.Faults.DropNextResponses("event.offline.get");
+
+        await fixture.BindDoorbellAsync(portal);
+        fixture.World.CallAsUser(portal, "crm.lead.add", new System.Text.Json.Nodes.JsonObject { ["fields"] = new System.Text.Json.Nodes.JsonObject { ["TITLE"] = "ring" } });
+        await Wait.UntilAsync(() => Task.FromResult(fixture.Service.Logs.Of(1302).Count > 0), "the drain failed on the lost answer");
+        Assert.True(portal.Queue.Count > 0);
+        Assert.Empty(fixture.Service.Logs.Of(1303));
+
+        await fixture.RestartServiceAsync();
+        await fixture.WaitUntilDrainedAsync(portal);
+
+        await MirrorAssert.MatchesEmulatorAsync(fixture, portal);
+        Assert.Contains(fixture.Service.Logs.Of(1303), e => e["Source"] == "orphan scan");
+    }
+
     /// <summary>Throws once at the chosen boundary, as a process dying there would stop the round.</summary>
     private sealed class CrashAt(string phase) : IDrainProgress
     {
