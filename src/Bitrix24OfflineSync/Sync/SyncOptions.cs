@@ -31,7 +31,7 @@ internal sealed class SyncOptions
 
     /// <summary>Reserve-fetch-commit-clear rounds a portal gets per turn before others get theirs.</summary>
     [Range(1, 10_000)]
-    public int RoundsPerTurn { get; set; } = 8;
+    public int RoundsPerTurn { get; set; } = 16;
 
     /// <summary>The <c>limit</c> of each <c>event.offline.get</c>: the rows one reservation (one process id) holds at most.</summary>
     [Range(1, 1000)]

@@ -4,6 +4,7 @@ using Bitrix24OfflineSync.Bitrix.Batch;
 using Bitrix24OfflineSync.Portals;
 using Bitrix24OfflineSync.Sync.Journal;
 using Bitrix24OfflineSync.Sync.Leases;
+using Bitrix24OfflineSync.Sync.Model;
 using Bitrix24OfflineSync.Sync.Passes;
 using Microsoft.Extensions.Options;
 
@@ -95,14 +96,14 @@ internal sealed class PortalDrainer(
                     if (tally.MoreWork)
                     {
                         // The next turn goes on where this one stopped, at the size it had reached.
-                        schedule.FirstGets = NextGets(full, reservations.Sum(r => r.Events.Count), committed.Resolved.FetchCommands);
+                        schedule.FirstGets = NextGets(full, reservations.Sum(r => r.Events.Count), committed.Resolved.Fetched);
                     }
 
                     round.Completed();
                     break;
                 }
 
-                gets = NextGets(full, reservations.Sum(r => r.Events.Count), committed.Resolved.FetchCommands);
+                gets = NextGets(full, reservations.Sum(r => r.Events.Count), committed.Resolved.Fetched);
                 if (await ReserveAsync(portal, schedule, tally, gets, errorQueue: false, committed).ConfigureAwait(false) is not { } next)
                 {
                     return false;
@@ -133,10 +134,10 @@ internal sealed class PortalDrainer(
 
     /// <summary>
     /// The gets of the next reservation. After a reservation that was not full the queue is about drained: one get looks
-    /// for what came since. After a full one, as many rows as one fetch request (50 commands) holds at the rows per
-    /// command the last fetch saw, and no more gets than leave room for their clears in the next round's request.
+    /// for what came since. After a full one, the most gets (up to <see cref="SyncOptions.GetsPerRequest"/>) whose rows,
+    /// in the mix of entities the last round fetched, one fetch request of 50 commands still holds.
     /// </summary>
-    private int NextGets(bool full, int rows, int fetchCommands)
+    private int NextGets(bool full, int rows, IReadOnlyList<FetchShare> fetched)
     {
         if (!full)
         {
@@ -144,9 +145,16 @@ internal sealed class PortalDrainer(
         }
 
         var limit = options.Value.GetLimit;
-        var rowsPerCommand = fetchCommands == 0 ? limit : (double)rows / fetchCommands;
-        var rowsPerFetch = rowsPerCommand * (BitrixBatch.MaxCommands - 2);
-        return Math.Clamp((int)(rowsPerFetch / limit), 1, options.Value.GetsPerRequest);
+        for (var gets = options.Value.GetsPerRequest; gets > 1; gets--)
+        {
+            var scale = (double)gets * limit / Math.Max(rows, 1);
+            if (fetched.Sum(f => (int)Math.Ceiling(f.Objects * scale / f.PerCommand)) <= BitrixBatch.MaxCommands)
+            {
+                return gets;
+            }
+        }
+
+        return 1;
     }
 
     /// <summary>

@@ -57,7 +57,7 @@ internal sealed class ChangeResolver(EventMapper mapper, StateFetcher fetcher, T
             group.Add(offlineEvent, mapping);
         }
 
-        var toFetch = groups.Values.Where(g => g.NeedsFetch).Select(g => (g.Key, g.Fetch!)).ToList();
+        var toFetch = groups.Values.Where(g => g.NeedsFetch).Select(g => (g.Key, Fetch: g.Fetch!)).ToList();
         var outcomes = toFetch.Count == 0
             ? new Dictionary<ObjectKey, FetchOutcome>()
             : await fetcher.FetchAsync(memberId, toFetch, cancellationToken).ConfigureAwait(false);
@@ -79,7 +79,10 @@ internal sealed class ChangeResolver(EventMapper mapper, StateFetcher fetcher, T
         }
 
         FetchLog.Resolved(logger, memberId, events.Count, changes.Count, failures.Count);
-        return new ResolvedBatch(changes, failures, paused) { FetchCommands = toFetch.Count == 0 ? 0 : StateFetcher.CommandsFor(toFetch) };
+        var shares = toFetch.GroupBy(o => o.Fetch.Entity, StringComparer.Ordinal)
+            .Select(g => new FetchShare(g.Count(), g.First().Fetch.ListMethod is null ? 1 : StateFetcher.IdsPerList))
+            .ToList();
+        return new ResolvedBatch(changes, failures, paused) { Fetched = shares };
     }
 
     /// <summary>A fetched object: its state, a tombstone when the fetch found nothing, an item failure, or a pause.</summary>

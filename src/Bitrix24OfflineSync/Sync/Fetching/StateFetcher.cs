@@ -21,23 +21,6 @@ internal sealed class StateFetcher(BitrixBatch batch, TimeProvider time, ILogger
         string memberId, IReadOnlyList<(ObjectKey Key, EntityFetch Fetch)> objects, CancellationToken cancellationToken)
     {
         var outcomes = new Dictionary<ObjectKey, FetchOutcome>();
-        var planned = Plan(objects);
-        var requests = 0;
-        var fallback = await RunAsync(memberId, planned, outcomes, () => requests++, cancellationToken).ConfigureAwait(false);
-        if (fallback.Count > 0)
-        {
-            await RunAsync(memberId, fallback, outcomes, () => requests++, cancellationToken).ConfigureAwait(false);
-        }
-
-        FetchLog.Fetched(logger, memberId, outcomes.Count, requests);
-        return outcomes;
-    }
-
-    /// <summary>How many commands fetching these objects takes (50 of them fill a request).</summary>
-    public static int CommandsFor(IReadOnlyList<(ObjectKey Key, EntityFetch Fetch)> objects) => Plan(objects).Count;
-
-    private static List<Command> Plan(IReadOnlyList<(ObjectKey Key, EntityFetch Fetch)> objects)
-    {
         var planned = new List<Command>();
         foreach (var entity in objects.GroupBy(o => o.Fetch.Entity, StringComparer.Ordinal))
         {
@@ -48,7 +31,15 @@ internal sealed class StateFetcher(BitrixBatch batch, TimeProvider time, ILogger
                 : ids.Chunk(IdsPerList).Select(chunk => Command.List(fetch, chunk)));
         }
 
-        return planned;
+        var requests = 0;
+        var fallback = await RunAsync(memberId, planned, outcomes, () => requests++, cancellationToken).ConfigureAwait(false);
+        if (fallback.Count > 0)
+        {
+            await RunAsync(memberId, fallback, outcomes, () => requests++, cancellationToken).ConfigureAwait(false);
+        }
+
+        FetchLog.Fetched(logger, memberId, outcomes.Count, requests);
+        return outcomes;
     }
 
     /// <summary>Runs the commands 50 to a request; returns the single gets that must replace failed list commands.</summary>

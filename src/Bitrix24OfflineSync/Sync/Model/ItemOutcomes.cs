@@ -17,6 +17,9 @@ internal sealed record ResolvedBatch(IReadOnlyList<ObjectChange> Changes, IReadO
     /// <summary>When the last paused object may be fetched again; null when none is paused.</summary>
     public DateTimeOffset? PausedUntil => Paused.Count == 0 ? null : Paused.Max(p => p.Until);
 
-    /// <summary>The list and get commands the states took (50 fill a request): what sizes the next reservation.</summary>
-    public int FetchCommands { get; init; }
+    /// <summary>The objects whose states were fetched, per entity, with how many one command reads: what sizes the next reservation.</summary>
+    public IReadOnlyList<FetchShare> Fetched { get; init; } = [];
 }
+
+/// <summary>Objects of one entity fetched in a round, and how many of them one list (or get) command reads.</summary>
+internal sealed record FetchShare(int Objects, int PerCommand);
