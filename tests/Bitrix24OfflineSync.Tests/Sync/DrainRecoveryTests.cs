@@ -1,4 +1,6 @@
+using System.Text.Json.Nodes;
 using Bitrix24OfflineSync.Emulator.Generator;
+using Bitrix24OfflineSync.Emulator.Portals;
 using Bitrix24OfflineSync.Sinks;
 using Bitrix24OfflineSync.Sync;
 using Bitrix24OfflineSync.TestKit;
@@ -33,12 +35,7 @@ public sealed class DrainRecoveryTests
     {
         await using var fixture = await SyncFixture.StartAsync();
         var portal = await fixture.InstallAndBindAsync(doorbell: false);
-        new ChangeGenerator(fixture.World, portal, new ChangeGeneratorOptions { Objects = 40, Seed = 4 }).Generate(80);
-        await fixture.World.WhenEventsWrittenAsync(TestContext.Current.CancellationToken);
-        portal.Faults.DropNextResponses("event.offline.get");
-
-        await fixture.BindDoorbellAsync(portal);
-        fixture.World.CallAsUser(portal, "crm.lead.add", new System.Text.Json.Nodes.JsonObject { ["fields"] = new System.Text.Json.Nodes.JsonObject { ["TITLE"] = "ring" } });
+        await RingWithTheReservationsAnswerLostAsync(fixture, portal, objects: 40, seed: 4);
         await fixture.WaitUntilDrainedAsync(portal);
 
         await MirrorAssert.MatchesEmulatorAsync(fixture, portal);
@@ -57,12 +54,7 @@ public sealed class DrainRecoveryTests
             ["Bitrix24:DoorbellMinTimeout"] = "3600",
         });
         var portal = await fixture.InstallAndBindAsync(doorbell: false);
-        new ChangeGenerator(fixture.World, portal, new ChangeGeneratorOptions { Objects = 20, Seed = 6 }).Generate(40);
-        await fixture.World.WhenEventsWrittenAsync(TestContext.Current.CancellationToken);
-        portal.Faults.DropNextResponses("event.offline.get");
-
-        await fixture.BindDoorbellAsync(portal);
-        fixture.World.CallAsUser(portal, "crm.lead.add", new System.Text.Json.Nodes.JsonObject { ["fields"] = new System.Text.Json.Nodes.JsonObject { ["TITLE"] = "ring" } });
+        await RingWithTheReservationsAnswerLostAsync(fixture, portal, objects: 20, seed: 6);
         await Wait.UntilAsync(() => Task.FromResult(fixture.Service.Logs.Of(1302).Count > 0), "the drain failed on the lost answer");
         Assert.True(portal.Queue.Count > 0);
         Assert.Empty(fixture.Service.Logs.Of(1303));
@@ -72,6 +64,20 @@ public sealed class DrainRecoveryTests
 
         await MirrorAssert.MatchesEmulatorAsync(fixture, portal);
         Assert.Contains(fixture.Service.Logs.Of(1303), e => e["Source"] == "orphan scan");
+    }
+
+    /// <summary>
+    /// Changes made while no doorbell is bound, the answer to the next reservation set to be lost on its way back, then
+    /// the doorbell bound and rung.
+    /// </summary>
+    private static async Task RingWithTheReservationsAnswerLostAsync(SyncFixture fixture, EmulatedPortal portal, int objects, int seed)
+    {
+        new ChangeGenerator(fixture.World, portal, new ChangeGeneratorOptions { Objects = objects, Seed = seed }).Generate(objects * 2);
+        await fixture.World.WhenEventsWrittenAsync(TestContext.Current.CancellationToken);
+        portal.Faults.DropNextResponses("event.offline.get");
+
+        await fixture.BindDoorbellAsync(portal);
+        fixture.World.CallAsUser(portal, "crm.lead.add", new JsonObject { ["fields"] = new JsonObject { ["TITLE"] = "ring" } });
     }
 
     /// <summary>Throws once at the chosen boundary, as a process dying there would stop the round.</summary>
