@@ -7,6 +7,7 @@ var which = args.FirstOrDefault(a => !a.StartsWith("--", StringComparison.Ordina
 
 if (which is "all" or "doorbell")
 {
+    // --seconds is the length of each of the five runs per endpoint.
     await DoorbellBenchmark.RunAsync(TimeSpan.FromSeconds(seconds));
 }
 
