@@ -1,3 +1,4 @@
+using System.Security.Cryptography;
 using Bitrix24OfflineSync.Emulator;
 using Bitrix24OfflineSync.Hosting;
 using Microsoft.AspNetCore.Builder;
@@ -5,6 +6,7 @@ using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
+using Serilog;
 
 namespace Bitrix24OfflineSync.Benchmarks;
 
@@ -13,11 +15,13 @@ internal sealed class BenchService : IAsyncDisposable
 {
     private readonly WebApplication _app;
     private readonly string _data;
+    private readonly bool _ownsStaticLogger;
 
-    private BenchService(WebApplication app, string data)
+    private BenchService(WebApplication app, string data, bool ownsStaticLogger)
     {
         _app = app;
         _data = data;
+        _ownsStaticLogger = ownsStaticLogger;
         var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
         BaseAddress = new Uri(address.EndsWith('/') ? address : address + "/");
     }
@@ -28,27 +32,56 @@ internal sealed class BenchService : IAsyncDisposable
 
     public IServiceProvider Services => _app.Services;
 
-    public static async Task<BenchService> StartAsync(BitrixWorld world, IDictionary<string, string?>? settings = null, TimeProvider? time = null)
+    /// <summary>
+    /// Starts the service. With <paramref name="bindsEvents"/> it has a public URL (its own loopback address), so each
+    /// install binds the doorbell and the offline events as deployed; without, nothing is bound and the benchmark binds
+    /// what it needs. With <paramref name="productionLogging"/> it logs as the deployed process does: the levels of the
+    /// appsettings.json it ships with, and the static logger Program.cs sets up, which writes the per-request
+    /// completion events (Serilog's request logging writes through the static logger, not the host's). Without, it
+    /// logs from Warning up and its request events go nowhere, so its lines stay out of the figures.
+    /// </summary>
+    public static async Task<BenchService> StartAsync(
+        BitrixWorld world, IDictionary<string, string?>? settings = null, TimeProvider? time = null, bool bindsEvents = false, bool productionLogging = false)
     {
         var data = Path.Combine(Path.GetTempPath(), "b24sync-bench", Guid.NewGuid().ToString("N"));
+        var address = bindsEvents ? $"http://127.0.0.1:{FreePort()}" : "http://127.0.0.1:0";
         var config = new Dictionary<string, string?>
         {
-            ["urls"] = "http://127.0.0.1:0",
+            ["urls"] = address,
             ["Storage:DataDirectory"] = data,
+            // Given, as an operator would: a generated one is announced with a warning among the figures.
+            ["Storage:EncryptionKey"] = Convert.ToBase64String(RandomNumberGenerator.GetBytes(32)),
             ["Bitrix24:ClientId"] = world.DefaultApp.ClientId,
             ["Bitrix24:ClientSecret"] = world.DefaultApp.ClientSecret,
             ["Bitrix24:OAuthServer"] = world.OAuthServerAddress.ToString(),
             ["Bitrix24:AllowInsecureEndpoints"] = "true",
-            ["Serilog:MinimumLevel:Default"] = "Warning",
             // Measured as deployed: the metrics are exported, on a port of this run's own.
             ["Metrics:Urls"] = $"http://127.0.0.1:{FreePort()}",
         };
+        if (bindsEvents)
+        {
+            config["Bitrix24:PublicUrl"] = address;
+        }
+
+        if (!productionLogging)
+        {
+            config["Serilog:MinimumLevel:Default"] = "Warning";
+        }
+
         foreach (var (key, value) in settings ?? new Dictionary<string, string?>())
         {
             config[key] = value;
         }
 
-        var app = SyncServiceApp.Build([], builder =>
+        string[] args = [];
+        if (productionLogging)
+        {
+            // As Program.cs starts it, in the folder where the image keeps appsettings.json (the build output).
+            Log.Logger = SerilogSetup.CreateBootstrapLogger();
+            args = ["--contentRoot", AppContext.BaseDirectory];
+        }
+
+        var app = SyncServiceApp.Build(args, builder =>
         {
             builder.Configuration.AddInMemoryCollection(config);
             if (time is not null)
@@ -57,7 +90,7 @@ internal sealed class BenchService : IAsyncDisposable
             }
         });
         await app.StartAsync();
-        return new BenchService(app, data);
+        return new BenchService(app, data, productionLogging);
     }
 
     private static int FreePort()
@@ -74,6 +107,11 @@ internal sealed class BenchService : IAsyncDisposable
     {
         await _app.StopAsync();
         await _app.DisposeAsync();
+        if (_ownsStaticLogger)
+        {
+            await Log.CloseAndFlushAsync();
+        }
+
         Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
         Directory.Delete(_data, recursive: true);
     }

@@ -7,8 +7,6 @@ using Bitrix24OfflineSync.Emulator.Portals;
 using Bitrix24OfflineSync.Emulator.Time;
 using Bitrix24OfflineSync.Sinks;
 using Bitrix24OfflineSync.Sinks.Database;
-using Bitrix24OfflineSync.Sync.Mapping;
-using Bitrix24OfflineSync.Sync.Passes;
 
 namespace Bitrix24OfflineSync.Benchmarks;
 
@@ -51,15 +49,15 @@ internal static class DrainBenchmark
         var portal = world.CreatePortal("bench.bitrix24.test");
         int[] types = [portal.SmartProcesses.AddType("Orders").EntityTypeId, portal.SmartProcesses.AddType("Shipments").EntityTypeId, 31];
         var owner = world.Seed(portal, "crm.contact", 1, seed: 1).FirstId;
-        await InstallAsync(world, service, portal);
-        await WaitUntilLoadedAsync(service, portal, smartProcesses: true);
-        using var app = AppClient(world, portal);
-        await BindOfflineAsync(app);
+        await BenchPortal.InstallAsync(world, service, portal);
+        await BenchPortal.WaitUntilLoadedAsync(service, portal, smartProcesses: true);
+        using var app = BenchPortal.AppClient(world, portal);
+        await BenchPortal.BindOfflineAsync(app, OfflineEvents);
         MixedBacklog(world, portal, changes, types, owner);
         await emulator.World.WhenEventsWrittenAsync();
         var requestsBefore = portal.Stats.Requests;
         var watch = Stopwatch.StartNew();
-        await BindDoorbellAsync(app, service.EventsUrl);
+        await BenchPortal.BindDoorbellAsync(app, service.EventsUrl);
         emulator.World.CallAsUser(portal, "crm.deal.add", new JsonObject { ["fields"] = new JsonObject { ["TITLE"] = "rings the doorbell" } });
         await emulator.World.WhenEventsWrittenAsync();
         var mirror = service.Get<IMirrorStore>();
@@ -79,11 +77,11 @@ internal static class DrainBenchmark
         var clock = new ScaledTimeProvider(100);
         await using var emulator = await EmulatorServer.StartAsync(new BitrixWorld(new EmulatorOptions(), clock));
         await using var service = await BenchService.StartAsync(emulator.World, new Dictionary<string, string?> { ["Sync:PollInterval"] = "01:00:00" }, clock);
-        var portal = await InstallAsync(emulator.World, service, emulator.World.CreatePortal("bench.bitrix24.test"));
+        var portal = await BenchPortal.InstallAsync(emulator.World, service, emulator.World.CreatePortal("bench.bitrix24.test"));
         // The service's own first turn is over before the backlog is made: the naive drain has the queue to itself.
-        await WaitUntilLoadedAsync(service, portal, smartProcesses: false);
-        using var app = AppClient(emulator.World, portal);
-        await BindOfflineAsync(app);
+        await BenchPortal.WaitUntilLoadedAsync(service, portal, smartProcesses: false);
+        using var app = BenchPortal.AppClient(emulator.World, portal);
+        await BenchPortal.BindOfflineAsync(app, OfflineEvents);
         Backlog(emulator.World, portal, sample);
         await emulator.World.WhenEventsWrittenAsync();
         var client = service.Get<BitrixClient>();
@@ -155,58 +153,6 @@ internal static class DrainBenchmark
             }
         }
     }
-
-    private static async Task<EmulatedPortal> InstallAsync(BitrixWorld world, BenchService service, EmulatedPortal portal)
-    {
-        var outcome = await world.InstallAppAsync(portal, service.EventsUrl);
-        return outcome.CallbackStatus == 200 ? portal : throw new InvalidOperationException($"Install failed: {outcome.CallbackStatus}");
-    }
-
-    /// <summary>The initial load of what the portal held at the install (its types among it) is over before the backlog is made.</summary>
-    private static async Task WaitUntilLoadedAsync(BenchService service, EmulatedPortal portal, bool smartProcesses)
-    {
-        var synced = service.Get<SyncedEntities>();
-        var passes = service.Get<IPassStore>();
-        while (true)
-        {
-            var entities = (await synced.ForPortalAsync(portal.MemberId, CancellationToken.None)).Select(e => e.Entity).Concat(smartProcesses ? [TypeDiscovery.Entity] : []).ToHashSet();
-            var loaded = (await passes.ForPortalAsync(portal.MemberId, CancellationToken.None)).Where(p => p.Kind == PassKind.Load && p.IsDone).Select(p => p.Entity);
-            if (entities.IsSubsetOf(loaded))
-            {
-                return;
-            }
-
-            await Task.Delay(50);
-        }
-    }
-
-    private static HttpClient AppClient(BitrixWorld world, EmulatedPortal portal) =>
-        new() { BaseAddress = portal.ClientEndpoint, DefaultRequestHeaders = { Authorization = new("Bearer", world.OAuth.LastIssued(portal, world.DefaultApp)!.AccessToken) } };
-
-    private static async Task BindOfflineAsync(HttpClient app)
-    {
-        var cmd = new JsonObject();
-        foreach (var name in OfflineEvents)
-        {
-            cmd[name] = $"event.bind?event={name}&event_type=offline";
-        }
-
-        using var response = await app.PostAsync("batch", JsonContent(new JsonObject { ["cmd"] = cmd }));
-        response.EnsureSuccessStatusCode();
-    }
-
-    private static async Task BindDoorbellAsync(HttpClient app, Uri handler)
-    {
-        using var response = await app.PostAsync("event.bind", JsonContent(new JsonObject
-        {
-            ["event"] = "ONOFFLINEEVENT",
-            ["handler"] = handler.ToString(),
-            ["options"] = new JsonObject { ["minTimeout"] = 1 },
-        }));
-        response.EnsureSuccessStatusCode();
-    }
-
-    private static StringContent JsonContent(JsonObject body) => new(body.ToJsonString(), System.Text.Encoding.UTF8, "application/json");
 
     private sealed record Result(int Objects, int Requests, double ObjectsPerSecond, double PeakMemoryMb)
     {

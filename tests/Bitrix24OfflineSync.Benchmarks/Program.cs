@@ -1,13 +1,13 @@
 using Bitrix24OfflineSync.Benchmarks;
 
-// Benchmarks print figures; they assert nothing. Usage: dotnet run -c Release --project tests/Bitrix24OfflineSync.Benchmarks [doorbell|client|drain|load|keyset|replicas] [--changes N] [--seconds N] [--objects N] [--samples N] [--portals N] [--per-portal N]
+// Benchmarks print figures; they assert nothing. Usage: dotnet run -c Release --project tests/Bitrix24OfflineSync.Benchmarks [doorbell|client|drain|load|keyset|trickle|small|replicas] [--changes N] [--seconds N] [--every-ms N] [--objects N] [--samples N] [--portals N] [--per-portal N]
 int Option(string name, int fallback) => args.SkipWhile(a => a != name).Skip(1).Select(int.Parse).FirstOrDefault(fallback);
-var seconds = Option("--seconds", 10);
 var which = args.FirstOrDefault(a => !a.StartsWith("--", StringComparison.Ordinal) && !int.TryParse(a, out _)) ?? "all";
 
 if (which is "all" or "doorbell")
 {
-    await DoorbellBenchmark.RunAsync(TimeSpan.FromSeconds(seconds));
+    // --seconds is the length of each of the five runs per endpoint.
+    await DoorbellBenchmark.RunAsync(TimeSpan.FromSeconds(Option("--seconds", 10)));
 }
 
 if (which is "all" or "drain")
@@ -23,12 +23,23 @@ if (which is "all" or "load")
 
 if (which is "all" or "client")
 {
-    await ClientBudgetBenchmark.RunAsync(TimeSpan.FromSeconds(seconds));
+    await ClientBudgetBenchmark.RunAsync(TimeSpan.FromSeconds(Option("--seconds", 10)));
 }
 
 if (which is "all" or "keyset")
 {
     await KeysetBenchmark.RunAsync(Option("--objects", 100_000), Option("--samples", 20));
+}
+
+// Not part of "all": their --seconds, --changes and --samples mean other things than the benchmarks' above.
+if (which is "trickle")
+{
+    await TrickleBenchmark.RunAsync(TimeSpan.FromSeconds(Option("--seconds", 60)), TimeSpan.FromMilliseconds(Option("--every-ms", 1_600)));
+}
+
+if (which is "small")
+{
+    await SmallDrainBenchmark.RunAsync(Option("--changes", 5), Option("--samples", 5));
 }
 
 // Not part of "all": it runs service instances as processes and wants a PostgreSQL server (B24SYNC_BENCH_POSTGRES).

@@ -22,6 +22,7 @@ namespace Bitrix24OfflineSync.Benchmarks;
 internal static class ReplicaBenchmark
 {
     private static readonly string[] Entities = ["deal", "contact", "company", "lead"];
+    private static readonly string[] OfflineEvents = [.. Entities.SelectMany(e => new[] { "ADD", "UPDATE", "DELETE" }.Select(a => $"ONCRM{e.ToUpperInvariant()}{a}"))];
     private static readonly TimeSpan Limit = TimeSpan.FromMinutes(20);
 
     public static async Task RunAsync(int portals, int changes)
@@ -45,6 +46,8 @@ internal static class ReplicaBenchmark
             Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
                 $"  {storage,-10} x{instances}: drained {result.Mirrored} objects in {result.Seconds:0.0} s ({result.Mirrored / result.Seconds:0} objects/s), {result.Requests} REST requests, peak memory per instance {memory} MB"));
             Console.WriteLine($"               requests: {string.Join(", ", result.ByMethod.OrderByDescending(m => m.Value).Select(m => $"{m.Key} {m.Value}"))}");
+            Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                $"               per portal: {(double)result.Requests / portals:0.00} REST requests, {(double)result.ByMethod.GetValueOrDefault("event.offline.get") / portals:0.00} event.offline.get commands (inside batches or alone)"));
         }
     }
 
@@ -58,15 +61,25 @@ internal static class ReplicaBenchmark
             var world = emulator.World;
             var settings = Settings(world, data, database);
 
-            // Install every portal through one instance (the install is verified against the emulator's OAuth server).
+            // Install every portal through one instance (the install is verified against the emulator's OAuth server);
+            // it stops once it has loaded them all, so the instances measured find nothing but the backlog.
             List<EmulatedPortal> portals;
+            TimeSpan installed, loaded;
+            var setupWatch = Stopwatch.StartNew();
             await using (var setup = await Instance.StartAsync(settings, data))
             {
                 portals = await InstallAsync(world, setup.EventsUrl, portalCount);
+                installed = setupWatch.Elapsed;
+                await WaitUntilLoadedAsync(setup, data, database, portalCount);
+                loaded = setupWatch.Elapsed;
             }
 
-            await Parallel.ForEachAsync(portals, new ParallelOptions { MaxDegreeOfParallelism = 16 }, async (portal, ct) => await BindOfflineAsync(world, portal, ct));
-            var rows = 0;
+            await Parallel.ForEachAsync(portals, new ParallelOptions { MaxDegreeOfParallelism = 16 }, async (portal, ct) =>
+            {
+                using var app = BenchPortal.AppClient(world, portal);
+                await BenchPortal.BindOfflineAsync(app, OfflineEvents, ct);
+            });
+            var bound = setupWatch.Elapsed;
             foreach (var portal in portals)
             {
                 for (var i = 0; i < changes; i++)
@@ -74,14 +87,15 @@ internal static class ReplicaBenchmark
                     var entity = Entities[i % Entities.Length];
                     world.CallAsUser(portal, $"crm.{entity}.add", new JsonObject { ["fields"] = new JsonObject { ["TITLE"] = $"{entity} {i}" } });
                 }
-
-                // The portal writes the rows after each change's answer: count them once they are in.
-                await world.WhenEventsWrittenAsync();
-                rows += portal.Queue.Count;
             }
 
+            // The portals write the rows after each change's answer, all at once: count them once they are in.
+            await world.WhenEventsWrittenAsync();
+            var rows = portals.Sum(p => p.Queue.Count);
+            Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"  setup: {portalCount} portals installed by one instance in {installed.TotalSeconds:0.0} s, loaded by {loaded.TotalSeconds:0.0} s, bound by {bound.TotalSeconds:0.0} s, {rows} changes pending by {setupWatch.Elapsed.TotalSeconds:0.0} s"));
+
             var requestsBefore = portals.Sum(p => p.Stats.Requests);
-            var started = DateTimeOffset.UtcNow;
+            var mark = world.NextSequence();
             var watch = Stopwatch.StartNew();
             var instances = await Task.WhenAll(Enumerable.Range(0, instanceCount).Select(_ => Instance.StartAsync(settings, data)));
             try
@@ -105,7 +119,7 @@ internal static class ReplicaBenchmark
                     throw new InvalidOperationException($"{rows} changes were queued but {mirrored} objects are mirrored");
                 }
 
-                var byMethod = portals.SelectMany(p => p.Stats.CallLog).Where(c => c.At >= started)
+                var byMethod = portals.SelectMany(p => p.Stats.CallLog).Where(c => c.Sequence > mark)
                     .GroupBy(c => c.Method).ToDictionary(g => g.Key, g => g.Count(), StringComparer.Ordinal);
                 return new Result(mirrored, seconds, portals.Sum(p => p.Stats.Requests) - requestsBefore, peaks, byMethod);
             }
@@ -167,39 +181,38 @@ internal static class ReplicaBenchmark
         return portals;
     }
 
-    private static async Task BindOfflineAsync(BitrixWorld world, EmulatedPortal portal, CancellationToken cancellationToken)
+    /// <summary>Waits until the instance has loaded every portal: each one's passes are started and none is unfinished.</summary>
+    private static async Task WaitUntilLoadedAsync(Instance instance, string data, string? database, int portalCount)
     {
-        var cmd = new JsonObject();
-        foreach (var entity in Entities)
+        const string Loaded = "SELECT count(DISTINCT member_id) FROM sync_passes WHERE member_id NOT IN (SELECT member_id FROM sync_passes WHERE finished_at IS NULL)";
+        using var deadline = new CancellationTokenSource(Limit);
+        while (await ScalarAsync(data, database, Loaded) < portalCount)
         {
-            foreach (var action in new[] { "ADD", "UPDATE", "DELETE" })
+            if (instance.HasExited)
             {
-                var name = $"ONCRM{entity.ToUpperInvariant()}{action}";
-                cmd[name] = $"event.bind?event={name}&event_type=offline";
+                throw new InvalidOperationException($"The setup instance exited during the loads:\n{instance.Output}");
             }
-        }
 
-        using var app = new HttpClient { BaseAddress = portal.ClientEndpoint };
-        app.DefaultRequestHeaders.Authorization = new("Bearer", world.OAuth.LastIssued(portal, world.DefaultApp)!.AccessToken);
-        using var body = new StringContent(new JsonObject { ["cmd"] = cmd }.ToJsonString(), System.Text.Encoding.UTF8, "application/json");
-        using var response = await app.PostAsync("batch", body, cancellationToken);
-        response.EnsureSuccessStatusCode();
+            await Task.Delay(200, deadline.Token);
+        }
     }
 
-    private static async Task<int> CountMirrorAsync(string data, string? database)
+    private static Task<int> CountMirrorAsync(string data, string? database) => ScalarAsync(data, database, "SELECT count(*) FROM mirror WHERE NOT deleted");
+
+    private static async Task<int> ScalarAsync(string data, string? database, string sql)
     {
         if (database is null)
         {
             await using var sqlite = new SqliteConnection($"Data Source={Path.Combine(data, "sync.db")};Mode=ReadOnly;Pooling=False");
             await sqlite.OpenAsync();
-            await using var count = sqlite.CreateCommand();
-            count.CommandText = "SELECT count(*) FROM mirror WHERE NOT deleted";
-            return Convert.ToInt32(await count.ExecuteScalarAsync(), CultureInfo.InvariantCulture);
+            await using var query = sqlite.CreateCommand();
+            query.CommandText = sql;
+            return Convert.ToInt32(await query.ExecuteScalarAsync(), CultureInfo.InvariantCulture);
         }
 
         await using var connection = new NpgsqlConnection(database);
         await connection.OpenAsync();
-        await using var command = new NpgsqlCommand("SELECT count(*) FROM mirror WHERE NOT deleted", connection);
+        await using var command = new NpgsqlCommand(sql, connection);
         return Convert.ToInt32(await command.ExecuteScalarAsync(), CultureInfo.InvariantCulture);
     }
 
