@@ -59,6 +59,8 @@ internal static class SerilogSetup
     public static IApplicationBuilder UseServiceRequestLogging(this IApplicationBuilder app) =>
         app.UseSerilogRequestLogging(options =>
         {
+            // The host's logger, with the configured levels and sinks: the static one is only the bootstrap logger.
+            options.Logger = app.ApplicationServices.GetRequiredService<Serilog.ILogger>();
             options.GetLevel = (context, _, error) =>
                 error is not null || context.Response.StatusCode >= 500 ? LogEventLevel.Error
                 : TelemetryExtensions.IsOperational(context.Request.Path) || IsAcceptedDoorbell(context) ? LogEventLevel.Debug
