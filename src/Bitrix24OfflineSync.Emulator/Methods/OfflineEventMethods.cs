@@ -149,7 +149,8 @@ internal static class OfflineEventMethods
         var app = AppAuth.RequireAppAdmin(ctx);
         var filter = OfflineFilter.Parse(ctx.Param("filter") ?? new JsonObject(), OfflineFilter.ListFields, ctx.World.Options.PortalUtcOffset);
         var order = OfflineOrder.Parse(ctx.Param("order") ?? new JsonObject { ["ID"] = "ASC" }, OfflineFilter.ListFields);
-        var start = (int)Math.Clamp(PhpValues.IntVal(ctx.Param("start")), 0, int.MaxValue);
+        // The server reads page intval(start / 50) + 1: a start inside a page reads that page from its beginning.
+        var start = (int)Math.Clamp(PhpValues.IntVal(ctx.Param("start")), 0, int.MaxValue) / ListLimit * ListLimit;
         var rows = ctx.Portal.Queue.List(app.ClientId, ctx.Caller.AuthConnector, filter, order);
         var page = rows.Skip(start).Take(ListLimit).ToList();
         var items = new JsonArray();

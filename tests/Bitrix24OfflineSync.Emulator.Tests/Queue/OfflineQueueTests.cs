@@ -312,6 +312,15 @@ public sealed class OfflineQueueTests
         Assert.Null(last.Body!["next"]);
         Assert.Equal("", last.Result![19]!["PROCESS_ID"]!.GetValue<string>());
 
+        // A start inside a page is rounded down to the page's first row, as the server pages.
+        var inside = (await emulator.Client.CallAsync("event.offline.list", """{"start":75}""")).EnsureSuccess();
+        Assert.Equal(50, inside.Result!.AsArray().Count);
+        Assert.Equal(100, inside.Body!["next"]!.GetValue<int>());
+        Assert.Equal(first.Body!["total"]!.GetValue<int>(), inside.Body!["total"]!.GetValue<int>());
+        Assert.Equal(
+            (await emulator.Client.CallAsync("event.offline.list", """{"start":50}""")).EnsureSuccess().Result![0]!["ID"]!.ToString(),
+            inside.Result![0]!["ID"]!.ToString());
+
         var byPid = (await emulator.Client.CallAsync("event.offline.list", $$$"""{"filter":{"PROCESS_ID":"{{{pid}}}"}}""")).EnsureSuccess();
         Assert.Equal(30, byPid.Body!["total"]!.GetValue<int>());
         var errors = (await emulator.Client.CallAsync("event.offline.list", """{"filter":{"ERROR":"1"}}""")).EnsureSuccess();
