@@ -24,6 +24,9 @@ internal static class SerilogSetup
     {
         // Serilog writes the console; the framework's own console provider would write every event twice.
         builder.Logging.ClearProviders();
+        // The completion event of UseServiceRequestLogging replaces the hosting's own request events; off entirely,
+        // the hosting also skips the logging scope it would open for every request.
+        builder.Logging.AddFilter("Microsoft.AspNetCore.Hosting.Diagnostics", LogLevel.None);
         builder.Services.AddSerilog(
             (services, logger) =>
             {
