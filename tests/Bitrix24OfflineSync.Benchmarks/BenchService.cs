@@ -36,9 +36,8 @@ internal sealed class BenchService : IAsyncDisposable
     /// Starts the service. With <paramref name="bindsEvents"/> it has a public URL (its own loopback address), so each
     /// install binds the doorbell and the offline events as deployed; without, nothing is bound and the benchmark binds
     /// what it needs. With <paramref name="productionLogging"/> it logs as the deployed process does: the levels of the
-    /// appsettings.json it ships with, and the static logger Program.cs sets up, which writes the per-request
-    /// completion events (Serilog's request logging writes through the static logger, not the host's). Without, it
-    /// logs from Warning up and its request events go nowhere, so its lines stay out of the figures.
+    /// appsettings.json it ships with (the per-request completion events among them) and the bootstrap logger
+    /// Program.cs sets up. Without, it logs from Warning up, so its lines stay out of the figures.
     /// </summary>
     public static async Task<BenchService> StartAsync(
         BitrixWorld world, IDictionary<string, string?>? settings = null, TimeProvider? time = null, bool bindsEvents = false, bool productionLogging = false)

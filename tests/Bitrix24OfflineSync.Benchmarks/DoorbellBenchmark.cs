@@ -62,8 +62,10 @@ internal static class DoorbellBenchmark
             HttpRequestMessage Post(Uri url) => new(HttpMethod.Post, url) { Content = new StringContent(body, System.Text.Encoding.UTF8, "application/x-www-form-urlencoded") };
 
             figures.WriteLine($"doorbell benchmark ({Environment.ProcessorCount} cores, {Workers} concurrent clients in-process, {Runs} runs of {duration.TotalSeconds:0} s each per endpoint, alternating; the service logs at its production levels)");
-            await LoadGenerator.RunAsync(http, () => Post(bareUrl), Workers, TimeSpan.FromSeconds(2));
-            await LoadGenerator.RunAsync(http, () => Post(serviceUrl), Workers, TimeSpan.FromSeconds(2));
+            // Warmed up for as long as a run: the JIT's later tiers make both endpoints faster for a while, and a
+            // ratio taken before they are done is a ratio of warm-ups.
+            await LoadGenerator.RunAsync(http, () => Post(bareUrl), Workers, duration);
+            await LoadGenerator.RunAsync(http, () => Post(serviceUrl), Workers, duration);
             var ratios = new List<double>();
             var failures = (Bare: 0, Doorbell: 0);
             for (var run = 1; run <= Runs; run++)
@@ -90,7 +92,7 @@ internal static class DoorbellBenchmark
             }
 
             var sorted = ratios.Order().ToList();
-            figures.WriteLine($"  median ratio: {sorted[sorted.Count / 2]:0.00} (runs {sorted[0]:0.00} to {sorted[^1]:0.00}; target >= 0.80); failures: bare {failures.Bare}, doorbell {failures.Doorbell}");
+            figures.WriteLine($"  median ratio: {sorted[sorted.Count / 2]:0.00} (runs {sorted[0]:0.00} to {sorted[^1]:0.00}; target >= 0.90); failures: bare {failures.Bare}, doorbell {failures.Doorbell}");
         }
         finally
         {
