@@ -14,8 +14,12 @@ internal sealed class DirtyPortals(IPortalSyncState state, PortalDirectory direc
 {
     private readonly ConcurrentDictionary<string, Slot> _slots = new(StringComparer.Ordinal);
 
-    /// <summary>Marks the portal dirty and wakes the worker; answers whether the durable signal was written.</summary>
-    public async Task<bool> MarkAsync(string memberId, PortalEntry portal, CancellationToken cancellationToken)
+    /// <summary>
+    /// Marks the portal dirty and wakes the worker, and once more after <paramref name="lookAgainAfter"/> (a doorbell
+    /// stands for the changes Bitrix24 rings no doorbell for within its <c>minTimeout</c>); answers whether the durable
+    /// signal was written.
+    /// </summary>
+    public async Task<bool> MarkAsync(string memberId, PortalEntry portal, TimeSpan lookAgainAfter, CancellationToken cancellationToken)
     {
         var write = !portal.Dirty || database.SharedByReplicas;
         if (write)
@@ -25,6 +29,7 @@ internal sealed class DirtyPortals(IPortalSyncState state, PortalDirectory direc
         }
 
         wakeUps.Wake(memberId);
+        wakeUps.WakeAgainAfter(memberId, lookAgainAfter);
         return write;
     }
 

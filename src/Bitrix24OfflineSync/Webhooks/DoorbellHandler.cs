@@ -14,7 +14,6 @@ namespace Bitrix24OfflineSync.Webhooks;
 internal sealed class DoorbellHandler(
     ApplicationTokenCheck check,
     DirtyPortals dirty,
-    PortalWakeUps wakeUps,
     IOptions<Bitrix24Options> options,
     WebhooksMetrics metrics,
     ILogger<DoorbellHandler> logger)
@@ -37,8 +36,7 @@ internal sealed class DoorbellHandler(
             return IntakeResult.Unauthorized;
         }
 
-        var markedDirty = await dirty.MarkAsync(verified.MemberId!, verified.Portal!, cancellationToken).ConfigureAwait(false);
-        wakeUps.WakeAgainAfter(verified.MemberId!, _followUp);
+        var markedDirty = await dirty.MarkAsync(verified.MemberId!, verified.Portal!, _followUp, cancellationToken).ConfigureAwait(false);
         WebhooksLog.DoorbellAccepted(logger, verified.MemberId!, markedDirty);
         var outcome = markedDirty ? "accepted" : "coalesced";
         metrics.Doorbell(outcome);
