@@ -8,47 +8,16 @@ namespace Bitrix24OfflineSync.Emulator.Crm;
 /// The portal's CRM activities, kept as <c>crm.activity.get</c> answers them: UPPER_CASE keys, string values.
 /// Methods change it under the portal's lock; the public readers take that lock too.
 /// </summary>
-public sealed class ActivityStore
+public sealed class ActivityStore : KeyedRowStore
 {
-    private readonly KeyedRows _rows = new();
     private readonly Dictionary<long, JsonArray> _communications = [];
     private long _lastId;
     private long _lastCommunicationId;
 
-    internal ActivityStore(EmulatedPortal portal) => Portal = portal;
-
-    public EmulatedPortal Portal { get; }
-
-    /// <summary>Copies of the current activities by ascending ID, as <c>crm.activity.get</c> shows them.</summary>
-    public IReadOnlyList<JsonObject> Snapshot()
+    internal ActivityStore(EmulatedPortal portal)
+        : base(portal)
     {
-        lock (Portal.Sync)
-        {
-            var project = Selector([]);
-            return [.. _rows.Values.Select(project)];
-        }
     }
-
-    public int Count
-    {
-        get
-        {
-            lock (Portal.Sync)
-            {
-                return _rows.Count;
-            }
-        }
-    }
-
-    public bool Exists(long id)
-    {
-        lock (Portal.Sync)
-        {
-            return _rows.ContainsKey(id);
-        }
-    }
-
-    internal KeyedRows Rows => _rows;
 
     internal long Add(ActivityDraft draft, JsonObject fields, int userId, DateTimeOffset now)
     {
@@ -68,7 +37,7 @@ public sealed class ActivityStore
         (row["RESPONSIBLE_ID"], row["AUTHOR_ID"], row["EDITOR_ID"]) = (Text(draft.ResponsibleId), Text(userId), Text(userId));
         (row["CREATED"], row["LAST_UPDATED"]) = (stamp, stamp);
         ActivityWriter.Derive(row);
-        _rows.Add(id, row);
+        Rows.Add(id, row);
         SetCommunications(id, draft.Communications);
         return id;
     }
@@ -77,12 +46,12 @@ public sealed class ActivityStore
     internal long AddExisting(ActivityDraft draft, JsonObject fields, int userId, DateTimeOffset created, DateTimeOffset modified)
     {
         var id = Add(draft, fields, userId, created);
-        _rows.TryGetValue(id, out var row);
+        Rows.TryGetValue(id, out var row);
         row!["LAST_UPDATED"] = Portal.FormatTime(modified);
         return id;
     }
 
-    internal JsonObject? Row(long id) => _rows.TryGetValue(id, out var row) ? row : null;
+    internal JsonObject? Row(long id) => Rows.TryGetValue(id, out var row) ? row : null;
 
     internal void Update(JsonObject row, JsonObject fields, JsonArray? communications, int userId, DateTimeOffset now)
     {
@@ -98,14 +67,14 @@ public sealed class ActivityStore
     internal bool Delete(long id)
     {
         _communications.Remove(id);
-        return _rows.Remove(id);
+        return Rows.Remove(id);
     }
 
     /// <summary>
     /// Projects rows as answers show them: none or <c>*</c> gives every standard field, names give those and
     /// <c>ID</c>; <c>COMMUNICATIONS</c> only when named (crm-activity-list.md).
     /// </summary>
-    internal Func<JsonObject, JsonObject> Selector(IReadOnlyCollection<string> select)
+    internal override Func<JsonObject, JsonObject> Selector(IReadOnlyCollection<string> select)
     {
         var all = select.Count == 0 || select.Contains("*");
         string[] fields = [.. ActivityFields.Standard.Where(f => all || f == "ID" || select.Contains(f))];

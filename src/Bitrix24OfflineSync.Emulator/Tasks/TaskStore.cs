@@ -10,43 +10,14 @@ namespace Bitrix24OfflineSync.Emulator.Tasks;
 /// The portal's tasks, kept under UPPER_SNAKE names with string values; answers are shaped by <see cref="Selector"/>.
 /// Methods change it under the portal's lock; the public readers take that lock too.
 /// </summary>
-public sealed class TaskStore
+public sealed class TaskStore : KeyedRowStore
 {
-    private readonly KeyedRows _rows = new();
     private readonly List<string> _userFields = [];
     private long _lastId;
 
-    internal TaskStore(EmulatedPortal portal) => Portal = portal;
-
-    public EmulatedPortal Portal { get; }
-
-    /// <summary>Copies of the current tasks by ascending ID, as <c>tasks.task.get</c> shows them (lowerCamelCase keys).</summary>
-    public IReadOnlyList<JsonObject> Snapshot()
+    internal TaskStore(EmulatedPortal portal)
+        : base(portal)
     {
-        lock (Portal.Sync)
-        {
-            var project = Selector([]);
-            return [.. _rows.Values.Select(project)];
-        }
-    }
-
-    public int Count
-    {
-        get
-        {
-            lock (Portal.Sync)
-            {
-                return _rows.Count;
-            }
-        }
-    }
-
-    public bool Exists(long id)
-    {
-        lock (Portal.Sync)
-        {
-            return _rows.ContainsKey(id);
-        }
     }
 
     internal long Add(JsonObject fields, int userId, DateTimeOffset now)
@@ -72,7 +43,7 @@ public sealed class TaskStore
 
         row["GUID"] = NewGuid();
         Write(row, fields, userId, stamp);
-        _rows.Add(id, row);
+        Rows.Add(id, row);
         return id;
     }
 
@@ -80,14 +51,14 @@ public sealed class TaskStore
     internal long AddExisting(JsonObject fields, int userId, DateTimeOffset created, DateTimeOffset modified)
     {
         var id = Add(fields, userId, created);
-        _rows.TryGetValue(id, out var row);
+        Rows.TryGetValue(id, out var row);
         row!["CHANGED_DATE"] = Portal.FormatTime(modified);
         return id;
     }
 
     internal bool Update(long id, JsonObject fields, int userId, DateTimeOffset now)
     {
-        if (!_rows.TryGetValue(id, out var row))
+        if (!Rows.TryGetValue(id, out var row))
         {
             return false;
         }
@@ -99,10 +70,10 @@ public sealed class TaskStore
         return true;
     }
 
-    internal bool Delete(long id) => _rows.Remove(id);
+    internal bool Delete(long id) => Rows.Remove(id);
 
     internal JsonObject? Get(long id, IReadOnlyCollection<string> select) =>
-        _rows.TryGetValue(id, out var row) ? Selector(select)(row) : null;
+        Rows.TryGetValue(id, out var row) ? Selector(select)(row) : null;
 
     /// <summary>One page of a list, as <see cref="CrmStore"/> reads one: the total is counted only when <paramref name="countTotal"/> asks.</summary>
     internal (JsonArray Items, int Total) List(
@@ -116,7 +87,7 @@ public sealed class TaskStore
 
         var conditions = ListFilter.Parse(filter, Resolve);
         var sort = ListOrder.Parse(order, Resolve, ListQuery.IdField);
-        var (page, total) = ListQuery.Run(_rows, conditions, sort, Values, start, pageSize, countTotal);
+        var (page, total) = ListQuery.Run(Rows, conditions, sort, Values, start, pageSize, countTotal);
         var project = Selector(select);
         return (new JsonArray([.. page.Select(row => (JsonNode)project(row))]), total);
     }
@@ -129,7 +100,7 @@ public sealed class TaskStore
     /// Projects rows as answers show them. Empty or <c>*</c> selects the standard fields, <c>UF_*</c> the user fields;
     /// ID is always there. The fields and their lowerCamelCase names are worked out once for the whole page.
     /// </summary>
-    private Func<JsonObject, JsonObject> Selector(IReadOnlyCollection<string> select)
+    internal override Func<JsonObject, JsonObject> Selector(IReadOnlyCollection<string> select)
     {
         var all = select.Count == 0 || select.Contains("*");
         string[] fields =
