@@ -23,8 +23,7 @@ internal sealed class ApplicationTokenCheck(PortalDirectory directory, Applicati
         }
 
         var portal = await directory.FindAsync(memberId, cancellationToken).ConfigureAwait(false);
-        var token = Encoding.UTF8.GetBytes(presented);
-        if (portal?.VerifiedToken is { } verified && CryptographicOperations.FixedTimeEquals(token, verified))
+        if (portal?.VerifiedToken is { } verified && Matches(presented, verified))
         {
             return new TokenCheck(memberId, portal, null);
         }
@@ -40,8 +39,21 @@ internal sealed class ApplicationTokenCheck(PortalDirectory directory, Applicati
             return TokenCheck.Refused(memberId, "wrong application_token");
         }
 
-        directory.RememberVerified(memberId, portal, token);
+        directory.RememberVerified(memberId, portal, Encoding.UTF8.GetBytes(presented));
         return new TokenCheck(memberId, portal, null);
+    }
+
+    /// <summary>The presented token against one that matched before, in constant time, without allocating.</summary>
+    private static bool Matches(string presented, byte[] verified)
+    {
+        if (Encoding.UTF8.GetMaxByteCount(presented.Length) > 256)
+        {
+            return CryptographicOperations.FixedTimeEquals(Encoding.UTF8.GetBytes(presented), verified);
+        }
+
+        Span<byte> token = stackalloc byte[256];
+        var length = Encoding.UTF8.GetBytes(presented, token);
+        return CryptographicOperations.FixedTimeEquals(token[..length], verified);
     }
 }
 

@@ -13,7 +13,10 @@ internal sealed class EventPayload(IReadOnlyDictionary<string, string> values)
 
     public string? Get(params string[] path) => Values.GetValueOrDefault(Key(path));
 
-    public string? Auth(string name) => Get("auth", name);
+    /// <summary>A value of the <c>auth</c> block; its keys are the code's own few names, so each is composed once.</summary>
+    public string? Auth(string name) => Values.GetValueOrDefault(AuthKeys.GetOrAdd(name, static n => $"auth[{n}]"));
+
+    private static readonly System.Collections.Concurrent.ConcurrentDictionary<string, string> AuthKeys = new(StringComparer.Ordinal);
 
     public static string Key(IReadOnlyList<string> path)
     {

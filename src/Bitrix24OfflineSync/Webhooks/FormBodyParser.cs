@@ -12,8 +12,8 @@ internal static class FormBodyParser
 
     public static Dictionary<string, string> Parse(ReadOnlySpan<byte> body)
     {
-        var values = new Dictionary<string, string>(StringComparer.Ordinal);
-        var appendCounters = new Dictionary<string, int>(StringComparer.Ordinal);
+        var values = new Dictionary<string, string>(Math.Min(body.Count((byte)'&') + 1, BodyLimits.MaxKeys), StringComparer.Ordinal);
+        Dictionary<string, int>? appendCounters = null;
         var pairs = 0;
         while (!body.IsEmpty)
         {
@@ -43,19 +43,27 @@ internal static class FormBodyParser
                 throw new MalformedBodyException(StatusCodes.Status400BadRequest, "a key is too long");
             }
 
-            values[Canonical(key, appendCounters)] = value;
+            values[Canonical(key, ref appendCounters)] = value;
         }
 
         return values;
     }
 
     /// <summary>Rewrites <c>a[]</c> segments to explicit indexes and checks the depth.</summary>
-    private static string Canonical(string key, Dictionary<string, int> appendCounters)
+    private static string Canonical(string key, ref Dictionary<string, int>? appendCounters)
     {
         var open = key.IndexOf('[', StringComparison.Ordinal);
         if (open <= 0 || !key.EndsWith(']'))
         {
             return key;
+        }
+
+        if (IsExplicit(key.AsSpan(open)) is { } depth)
+        {
+            // Every segment named (auth[member_id]): the key is already canonical.
+            return depth + 1 > BodyLimits.MaxDepth
+                ? throw new MalformedBodyException(StatusCodes.Status400BadRequest, $"keys nested deeper than {BodyLimits.MaxDepth}")
+                : key;
         }
 
         var path = new List<string> { key[..open] };
@@ -73,6 +81,7 @@ internal static class FormBodyParser
             if (segment.Length == 0)
             {
                 var prefix = EventPayload.Key(path);
+                appendCounters ??= new Dictionary<string, int>(StringComparer.Ordinal);
                 appendCounters.TryGetValue(prefix, out var next);
                 appendCounters[prefix] = next + 1;
                 segment = next.ToString(System.Globalization.CultureInfo.InvariantCulture);
@@ -85,6 +94,28 @@ internal static class FormBodyParser
         return path.Count > BodyLimits.MaxDepth
             ? throw new MalformedBodyException(StatusCodes.Status400BadRequest, $"keys nested deeper than {BodyLimits.MaxDepth}")
             : EventPayload.Key(path);
+    }
+
+    /// <summary>
+    /// The number of segments when <paramref name="rest"/> is all <c>[name]</c> segments, none empty; null when a
+    /// segment appends (<c>[]</c>) or the shape is not PHP's (both handled by the general path).
+    /// </summary>
+    private static int? IsExplicit(ReadOnlySpan<char> rest)
+    {
+        var segments = 0;
+        while (!rest.IsEmpty)
+        {
+            var close = rest.IndexOf(']');
+            if (rest[0] != '[' || close <= 1 || rest[1..close].Contains('['))
+            {
+                return null;
+            }
+
+            segments++;
+            rest = rest[(close + 1)..];
+        }
+
+        return segments;
     }
 
     private static string Decode(ReadOnlySpan<byte> encoded)
