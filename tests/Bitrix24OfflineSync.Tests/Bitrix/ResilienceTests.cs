@@ -1,6 +1,7 @@
 using System.Diagnostics.Metrics;
 using System.Text.Json.Nodes;
 using Bitrix24OfflineSync.Bitrix;
+using Bitrix24OfflineSync.Bitrix.Http;
 using Bitrix24OfflineSync.Telemetry;
 using Bitrix24OfflineSync.Tests.Infrastructure;
 using Microsoft.Extensions.Diagnostics.Metrics.Testing;
@@ -124,6 +125,11 @@ public sealed class ResilienceTests
         Assert.Equal("pong", (await client.CallAsync(healthy.MemberId, "test.ping", null, Ct)).Result!.GetValue<string>());
         Assert.All(fixture.Service.Logs.Of(1208), e => Assert.Equal(failing.MemberId, e["MemberId"]));
         Assert.NotEmpty(fixture.Service.Logs.Of(1208));
+
+        // Only the portal that faulted has a circuit of its own; the healthy one shares the pipeline without a breaker.
+        var circuits = fixture.Service.Get<PortalCircuits>();
+        Assert.Equal(failing.MemberId, circuits.PipelineFor(failing.MemberId));
+        Assert.Equal(PortalCircuits.Shared, circuits.PipelineFor(healthy.MemberId));
     }
 
     [Fact]
@@ -156,9 +162,10 @@ public sealed class ResilienceTests
         var refused = requests.GetMeasurementSnapshot().Where(m => Equals(m.Tags["outcome"], "QUERY_LIMIT_EXCEEDED") && Equals(m.Tags["method"], "test.item.add")).Sum(m => m.Value);
         Assert.True(refused > 0, "the portal refused no call");
         Assert.NotEmpty(fixture.Service.Logs.Of(1203));
-        // The resilience library reports each retry through its own telemetry.
+        // The resilience library reports each retry through its own telemetry. A refusal by the limits is no fault:
+        // the portal's calls still go through the pipeline the portals that never faulted share.
         Assert.Equal(
             refused,
-            resilience.GetMeasurementSnapshot().Count(m => Equals(m.Tags["event.name"], "OnRetry") && Equals(m.Tags.GetValueOrDefault("pipeline.instance"), portal.MemberId)));
+            resilience.GetMeasurementSnapshot().Count(m => Equals(m.Tags["event.name"], "OnRetry") && Equals(m.Tags.GetValueOrDefault("pipeline.instance"), PortalCircuits.Shared)));
     }
 }

@@ -7,9 +7,11 @@ using Polly.Timeout;
 namespace Bitrix24OfflineSync.Bitrix.Http;
 
 /// <summary>
-/// The REST client's handlers, outermost first: retry and circuit breaker, one pipeline per portal (one portal's
-/// failures never open another's circuit); then <see cref="PortalAttemptHandler"/> (the portal's budget); then the
-/// attempt timeout, which so covers the exchange with the portal and not the wait for the budget. A failure whose
+/// The REST client's handlers, outermost first: retry and circuit breaker, a pipeline with a breaker of its own for
+/// each portal that ever faulted (one portal's failures never open another's circuit) and one pipeline without a
+/// breaker shared by the portals that never did (<see cref="PortalCircuits"/>); then <see cref="PortalAttemptHandler"/>
+/// (the portal's budget, and where faults are seen); then the attempt timeout, which so covers the exchange with the
+/// portal and not the wait for the budget. A failure whose
 /// effect is unknown (a 5xx, a timeout, a reset) is retried only for calls that are safe to repeat
 /// (<see cref="RetrySafety"/>); a refusal by the limits (nothing ran) is always waited out and sent again, and never
 /// counts against the circuit.
@@ -19,8 +21,13 @@ internal static class BitrixHttpPipeline
     public static IHttpClientBuilder AddBitrixPipeline(this IHttpClientBuilder client)
     {
         client.Services.AddTransient<PortalAttemptHandler>();
+        client.Services.AddSingleton<PortalCircuits>();
         client.AddResilienceHandler("portal", ConfigurePortal)
-            .SelectPipelineBy(_ => BitrixRequest.MemberId);
+            .SelectPipelineBy(services =>
+            {
+                var circuits = services.GetRequiredService<PortalCircuits>();
+                return request => circuits.PipelineFor(BitrixRequest.MemberId(request));
+            });
         client.AddHttpMessageHandler<PortalAttemptHandler>();
         client.AddResilienceHandler("attempt", (pipeline, context) =>
             pipeline.AddTimeout(context.ServiceProvider.GetRequiredService<IOptions<ResilienceOptions>>().Value.AttemptTimeout));
@@ -51,6 +58,12 @@ internal static class BitrixHttpPipeline
                     return ValueTask.CompletedTask;
                 },
             });
+        }
+
+        if (context.InstanceName == PortalCircuits.Shared)
+        {
+            // The portals that never faulted: a fault makes the portal's own circuit from its next call on.
+            return;
         }
 
         pipeline.AddCircuitBreaker(new HttpCircuitBreakerStrategyOptions

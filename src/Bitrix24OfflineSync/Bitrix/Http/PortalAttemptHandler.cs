@@ -9,9 +9,10 @@ namespace Bitrix24OfflineSync.Bitrix.Http;
 /// One attempt of a REST request, inside the retry and the portal's circuit and outside the attempt timeout: it takes
 /// a slot of the portal's request budget (so the wait for the budget never counts against the timeout), sends, and
 /// reads what came back. A <c>QUERY_LIMIT_EXCEEDED</c> pauses the portal's budget and marks the attempt as not run,
-/// so the retry sends even an unsafe call again once the pause is over. Every attempt is counted by its outcome.
+/// so the retry sends even an unsafe call again once the pause is over. Every attempt is counted by its outcome; a
+/// fault gives the portal a circuit of its own (<see cref="PortalCircuits"/>).
 /// </summary>
-internal sealed partial class PortalAttemptHandler(PortalBudgets budgets, BitrixMetrics metrics, ILogger<PortalAttemptHandler> logger) : DelegatingHandler
+internal sealed partial class PortalAttemptHandler(PortalBudgets budgets, PortalCircuits circuits, BitrixMetrics metrics, ILogger<PortalAttemptHandler> logger) : DelegatingHandler
 {
     protected override async Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
     {
@@ -27,11 +28,13 @@ internal sealed partial class PortalAttemptHandler(PortalBudgets budgets, Bitrix
         catch (TimeoutRejectedException)
         {
             Attempted(request, memberId, method, "timeout", notExecuted: false);
+            circuits.Faulted(memberId);
             throw;
         }
         catch (HttpRequestException ex)
         {
             Attempted(request, memberId, method, $"connection_{ex.HttpRequestError}", notExecuted: false);
+            circuits.Faulted(memberId);
             throw;
         }
 
@@ -48,6 +51,10 @@ internal sealed partial class PortalAttemptHandler(PortalBudgets budgets, Bitrix
         {
             var pause = budget.OnQueryLimitExceeded(response.Headers.RetryAfter?.Delta);
             BitrixLog.QueryLimitExceeded(logger, memberId, method, pause.TotalMilliseconds);
+        }
+        else if ((int)response.StatusCode >= 500)
+        {
+            circuits.Faulted(memberId);
         }
 
         return response;
