@@ -196,18 +196,4 @@ internal sealed class OfflineQueueClient(BitrixClient client, BitrixBatch batch,
 internal sealed record QueueRead(IReadOnlyList<Reservation> Reservations, DateTimeOffset? PausedUntil, BitrixError? Error);
 
 /// <summary>What became of a round's clears: all done, some paused for operating time (until then), or one failed.</summary>
-internal sealed record QueueClear(DateTimeOffset? PausedUntil, BitrixError? Error)
-{
-    public void ThrowIfFailed(string memberId)
-    {
-        if (PausedUntil is { } until)
-        {
-            throw new BitrixMethodPausedException(memberId, "event.offline.clear", until);
-        }
-
-        if (Error is { } error)
-        {
-            throw new BitrixApiException(memberId, "event.offline.clear", error);
-        }
-    }
-}
+internal sealed record QueueClear(DateTimeOffset? PausedUntil, BitrixError? Error);

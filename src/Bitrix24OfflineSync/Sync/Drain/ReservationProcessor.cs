@@ -122,8 +122,12 @@ internal sealed class ReservationProcessor(
             return;
         }
 
-        // A failed clear leaves the reservations pending as they were: the next turn re-reads them.
-        cleared.ThrowIfFailed(memberId);
+        if (cleared.Error is { } error)
+        {
+            // A failed clear leaves the reservations pending as they were: the next turn re-reads them.
+            throw new BitrixApiException(memberId, "event.offline.clear", error);
+        }
+
         Report(p => p.Cleared(memberId, round.ProcessIds));
 
         var keep = round.Clears.Where(c => c.MessageIds is not null).Select(c => c.ProcessId).ToList();

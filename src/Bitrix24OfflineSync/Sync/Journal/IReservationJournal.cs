@@ -7,8 +7,8 @@ namespace Bitrix24OfflineSync.Sync.Journal;
 internal interface IReservationJournal
 {
     /// <summary>
-    /// Notes that a reservation is about to be asked for: until <see cref="RecordAsync"/> or <see cref="EndReservingAsync"/>,
-    /// a crash may leave rows reserved that the journal does not know (orphans for the scan).
+    /// Notes that a reservation is about to be asked for: until <see cref="EndReservingAsync"/> (after its answer is
+    /// recorded, or after an orphan scan), a crash may leave rows reserved that the journal does not know.
     /// </summary>
     Task BeginReservingAsync(string memberId, CancellationToken cancellationToken);
 
