@@ -14,6 +14,9 @@ namespace Bitrix24OfflineSync.Hosting;
 /// </summary>
 internal static class SerilogSetup
 {
+    /// <summary>The category of ASP.NET Core's own per-request events.</summary>
+    private const string HostingDiagnostics = "Microsoft.AspNetCore.Hosting.Diagnostics";
+
     private const string ReadableTemplate = "[{Timestamp:HH:mm:ss} {Level:u3}] {SourceContext}: {Message:lj}{NewLine}{Exception}";
 
     /// <summary>Logs what happens before the host is built (a bad setting, a failed start) in the same CLEF lines.</summary>
@@ -24,9 +27,6 @@ internal static class SerilogSetup
     {
         // Serilog writes the console; the framework's own console provider would write every event twice.
         builder.Logging.ClearProviders();
-        // The completion event of UseServiceRequestLogging replaces the hosting's own request events; off entirely,
-        // the hosting also skips the logging scope it would open for every request.
-        builder.Logging.AddFilter("Microsoft.AspNetCore.Hosting.Diagnostics", LogLevel.None);
         builder.Services.AddSerilog(
             (services, logger) =>
             {
@@ -36,7 +36,11 @@ internal static class SerilogSetup
                 var toStandardError = configuration.GetValue<bool>("Serilog:ToStandardError") ? LogEventLevel.Verbose : (LogEventLevel?)null;
                 logger.ReadFrom.Configuration(configuration)
                     .ReadFrom.Services(services)
-                    .Enrich.FromLogContext();
+                    .Enrich.FromLogContext()
+                    // The completion event of UseServiceRequestLogging replaces the hosting's own request events. Off
+                    // entirely (Serilog's factory serves every category, so this is where it is said), the hosting
+                    // also skips the logging scope and the activity it would otherwise make for every request.
+                    .MinimumLevel.Override(HostingDiagnostics, LevelAlias.Off);
                 if (readable)
                 {
                     logger.WriteTo.Console(outputTemplate: ReadableTemplate, standardErrorFromLevel: toStandardError, formatProvider: System.Globalization.CultureInfo.InvariantCulture);
@@ -72,8 +76,8 @@ internal static class SerilogSetup
             {
                 if (EventRequest.Read(context) is { } received)
                 {
-                    diagnostics.Set("EventName", received.EventName);
-                    diagnostics.Set("MemberId", received.MemberId);
+                    diagnostics.Set("EventName", received.ClippedEventName);
+                    diagnostics.Set("MemberId", received.ClippedMemberId);
                 }
             };
         });

@@ -1,5 +1,6 @@
 using System.Net;
 using Bitrix24OfflineSync.Tests.Infrastructure;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using static Bitrix24OfflineSync.Tests.Infrastructure.EventForms;
 
@@ -37,6 +38,22 @@ public sealed class RequestLoggingTests
         var accepted = Assert.Single(Completions(fixture, "ONOFFLINEEVENT"));
         Assert.Equal("200", accepted["StatusCode"]);
         Assert.Equal(LogLevel.Debug, accepted.Level);
+    }
+
+    [Fact]
+    public async Task EvenAtVerbose_TheHostingsOwnRequestEventsAreOff_SoItOpensNoScopeForARequest()
+    {
+        await using var fixture = await IntakeFixture.StartAsync(new Dictionary<string, string?> { ["Serilog:MinimumLevel:Default"] = "Verbose" });
+        var (portal, outcome) = await fixture.InstallAsync();
+
+        await PostAsync(fixture, Doorbell(portal.MemberId, outcome.ApplicationToken), HttpStatusCode.OK);
+
+        // ASP.NET Core opens its per-request logging scope (and makes an activity for it) only when this category
+        // logs at Critical; the completion event is the request's one line.
+        var hosting = fixture.Service.Services.GetRequiredService<ILoggerFactory>().CreateLogger("Microsoft.AspNetCore.Hosting.Diagnostics");
+        Assert.False(hosting.IsEnabled(LogLevel.Critical));
+        Assert.DoesNotContain(fixture.Service.Logs.Lines, line => line.Contains("| Microsoft.AspNetCore.Hosting.Diagnostics |", StringComparison.Ordinal));
+        Assert.Single(Completions(fixture, "ONOFFLINEEVENT"));
     }
 
     private static async Task PostAsync(IntakeFixture fixture, HttpContent content, HttpStatusCode expected)
