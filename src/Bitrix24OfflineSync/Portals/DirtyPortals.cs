@@ -19,7 +19,7 @@ internal sealed class DirtyPortals(IPortalSyncState state, PortalDirectory direc
     /// stands for the changes Bitrix24 rings no doorbell for within its <c>minTimeout</c>); answers whether the durable
     /// signal was written.
     /// </summary>
-    public async Task<bool> MarkAsync(string memberId, PortalEntry portal, TimeSpan lookAgainAfter, CancellationToken cancellationToken)
+    public async ValueTask<bool> MarkAsync(string memberId, PortalEntry portal, TimeSpan lookAgainAfter, CancellationToken cancellationToken)
     {
         var write = !portal.Dirty || database.SharedByReplicas;
         if (write)

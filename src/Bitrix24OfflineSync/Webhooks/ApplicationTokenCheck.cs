@@ -13,7 +13,7 @@ namespace Bitrix24OfflineSync.Webhooks;
 /// </summary>
 internal sealed class ApplicationTokenCheck(PortalDirectory directory, ApplicationTokenHasher hasher)
 {
-    public async Task<TokenCheck> VerifyAsync(EventPayload payload, CancellationToken cancellationToken)
+    public async ValueTask<TokenCheck> VerifyAsync(EventPayload payload, CancellationToken cancellationToken)
     {
         var memberId = payload.Auth("member_id");
         var presented = payload.Auth("application_token");
@@ -58,7 +58,7 @@ internal sealed class ApplicationTokenCheck(PortalDirectory directory, Applicati
 }
 
 /// <summary>A verified portal, or why not (for the log only: the caller answers every refusal alike).</summary>
-internal sealed record TokenCheck(string? MemberId, PortalEntry? Portal, string? Refusal)
+internal readonly record struct TokenCheck(string? MemberId, PortalEntry? Portal, string? Refusal)
 {
     public static TokenCheck Refused(string? memberId, string reason) => new(memberId, null, reason);
 }

@@ -23,7 +23,7 @@ internal sealed class DoorbellHandler(
 
     private readonly TimeSpan _followUp = TimeSpan.FromSeconds(options.Value.DoorbellMinTimeout) + RowDelay;
 
-    public async Task<IntakeResult> HandleAsync(EventPayload payload, CancellationToken cancellationToken)
+    public async ValueTask<IntakeResult> HandleAsync(EventPayload payload, CancellationToken cancellationToken)
     {
         using var span = ServiceTelemetry.Source.StartActivity("b24sync.doorbell");
         var verified = await check.VerifyAsync(payload, cancellationToken).ConfigureAwait(false);

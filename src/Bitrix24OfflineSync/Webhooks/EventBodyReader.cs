@@ -5,58 +5,92 @@ namespace Bitrix24OfflineSync.Webhooks;
 
 /// <summary>
 /// Reads an event body: checks the content type (415) and size (413) before buffering more than the limit, then
-/// parses form or JSON into an <see cref="EventPayload"/> (400 when malformed).
+/// parses form or JSON into an <see cref="EventPayload"/> (400 when malformed). The body is parsed where the server
+/// buffered it, without a copy, when it came in one piece (a doorbell always does).
 /// </summary>
 internal static class EventBodyReader
 {
-    public static async Task<EventPayload> ReadAsync(HttpRequest request, CancellationToken cancellationToken)
+    private const string FormType = "application/x-www-form-urlencoded";
+    private const string JsonType = "application/json";
+
+    public static async ValueTask<EventPayload> ReadAsync(HttpRequest request, CancellationToken cancellationToken)
     {
         var kind = Kind(request.ContentType);
         if (request.ContentLength > BodyLimits.MaxBytes)
         {
-            throw new MalformedBodyException(StatusCodes.Status413PayloadTooLarge, $"body over {BodyLimits.MaxBytes} bytes");
+            throw TooLarge();
         }
 
-        var buffer = ArrayPool<byte>.Shared.Rent(BodyLimits.MaxBytes + 1);
-        try
+        var reader = request.BodyReader;
+        while (true)
         {
-            var length = 0;
-            int read;
-            while ((read = await request.Body.ReadAsync(buffer.AsMemory(length, BodyLimits.MaxBytes + 1 - length), cancellationToken).ConfigureAwait(false)) > 0)
+            var read = await reader.ReadAsync(cancellationToken).ConfigureAwait(false);
+            var body = read.Buffer;
+            if (body.Length > BodyLimits.MaxBytes)
             {
-                length += read;
-                if (length > BodyLimits.MaxBytes)
-                {
-                    throw new MalformedBodyException(StatusCodes.Status413PayloadTooLarge, $"body over {BodyLimits.MaxBytes} bytes");
-                }
+                reader.AdvanceTo(body.End);
+                throw TooLarge();
             }
 
-            if (length == 0)
+            if (!read.IsCompleted)
             {
-                throw new MalformedBodyException(StatusCodes.Status400BadRequest, "empty body");
+                // Nothing consumed, all of it looked at: the next read waits for more of the body.
+                reader.AdvanceTo(body.Start, body.End);
+                cancellationToken.ThrowIfCancellationRequested();
+                continue;
             }
 
-            var values = kind == BodyKind.Form
-                ? FormBodyParser.Parse(buffer.AsSpan(0, length))
-                : JsonBodyParser.Parse(buffer.AsMemory(0, length));
-            return new EventPayload(values);
-        }
-        finally
-        {
-            ArrayPool<byte>.Shared.Return(buffer);
+            try
+            {
+                return body.IsEmpty
+                    ? throw new MalformedBodyException(StatusCodes.Status400BadRequest, "empty body")
+                    : new EventPayload(Parse(kind, body));
+            }
+            finally
+            {
+                reader.AdvanceTo(body.End);
+            }
         }
     }
 
+    private static IReadOnlyDictionary<string, string> Parse(BodyKind kind, ReadOnlySequence<byte> body)
+    {
+        if (body.IsSingleSegment)
+        {
+            return kind == BodyKind.Form ? FormBodyParser.Parse(body.FirstSpan) : JsonBodyParser.Parse(body.First);
+        }
+
+        var length = (int)body.Length;
+        var copy = ArrayPool<byte>.Shared.Rent(length);
+        try
+        {
+            body.CopyTo(copy);
+            return kind == BodyKind.Form ? FormBodyParser.Parse(copy.AsSpan(0, length)) : JsonBodyParser.Parse(copy.AsMemory(0, length));
+        }
+        finally
+        {
+            ArrayPool<byte>.Shared.Return(copy);
+        }
+    }
+
+    private static MalformedBodyException TooLarge() => new(StatusCodes.Status413PayloadTooLarge, $"body over {BodyLimits.MaxBytes} bytes");
+
     private static BodyKind Kind(string? contentType)
     {
+        // The media type alone, as Bitrix24 sends it, needs no parsing; anything longer is parsed.
+        if (string.Equals(contentType, FormType, StringComparison.OrdinalIgnoreCase))
+        {
+            return BodyKind.Form;
+        }
+
         if (contentType is not null && MediaTypeHeaderValue.TryParse(contentType, out var media))
         {
-            if (media.MediaType.Equals("application/x-www-form-urlencoded", StringComparison.OrdinalIgnoreCase))
+            if (media.MediaType.Equals(FormType, StringComparison.OrdinalIgnoreCase))
             {
                 return BodyKind.Form;
             }
 
-            if (media.MediaType.Equals("application/json", StringComparison.OrdinalIgnoreCase))
+            if (media.MediaType.Equals(JsonType, StringComparison.OrdinalIgnoreCase))
             {
                 return BodyKind.Json;
             }

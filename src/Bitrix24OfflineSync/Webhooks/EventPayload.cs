@@ -6,10 +6,12 @@ namespace Bitrix24OfflineSync.Webhooks;
 /// </summary>
 internal sealed class EventPayload(IReadOnlyDictionary<string, string> values)
 {
+    private string? _event;
+
     public IReadOnlyDictionary<string, string> Values { get; } = values;
 
     /// <summary>The event name, upper-cased as Bitrix24 spells it.</summary>
-    public string? Event => Get("event")?.ToUpperInvariant();
+    public string? Event => _event ??= Values.GetValueOrDefault("event")?.ToUpperInvariant();
 
     public string? Get(params string[] path) => Values.GetValueOrDefault(Key(path));
 

@@ -1,15 +1,20 @@
 namespace Bitrix24OfflineSync.Webhooks;
 
 /// <summary>
-/// What the request log says of a Bitrix24 POST: the event name and the member id it claims, both clipped. Neither
-/// is verified when recorded; a token never is recorded.
+/// What the request log says of a Bitrix24 POST: the event name and the member id it claims. Neither is verified;
+/// both are clipped only when a log line is written; a token never is recorded. Kept as a request feature, so a
+/// doorbell whose completion event is not written costs one small object.
 /// </summary>
-internal sealed record EventRequest(string? EventName, string? MemberId)
+internal sealed class EventRequest(string? eventName, string? memberId)
 {
-    private static readonly object Key = new();
+    public string? EventName { get; } = eventName;
+
+    public string? ClippedEventName => Untrusted.Clip(EventName);
+
+    public string? ClippedMemberId => Untrusted.Clip(memberId);
 
     public static void Record(HttpContext context, EventPayload payload) =>
-        context.Items[Key] = new EventRequest(Untrusted.Clip(payload.Event), Untrusted.Clip(payload.Auth("member_id")));
+        context.Features.Set(new EventRequest(payload.Event, payload.Auth("member_id")));
 
-    public static EventRequest? Read(HttpContext context) => context.Items.TryGetValue(Key, out var value) ? value as EventRequest : null;
+    public static EventRequest? Read(HttpContext context) => context.Features.Get<EventRequest>();
 }

@@ -1,4 +1,6 @@
+using System.Collections.Frozen;
 using System.Text;
+using System.Text.Unicode;
 
 namespace Bitrix24OfflineSync.Webhooks;
 
@@ -8,18 +10,45 @@ namespace Bitrix24OfflineSync.Webhooks;
 /// </summary>
 internal static class FormBodyParser
 {
-    private static readonly UTF8Encoding StrictUtf8 = new(encoderShouldEmitUTF8Identifier: false, throwOnInvalidBytes: true);
+    /// <summary>
+    /// The keys of Bitrix24's event POSTs, by the spellings they arrive in (brackets as they are or escaped, as PHP's
+    /// <c>http_build_query</c> writes them): such a key is given as its canonical string, neither decoded nor made anew,
+    /// so a doorbell's dozen keys cost no strings.
+    /// </summary>
+    private static readonly FrozenDictionary<string, string> EventKeys = new[]
+        {
+            "event", "event_handler_id", "ts", "data",
+            "auth[access_token]", "auth[expires]", "auth[expires_in]", "auth[scope]", "auth[domain]", "auth[server_endpoint]", "auth[status]",
+            "auth[client_endpoint]", "auth[member_id]", "auth[user_id]", "auth[refresh_token]", "auth[application_token]",
+            "data[VERSION]", "data[ACTIVE]", "data[INSTALLED]", "data[LANGUAGE_ID]", "data[CLEAN]",
+        }
+        .SelectMany(key => new[] { key, key.Replace("[", "%5B", StringComparison.Ordinal).Replace("]", "%5D", StringComparison.Ordinal), key.Replace("[", "%5b", StringComparison.Ordinal).Replace("]", "%5d", StringComparison.Ordinal) }
+            .Distinct()
+            .Select(spelling => KeyValuePair.Create(spelling, key)))
+        .ToFrozenDictionary(StringComparer.Ordinal);
 
-    public static Dictionary<string, string> Parse(ReadOnlySpan<byte> body)
+    private static readonly FrozenDictionary<string, string>.AlternateLookup<ReadOnlySpan<char>> EventKeyLookup = EventKeys.GetAlternateLookup<ReadOnlySpan<char>>();
+
+    private static readonly int LongestEventKey = EventKeys.Keys.Max(k => k.Length);
+
+    /// <summary>
+    /// The body's values under their canonical keys. Every value is checked here (escapes, UTF-8) but decoded only
+    /// when read: a doorbell reads three of its dozen.
+    /// </summary>
+    public static IReadOnlyDictionary<string, string> Parse(ReadOnlySpan<byte> body)
     {
-        var values = new Dictionary<string, string>(Math.Min(body.Count((byte)'&') + 1, BodyLimits.MaxKeys), StringComparer.Ordinal);
+        var copy = body.ToArray();
+        var values = new Dictionary<string, FormValues.Range>(Math.Min(body.Count((byte)'&') + 1, BodyLimits.MaxKeys), StringComparer.Ordinal);
         Dictionary<string, int>? appendCounters = null;
         var pairs = 0;
-        while (!body.IsEmpty)
+        var at = 0;
+        while (at < copy.Length)
         {
-            var amp = body.IndexOf((byte)'&');
-            var pair = amp < 0 ? body : body[..amp];
-            body = amp < 0 ? [] : body[(amp + 1)..];
+            var rest = copy.AsSpan(at);
+            var amp = rest.IndexOf((byte)'&');
+            var pair = amp < 0 ? rest : rest[..amp];
+            var pairStart = at;
+            at += pair.Length + 1;
             if (pair.IsEmpty)
             {
                 continue;
@@ -31,8 +60,11 @@ internal static class FormBodyParser
             }
 
             var eq = pair.IndexOf((byte)'=');
-            var key = Decode(eq < 0 ? pair : pair[..eq]);
-            var value = eq < 0 ? "" : Decode(pair[(eq + 1)..]);
+            var encodedKey = eq < 0 ? pair : pair[..eq];
+            var eventKey = EventKey(encodedKey);
+            var key = eventKey ?? Decode(encodedKey);
+            var value = eq < 0 ? new FormValues.Range(pairStart + pair.Length, 0) : new FormValues.Range(pairStart + eq + 1, pair.Length - eq - 1);
+            Check(copy.AsSpan(value.Start, value.Length));
             if (key.Length == 0)
             {
                 continue;
@@ -43,10 +75,94 @@ internal static class FormBodyParser
                 throw new MalformedBodyException(StatusCodes.Status400BadRequest, "a key is too long");
             }
 
-            values[Canonical(key, ref appendCounters)] = value;
+            values[eventKey ?? Canonical(key, ref appendCounters)] = value;
         }
 
-        return values;
+        return new FormValues(copy, values);
+    }
+
+    /// <summary>A value <see cref="Check"/> passed, decoded.</summary>
+    internal static string DecodeValue(ReadOnlySpan<byte> encoded) => Decode(encoded);
+
+    /// <summary>Throws what <see cref="Decode"/> would, without making the string.</summary>
+    private static void Check(ReadOnlySpan<byte> encoded)
+    {
+        // A '+' is a space: without a '%', the bytes are as valid decoded as they are here.
+        if (!encoded.Contains((byte)'%'))
+        {
+            ThrowUnlessUtf8(encoded);
+            return;
+        }
+
+        Span<byte> buffer = encoded.Length <= 512 ? stackalloc byte[encoded.Length] : new byte[encoded.Length];
+        ThrowUnlessUtf8(buffer[..Unescape(encoded, buffer)]);
+    }
+
+    private static void ThrowUnlessUtf8(ReadOnlySpan<byte> decoded)
+    {
+        if (!Utf8.IsValid(decoded))
+        {
+            throw new MalformedBodyException(StatusCodes.Status400BadRequest, "invalid UTF-8");
+        }
+    }
+
+    /// <summary>The canonical key when <paramref name="encoded"/> spells one of <see cref="EventKeys"/>.</summary>
+    private static string? EventKey(ReadOnlySpan<byte> encoded)
+    {
+        if (encoded.Length > LongestEventKey || !Ascii.IsValid(encoded))
+        {
+            return null;
+        }
+
+        Span<char> chars = stackalloc char[encoded.Length];
+        Ascii.ToUtf16(encoded, chars, out _);
+        return EventKeyLookup.TryGetValue(chars, out var key) ? key : null;
+    }
+
+    /// <summary>Percent-decodes and reads UTF-8 strictly.</summary>
+    private static string Decode(ReadOnlySpan<byte> encoded)
+    {
+        // Most values (tokens, ids, names) have nothing to decode and are read where they are.
+        if (encoded.IndexOfAny((byte)'%', (byte)'+') < 0)
+        {
+            ThrowUnlessUtf8(encoded);
+            return Encoding.UTF8.GetString(encoded);
+        }
+
+        Span<byte> buffer = encoded.Length <= 512 ? stackalloc byte[encoded.Length] : new byte[encoded.Length];
+        var decoded = buffer[..Unescape(encoded, buffer)];
+        ThrowUnlessUtf8(decoded);
+        return Encoding.UTF8.GetString(decoded);
+    }
+
+    /// <summary>Writes the bytes <paramref name="encoded"/> stands for (<c>+</c> a space, <c>%XX</c> a byte) and answers how many.</summary>
+    private static int Unescape(ReadOnlySpan<byte> encoded, Span<byte> buffer)
+    {
+        var length = 0;
+        for (var i = 0; i < encoded.Length; i++)
+        {
+            var b = encoded[i];
+            if (b == '+')
+            {
+                buffer[length++] = (byte)' ';
+            }
+            else if (b == '%')
+            {
+                if (i + 2 >= encoded.Length || !IsHex(encoded[i + 1]) || !IsHex(encoded[i + 2]))
+                {
+                    throw new MalformedBodyException(StatusCodes.Status400BadRequest, "a bad percent-escape");
+                }
+
+                buffer[length++] = (byte)((HexValue(encoded[i + 1]) << 4) | HexValue(encoded[i + 2]));
+                i += 2;
+            }
+            else
+            {
+                buffer[length++] = b;
+            }
+        }
+
+        return length;
     }
 
     /// <summary>Rewrites <c>a[]</c> segments to explicit indexes and checks the depth.</summary>
@@ -116,43 +232,6 @@ internal static class FormBodyParser
         }
 
         return segments;
-    }
-
-    private static string Decode(ReadOnlySpan<byte> encoded)
-    {
-        Span<byte> buffer = encoded.Length <= 512 ? stackalloc byte[encoded.Length] : new byte[encoded.Length];
-        var length = 0;
-        for (var i = 0; i < encoded.Length; i++)
-        {
-            var b = encoded[i];
-            if (b == '+')
-            {
-                buffer[length++] = (byte)' ';
-            }
-            else if (b == '%')
-            {
-                if (i + 2 >= encoded.Length || !IsHex(encoded[i + 1]) || !IsHex(encoded[i + 2]))
-                {
-                    throw new MalformedBodyException(StatusCodes.Status400BadRequest, "a bad percent-escape");
-                }
-
-                buffer[length++] = (byte)((HexValue(encoded[i + 1]) << 4) | HexValue(encoded[i + 2]));
-                i += 2;
-            }
-            else
-            {
-                buffer[length++] = b;
-            }
-        }
-
-        try
-        {
-            return StrictUtf8.GetString(buffer[..length]);
-        }
-        catch (DecoderFallbackException)
-        {
-            throw new MalformedBodyException(StatusCodes.Status400BadRequest, "invalid UTF-8");
-        }
     }
 
     private static bool IsHex(byte b) => b is (>= (byte)'0' and <= (byte)'9') or (>= (byte)'a' and <= (byte)'f') or (>= (byte)'A' and <= (byte)'F');

@@ -6,7 +6,7 @@ namespace Bitrix24OfflineSync.Tests.Webhooks;
 /// <summary>Form bodies flattened to PHP-style keys, as Bitrix24's deliveries spell them.</summary>
 public sealed class FormBodyParserTests
 {
-    private static Dictionary<string, string> Parse(string body) => FormBodyParser.Parse(Encoding.UTF8.GetBytes(body));
+    private static IReadOnlyDictionary<string, string> Parse(string body) => FormBodyParser.Parse(Encoding.UTF8.GetBytes(body));
 
     [Fact]
     public void NamedSegments_KeepTheirKeys_AndValuesAreDecoded()
@@ -18,6 +18,39 @@ public sealed class FormBodyParserTests
         Assert.Equal("7", values["data[FIELDS][ID]"]);
         Assert.Equal("a b!", values["x"]);
         Assert.Equal("abc", new EventPayload(values).Auth("member_id"));
+    }
+
+    [Fact]
+    public void KeysWithEscapedBrackets_AsPhpWritesThem_AreTheSameKeys_AndEveryValueReadsDecoded()
+    {
+        var values = Parse("event=ONOFFLINEEVENT&auth%5Bmember_id%5D=abc&auth%5bdomain%5d=a.bitrix24.com&auth%5Bclient_endpoint%5D=https%3A%2F%2Fa.bitrix24.com%2Frest%2F&data%5BFIELDS%5D%5BID%5D=7");
+
+        Assert.Equal("abc", values["auth[member_id]"]);
+        Assert.Equal("a.bitrix24.com", values["auth[domain]"]);
+        Assert.Equal("7", values["data[FIELDS][ID]"]);
+        Assert.Equal(
+            new Dictionary<string, string>
+            {
+                ["event"] = "ONOFFLINEEVENT",
+                ["auth[member_id]"] = "abc",
+                ["auth[domain]"] = "a.bitrix24.com",
+                ["auth[client_endpoint]"] = "https://a.bitrix24.com/rest/",
+                ["data[FIELDS][ID]"] = "7",
+            },
+            values.ToDictionary(p => p.Key, p => p.Value));
+    }
+
+    [Theory]
+    [InlineData("auth[member_id]=a&auth[access_token]=%C3%28", "invalid UTF-8")]
+    [InlineData("auth[member_id]=a&auth[access_token]=%FF", "invalid UTF-8")]
+    [InlineData("auth[member_id]=a&auth[scope]=crm%2", "a bad percent-escape")]
+    [InlineData("auth[member_id]=a&auth[scope]=%zz", "a bad percent-escape")]
+    public void EveryValue_IsCheckedWhenParsed_ThoughItIsDecodedOnlyWhenRead(string body, string reason)
+    {
+        var refused = Assert.Throws<MalformedBodyException>(() => Parse(body));
+
+        Assert.Equal(400, refused.StatusCode);
+        Assert.Equal(reason, refused.Reason);
     }
 
     [Fact]
