@@ -15,7 +15,7 @@ internal sealed class ApplicationTokenCheck(PortalDirectory directory, Applicati
 {
     public async ValueTask<TokenCheck> VerifyAsync(EventPayload payload, CancellationToken cancellationToken)
     {
-        var memberId = payload.Auth("member_id");
+        var memberId = payload.MemberId;
         var presented = payload.Auth("application_token");
         if (string.IsNullOrEmpty(memberId) || string.IsNullOrEmpty(presented))
         {

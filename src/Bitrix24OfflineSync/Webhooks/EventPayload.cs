@@ -7,11 +7,15 @@ namespace Bitrix24OfflineSync.Webhooks;
 internal sealed class EventPayload(IReadOnlyDictionary<string, string> values)
 {
     private string? _event;
+    private string? _memberId;
 
     public IReadOnlyDictionary<string, string> Values { get; } = values;
 
     /// <summary>The event name, upper-cased as Bitrix24 spells it.</summary>
     public string? Event => _event ??= Values.GetValueOrDefault("event")?.ToUpperInvariant();
+
+    /// <summary>The portal the event claims to come from (<c>auth[member_id]</c>), not verified.</summary>
+    public string? MemberId => _memberId ??= Auth("member_id");
 
     public string? Get(params string[] path) => Values.GetValueOrDefault(Key(path));
 

@@ -14,7 +14,7 @@ internal sealed class EventRequest(string? eventName, string? memberId)
     public string? ClippedMemberId => Untrusted.Clip(memberId);
 
     public static void Record(HttpContext context, EventPayload payload) =>
-        context.Features.Set(new EventRequest(payload.Event, payload.Auth("member_id")));
+        context.Features.Set(new EventRequest(payload.Event, payload.MemberId));
 
     public static EventRequest? Read(HttpContext context) => context.Features.Get<EventRequest>();
 }

@@ -57,7 +57,7 @@ internal static class EventsEndpoint
 
     private static IntakeResult Ignore(EventPayload payload, ILogger logger)
     {
-        WebhooksLog.EventIgnored(logger, Untrusted.Clip(payload.Event), Untrusted.Clip(payload.Auth("member_id")));
+        WebhooksLog.EventIgnored(logger, Untrusted.Clip(payload.Event), Untrusted.Clip(payload.MemberId));
         return IntakeResult.Accepted;
     }
 

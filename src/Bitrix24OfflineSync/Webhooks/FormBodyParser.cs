@@ -1,4 +1,3 @@
-using System.Collections.Frozen;
 using System.Text;
 using System.Text.Unicode;
 
@@ -11,25 +10,15 @@ namespace Bitrix24OfflineSync.Webhooks;
 internal static class FormBodyParser
 {
     /// <summary>
-    /// The keys of Bitrix24's event POSTs, by the spellings they arrive in (brackets as they are or escaped, as PHP's
-    /// <c>http_build_query</c> writes them): such a key is given as its canonical string, neither decoded nor made anew,
-    /// so a doorbell's dozen keys cost no strings.
+    /// The keys of Bitrix24's event POSTs, by the length of each spelling they arrive in (brackets as they are or
+    /// escaped, as PHP's <c>http_build_query</c> writes them): such a key is given as its canonical string, neither
+    /// decoded nor made anew, so a doorbell's dozen keys cost no strings.
     /// </summary>
-    private static readonly FrozenDictionary<string, string> EventKeys = new[]
-        {
-            "event", "event_handler_id", "ts", "data",
-            "auth[access_token]", "auth[expires]", "auth[expires_in]", "auth[scope]", "auth[domain]", "auth[server_endpoint]", "auth[status]",
-            "auth[client_endpoint]", "auth[member_id]", "auth[user_id]", "auth[refresh_token]", "auth[application_token]",
-            "data[VERSION]", "data[ACTIVE]", "data[INSTALLED]", "data[LANGUAGE_ID]", "data[CLEAN]",
-        }
-        .SelectMany(key => new[] { key, key.Replace("[", "%5B", StringComparison.Ordinal).Replace("]", "%5D", StringComparison.Ordinal), key.Replace("[", "%5b", StringComparison.Ordinal).Replace("]", "%5d", StringComparison.Ordinal) }
-            .Distinct()
-            .Select(spelling => KeyValuePair.Create(spelling, key)))
-        .ToFrozenDictionary(StringComparer.Ordinal);
-
-    private static readonly FrozenDictionary<string, string>.AlternateLookup<ReadOnlySpan<char>> EventKeyLookup = EventKeys.GetAlternateLookup<ReadOnlySpan<char>>();
-
-    private static readonly int LongestEventKey = EventKeys.Keys.Max(k => k.Length);
+    private static readonly (byte[] Spelling, string Key)[][] EventKeysByLength = ByLength(
+        "event", "event_handler_id", "ts", "data",
+        "auth[access_token]", "auth[expires]", "auth[expires_in]", "auth[scope]", "auth[domain]", "auth[server_endpoint]", "auth[status]",
+        "auth[client_endpoint]", "auth[member_id]", "auth[user_id]", "auth[refresh_token]", "auth[application_token]",
+        "data[VERSION]", "data[ACTIVE]", "data[INSTALLED]", "data[LANGUAGE_ID]", "data[CLEAN]");
 
     /// <summary>
     /// The body's values under their canonical keys. Every value is checked here (escapes, UTF-8) but decoded only
@@ -38,7 +27,7 @@ internal static class FormBodyParser
     public static IReadOnlyDictionary<string, string> Parse(ReadOnlySpan<byte> body)
     {
         var copy = body.ToArray();
-        var values = new Dictionary<string, FormValues.Range>(Math.Min(body.Count((byte)'&') + 1, BodyLimits.MaxKeys), StringComparer.Ordinal);
+        var values = new FormValues(copy, Math.Min(body.Count((byte)'&') + 1, BodyLimits.MaxKeys));
         Dictionary<string, int>? appendCounters = null;
         var pairs = 0;
         var at = 0;
@@ -75,10 +64,10 @@ internal static class FormBodyParser
                 throw new MalformedBodyException(StatusCodes.Status400BadRequest, "a key is too long");
             }
 
-            values[eventKey ?? Canonical(key, ref appendCounters)] = value;
+            values.Set(eventKey ?? Canonical(key, ref appendCounters), value);
         }
 
-        return new FormValues(copy, values);
+        return values;
     }
 
     /// <summary>A value <see cref="Check"/> passed, decoded.</summary>
@@ -106,17 +95,44 @@ internal static class FormBodyParser
         }
     }
 
-    /// <summary>The canonical key when <paramref name="encoded"/> spells one of <see cref="EventKeys"/>.</summary>
+    /// <summary>The canonical key when <paramref name="encoded"/> spells one of <see cref="EventKeysByLength"/>.</summary>
     private static string? EventKey(ReadOnlySpan<byte> encoded)
     {
-        if (encoded.Length > LongestEventKey || !Ascii.IsValid(encoded))
+        if (encoded.Length >= EventKeysByLength.Length)
         {
             return null;
         }
 
-        Span<char> chars = stackalloc char[encoded.Length];
-        Ascii.ToUtf16(encoded, chars, out _);
-        return EventKeyLookup.TryGetValue(chars, out var key) ? key : null;
+        foreach (var (spelling, key) in EventKeysByLength[encoded.Length])
+        {
+            if (encoded.SequenceEqual(spelling))
+            {
+                return key;
+            }
+        }
+
+        return null;
+    }
+
+    private static (byte[] Spelling, string Key)[][] ByLength(params string[] keys)
+    {
+        var spellings = keys
+            .SelectMany(key => new[]
+                {
+                    key,
+                    key.Replace("[", "%5B", StringComparison.Ordinal).Replace("]", "%5D", StringComparison.Ordinal),
+                    key.Replace("[", "%5b", StringComparison.Ordinal).Replace("]", "%5d", StringComparison.Ordinal),
+                }
+                .Distinct()
+                .Select(spelling => (Spelling: Encoding.ASCII.GetBytes(spelling), Key: key)))
+            .ToList();
+        var byLength = new (byte[] Spelling, string Key)[spellings.Max(s => s.Spelling.Length) + 1][];
+        for (var length = 0; length < byLength.Length; length++)
+        {
+            byLength[length] = [.. spellings.Where(s => s.Spelling.Length == length)];
+        }
+
+        return byLength;
     }
 
     /// <summary>Percent-decodes and reads UTF-8 strictly.</summary>

@@ -5,38 +5,97 @@ namespace Bitrix24OfflineSync.Webhooks;
 
 /// <summary>
 /// A form body's values by canonical key, kept as the checked bytes they came in and decoded when read, so the
-/// values nobody reads (a doorbell's access and refresh tokens, endpoints, scope) cost no strings.
+/// values nobody reads (a doorbell's access and refresh tokens, endpoints, scope) cost no strings. An event's dozen
+/// keys are looked up in order, without hashing; a body with more of them gets an index.
 /// </summary>
-internal sealed class FormValues(byte[] body, Dictionary<string, FormValues.Range> ranges) : IReadOnlyDictionary<string, string>
+internal sealed class FormValues : IReadOnlyDictionary<string, string>
 {
-    public int Count => ranges.Count;
+    private const int LinearUpTo = 16;
 
-    public IEnumerable<string> Keys => ranges.Keys;
+    private readonly byte[] _body;
+    private readonly string[] _keys;
+    private readonly Range[] _ranges;
+    private int _count;
+    private Dictionary<string, int>? _index;
 
-    public IEnumerable<string> Values => ranges.Values.Select(Text);
+    /// <summary>Room for <paramref name="capacity"/> keys, at least as many as the body has pairs.</summary>
+    public FormValues(byte[] body, int capacity)
+    {
+        _body = body;
+        _keys = new string[capacity];
+        _ranges = new Range[capacity];
+    }
+
+    public int Count => _count;
+
+    public IEnumerable<string> Keys => _keys.Take(_count);
+
+    public IEnumerable<string> Values => _ranges.Take(_count).Select(Text);
 
     public string this[string key] => TryGetValue(key, out var value) ? value : throw new KeyNotFoundException($"No value for '{key}'.");
 
-    public bool ContainsKey(string key) => ranges.ContainsKey(key);
+    /// <summary>Sets a key's value; a later duplicate replaces the earlier one, as in PHP.</summary>
+    public void Set(string key, Range range)
+    {
+        var at = IndexOf(key);
+        if (at >= 0)
+        {
+            _ranges[at] = range;
+            return;
+        }
+
+        _keys[_count] = key;
+        _ranges[_count] = range;
+        _index?.Add(key, _count);
+        _count++;
+        if (_index is null && _count > LinearUpTo)
+        {
+            _index = new Dictionary<string, int>(_keys.Length, StringComparer.Ordinal);
+            for (var i = 0; i < _count; i++)
+            {
+                _index.Add(_keys[i], i);
+            }
+        }
+    }
+
+    public bool ContainsKey(string key) => IndexOf(key) >= 0;
 
     public bool TryGetValue(string key, [MaybeNullWhen(false)] out string value)
     {
-        if (ranges.TryGetValue(key, out var range))
-        {
-            value = Text(range);
-            return true;
-        }
-
-        value = null;
-        return false;
+        var at = IndexOf(key);
+        value = at >= 0 ? Text(_ranges[at]) : null;
+        return at >= 0;
     }
 
-    public IEnumerator<KeyValuePair<string, string>> GetEnumerator() =>
-        ranges.Select(pair => KeyValuePair.Create(pair.Key, Text(pair.Value))).GetEnumerator();
+    public IEnumerator<KeyValuePair<string, string>> GetEnumerator()
+    {
+        for (var i = 0; i < _count; i++)
+        {
+            yield return KeyValuePair.Create(_keys[i], Text(_ranges[i]));
+        }
+    }
 
     IEnumerator IEnumerable.GetEnumerator() => GetEnumerator();
 
-    private string Text(Range range) => range.Length == 0 ? "" : FormBodyParser.DecodeValue(body.AsSpan(range.Start, range.Length));
+    private int IndexOf(string key)
+    {
+        if (_index is not null)
+        {
+            return _index.TryGetValue(key, out var at) ? at : -1;
+        }
+
+        for (var i = 0; i < _count; i++)
+        {
+            if (string.Equals(_keys[i], key, StringComparison.Ordinal))
+            {
+                return i;
+            }
+        }
+
+        return -1;
+    }
+
+    private string Text(Range range) => range.Length == 0 ? "" : FormBodyParser.DecodeValue(_body.AsSpan(range.Start, range.Length));
 
     /// <summary>Where a value's encoded bytes are in the body.</summary>
     internal readonly record struct Range(int Start, int Length);

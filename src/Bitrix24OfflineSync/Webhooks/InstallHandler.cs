@@ -25,7 +25,7 @@ internal sealed class InstallHandler(
 {
     public async Task<IntakeResult> HandleAsync(EventPayload payload, CancellationToken cancellationToken)
     {
-        var memberId = payload.Auth("member_id");
+        var memberId = payload.MemberId;
         var domain = payload.Auth("domain");
         var refreshToken = payload.Auth("refresh_token");
         var applicationToken = payload.Auth("application_token");

@@ -53,6 +53,26 @@ public sealed class FormBodyParserTests
         Assert.Equal(reason, refused.Reason);
     }
 
+    [Theory]
+    [InlineData(5)]
+    [InlineData(40)]
+    public void ALaterDuplicateWins_InASmallBodyAndAMuchLargerOne(int keys)
+    {
+        var pairs = Enumerable.Range(0, keys).Select(i => $"k{i}=v{i}")
+            .Append("k3=again").Append("k0=last")
+            .Append($"k{keys - 1}=late");
+
+        var values = Parse(string.Join('&', pairs));
+
+        Assert.Equal(keys, values.Count);
+        Assert.Equal("last", values["k0"]);
+        Assert.Equal("again", values["k3"]);
+        Assert.Equal("v1", values["k1"]);
+        Assert.Equal("late", values[$"k{keys - 1}"]);
+        Assert.False(values.ContainsKey($"k{keys}"));
+        Assert.Equal(Enumerable.Range(0, keys).Select(i => $"k{i}"), values.Keys);
+    }
+
     [Fact]
     public void EmptySegments_Append_ByIndexPerPrefix_AndALaterDuplicateWins()
     {
