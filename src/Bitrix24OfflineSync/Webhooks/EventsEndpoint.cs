@@ -11,17 +11,19 @@ internal static class EventsEndpoint
 {
     public static IEndpointRouteBuilder MapBitrixEvents(this IEndpointRouteBuilder endpoints)
     {
+        // Resolved at the first event, not here: a setting that stops the start is reported by the start.
         var services = endpoints.ServiceProvider;
-        var install = services.GetRequiredService<InstallHandler>();
-        var uninstall = services.GetRequiredService<UninstallHandler>();
-        var doorbell = services.GetRequiredService<DoorbellHandler>();
-        var logger = services.GetRequiredService<ILoggerFactory>().CreateLogger(typeof(EventsEndpoint));
-        endpoints.MapPost(Bitrix24Options.EventsPath, (RequestDelegate)(context => HandleAsync(context, install, uninstall, doorbell, logger)))
+        var intake = new Lazy<Intake>(() => new Intake(
+            services.GetRequiredService<InstallHandler>(),
+            services.GetRequiredService<UninstallHandler>(),
+            services.GetRequiredService<DoorbellHandler>(),
+            services.GetRequiredService<ILoggerFactory>().CreateLogger(typeof(EventsEndpoint))));
+        endpoints.MapPost(Bitrix24Options.EventsPath, (RequestDelegate)(context => HandleAsync(context, intake.Value)))
             .WithName("Bitrix24Events");
         return endpoints;
     }
 
-    private static async Task HandleAsync(HttpContext context, InstallHandler install, UninstallHandler uninstall, DoorbellHandler doorbell, ILogger logger)
+    private static async Task HandleAsync(HttpContext context, Intake intake)
     {
         var cancellationToken = context.RequestAborted;
         EventPayload payload;
@@ -31,7 +33,7 @@ internal static class EventsEndpoint
         }
         catch (MalformedBodyException ex)
         {
-            WebhooksLog.BodyRejected(logger, ex.StatusCode, ex.Reason);
+            WebhooksLog.BodyRejected(intake.Logger, ex.StatusCode, ex.Reason);
             await TypedResults.Problem(statusCode: ex.StatusCode, title: Title(ex.StatusCode), detail: $"The event body was rejected: {ex.Reason}.")
                 .ExecuteAsync(context).ConfigureAwait(false);
             return;
@@ -40,10 +42,10 @@ internal static class EventsEndpoint
         EventRequest.Record(context, payload);
         var result = payload.Event switch
         {
-            "ONOFFLINEEVENT" => await doorbell.HandleAsync(payload, cancellationToken).ConfigureAwait(false),
-            "ONAPPINSTALL" => await install.HandleAsync(payload, cancellationToken).ConfigureAwait(false),
-            "ONAPPUNINSTALL" => await uninstall.HandleAsync(payload, cancellationToken).ConfigureAwait(false),
-            _ => Ignore(payload, logger),
+            "ONOFFLINEEVENT" => await intake.Doorbell.HandleAsync(payload, cancellationToken).ConfigureAwait(false),
+            "ONAPPINSTALL" => await intake.Install.HandleAsync(payload, cancellationToken).ConfigureAwait(false),
+            "ONAPPUNINSTALL" => await intake.Uninstall.HandleAsync(payload, cancellationToken).ConfigureAwait(false),
+            _ => Ignore(payload, intake.Logger),
         };
         if (result == IntakeResult.Accepted)
         {
@@ -67,4 +69,6 @@ internal static class EventsEndpoint
         StatusCodes.Status415UnsupportedMediaType => "Unsupported media type",
         _ => "Malformed event",
     };
+
+    private sealed record Intake(InstallHandler Install, UninstallHandler Uninstall, DoorbellHandler Doorbell, ILogger Logger);
 }
