@@ -28,11 +28,35 @@ internal static class LoadGenerator
             }
         }).ToArray();
         await Task.WhenAll(tasks).ConfigureAwait(false);
-        var all = latencies.SelectMany(l => l).Order().ToArray();
-        return new LoadResult(all.Length / stopwatch.Elapsed.TotalSeconds, Percentile(all, 0.50), Percentile(all, 0.99), failures);
+        return new LoadResult([.. latencies.SelectMany(l => l)], stopwatch.Elapsed, failures);
     }
-
-    private static double Percentile(double[] sorted, double p) => sorted.Length == 0 ? 0 : sorted[Math.Min(sorted.Length - 1, (int)(p * sorted.Length))];
 }
 
-internal sealed record LoadResult(double RequestsPerSecond, double P50Ms, double P99Ms, int Failures);
+/// <summary>What a load run answered: each request's latency, the time it took, the failures.</summary>
+internal sealed class LoadResult(double[] latenciesMs, TimeSpan elapsed, int failures)
+{
+    // Sorted when a percentile is asked for, not between a benchmark's turns.
+    private readonly Lazy<double[]> _sorted = new(() => [.. latenciesMs.Order()]);
+
+    private readonly double[] _latencies = latenciesMs;
+
+    public TimeSpan Elapsed { get; } = elapsed;
+
+    public int Failures { get; } = failures;
+
+    public double RequestsPerSecond => _latencies.Length / Elapsed.TotalSeconds;
+
+    public double P50Ms => Percentile(0.50);
+
+    public double P99Ms => Percentile(0.99);
+
+    /// <summary>Runs taken in turns with another endpoint's, as one: their requests over their time together.</summary>
+    public static LoadResult Merge(IReadOnlyCollection<LoadResult> runs) =>
+        new([.. runs.SelectMany(r => r._latencies)], runs.Aggregate(TimeSpan.Zero, (total, r) => total + r.Elapsed), runs.Sum(r => r.Failures));
+
+    private double Percentile(double p)
+    {
+        var sorted = _sorted.Value;
+        return sorted.Length == 0 ? 0 : sorted[Math.Min(sorted.Length - 1, (int)(p * sorted.Length))];
+    }
+}
