@@ -23,4 +23,55 @@ public static class EventForms
             ("auth[member_id]", memberId),
             ("auth[refresh_token]", refreshToken ?? "doorbell-refresh"),
             ("auth[application_token]", applicationToken));
+
+    /// <summary>
+    /// A form body sent without a length (chunked), so limits must hold while it is read; with <paramref name="piece"/>,
+    /// a piece of that many bytes at a time, each after a pause, so the server reads it in parts.
+    /// </summary>
+    public static StreamContent Chunked(byte[] body, int? piece = null)
+    {
+        var content = new StreamContent(new PiecewiseStream(body, piece ?? body.Length));
+        content.Headers.ContentType = new System.Net.Http.Headers.MediaTypeHeaderValue("application/x-www-form-urlencoded");
+        return content;
+    }
+
+    private sealed class PiecewiseStream(byte[] data, int piece) : Stream
+    {
+        private int _position;
+
+        public override bool CanRead => true;
+
+        public override bool CanSeek => false;
+
+        public override bool CanWrite => false;
+
+        public override long Length => throw new NotSupportedException();
+
+        public override long Position { get => _position; set => throw new NotSupportedException(); }
+
+        public override async ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken cancellationToken = default)
+        {
+            if (piece < data.Length)
+            {
+                await Task.Delay(5, cancellationToken);
+            }
+
+            var count = Math.Min(Math.Min(piece, buffer.Length), data.Length - _position);
+            data.AsMemory(_position, count).CopyTo(buffer);
+            _position += count;
+            return count;
+        }
+
+        public override int Read(byte[] buffer, int offset, int count) => ReadAsync(buffer.AsMemory(offset, count)).AsTask().GetAwaiter().GetResult();
+
+        public override void Flush()
+        {
+        }
+
+        public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
+
+        public override void SetLength(long value) => throw new NotSupportedException();
+
+        public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
+    }
 }

@@ -169,8 +169,7 @@ public sealed class DoorbellTests
         // A padding key makes the body span more than one of the server's buffers; the pieces make it several reads.
         var body = await Doorbell(portal.MemberId, outcome.ApplicationToken).ReadAsByteArrayAsync(Ct);
         body = [.. body, .. "&pad="u8, .. Enumerable.Repeat((byte)'x', 10_000)];
-        using var content = new StreamContent(new Trickle(body, piece: 700));
-        content.Headers.ContentType = new System.Net.Http.Headers.MediaTypeHeaderValue("application/x-www-form-urlencoded");
+        using var content = Chunked(body, piece: 700);
 
         using var response = await fixture.Service.Http.PostAsync(fixture.Service.EventsUrl, content, Ct);
 
@@ -205,42 +204,5 @@ public sealed class DoorbellTests
         await using var reader = await command.ExecuteReaderAsync(Ct);
         Assert.True(await reader.ReadAsync(Ct));
         return (reader.IsDBNull(0) ? null : (byte[])reader[0], reader.IsDBNull(1) ? null : (byte[])reader[1]);
-    }
-
-    /// <summary>A body sent without a length, a piece at a time, each after a pause, so the server reads it in parts.</summary>
-    private sealed class Trickle(byte[] data, int piece) : Stream
-    {
-        private int _position;
-
-        public override bool CanRead => true;
-
-        public override bool CanSeek => false;
-
-        public override bool CanWrite => false;
-
-        public override long Length => throw new NotSupportedException();
-
-        public override long Position { get => _position; set => throw new NotSupportedException(); }
-
-        public override async ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken cancellationToken = default)
-        {
-            await Task.Delay(5, cancellationToken);
-            var count = Math.Min(Math.Min(piece, buffer.Length), data.Length - _position);
-            data.AsMemory(_position, count).CopyTo(buffer);
-            _position += count;
-            return count;
-        }
-
-        public override int Read(byte[] buffer, int offset, int count) => ReadAsync(buffer.AsMemory(offset, count)).AsTask().GetAwaiter().GetResult();
-
-        public override void Flush()
-        {
-        }
-
-        public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
-
-        public override void SetLength(long value) => throw new NotSupportedException();
-
-        public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
     }
 }
