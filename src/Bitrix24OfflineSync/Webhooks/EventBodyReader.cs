@@ -5,8 +5,8 @@ namespace Bitrix24OfflineSync.Webhooks;
 
 /// <summary>
 /// Reads an event body: checks the content type (415) and size (413) before buffering more than the limit, then
-/// parses form or JSON into an <see cref="EventPayload"/> (400 when malformed). The body is parsed where the server
-/// buffered it, without a copy, when it came in one piece (a doorbell always does).
+/// parses form or JSON into an <see cref="EventPayload"/> (400 when malformed). The body is parsed from the server's own
+/// buffer when it lies in one piece there (a doorbell's does), gathered into one first otherwise.
 /// </summary>
 internal static class EventBodyReader
 {
