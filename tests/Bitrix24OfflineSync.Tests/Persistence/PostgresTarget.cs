@@ -15,7 +15,9 @@ public sealed class PostgresTarget : StoreTarget
     private readonly SemaphoreSlim _create = new(1, 1);
     private string? _connectionString;
 
-    public override int SchemaVersions => PostgresMigrations.Scripts.Count;
+    public override IReadOnlyList<string> Scripts => PostgresMigrations.Scripts;
+
+    public override string TimeType => "timestamptz";
 
     /// <summary>The server's base connection string; the test is skipped when none is configured.</summary>
     public static string Server

@@ -29,4 +29,47 @@ public abstract class SchemaMigrationContract(StoreTarget target) : StoreContrac
         Assert.Empty(later.Logs.Of(1102));
         Assert.Equal(Target.SchemaVersions, await Target.ScalarAsync("SELECT COUNT(*) FROM schema_migrations"));
     }
+
+    /// <summary>
+    /// The version before the last (5 on SQLite, 4 on PostgreSQL) was released twice: first without the plan's check
+    /// time and the reservation note, later with both. A database left at either comes to the current schema, its rows
+    /// kept.
+    /// </summary>
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public async Task ADatabaseAtThePreviousVersion_AsEitherReleaseLeftIt_ComesToTheCurrentSchema_KeepingItsRows(bool laterRelease)
+    {
+        var previous = Target.SchemaVersions - 1;
+        await Target.SettingsAsync();
+        foreach (var script in Target.Scripts.Take(previous))
+        {
+            await Target.ScalarAsync(script);
+        }
+
+        if (laterRelease)
+        {
+            await Target.ScalarAsync(
+                $"""
+                ALTER TABLE portal_sync ADD COLUMN plan_checked_at {Target.TimeType} NULL;
+                CREATE TABLE drain_reserving (member_id text PRIMARY KEY, since {Target.TimeType} NOT NULL);
+                INSERT INTO drain_reserving (member_id, since) VALUES ('m1', '2026-11-30T00:00:00Z');
+                """);
+        }
+
+        await Target.ScalarAsync(
+            $"""
+            CREATE TABLE schema_migrations (version integer PRIMARY KEY, applied_at {Target.TimeType} NOT NULL);
+            INSERT INTO schema_migrations (version, applied_at) VALUES {string.Join(", ", Enumerable.Range(1, previous).Select(v => $"({v}, '2026-11-29T00:00:00Z')"))};
+            INSERT INTO portal_sync (member_id, last_backlog, registered_at) VALUES ('m1', 7, '2026-11-29T00:00:00Z');
+            """);
+
+        var service = await StartServiceAsync();
+
+        Assert.Equal(Target.SchemaVersions, await Target.ScalarAsync("SELECT MAX(version) FROM schema_migrations"));
+        Assert.Equal(7, await Target.ScalarAsync("SELECT last_backlog FROM portal_sync WHERE member_id = 'm1' AND registered_at IS NOT NULL"));
+        Assert.Equal(0, await Target.ScalarAsync("SELECT COUNT(plan_checked_at) FROM portal_sync"));
+        Assert.Equal(laterRelease ? 1 : 0, await Target.ScalarAsync("SELECT COUNT(*) FROM drain_reserving"));
+        Assert.Equal(HttpStatusCode.OK, (await service.Http.GetAsync(new Uri("health/ready", UriKind.Relative), Ct)).StatusCode);
+    }
 }

@@ -8,7 +8,9 @@ public sealed class SqliteTarget : StoreTarget
 {
     private readonly string _folder = Path.Combine(Path.GetTempPath(), "b24sync-tests", "store-" + Guid.NewGuid().ToString("N"));
 
-    public override int SchemaVersions => SqliteMigrations.Scripts.Count;
+    public override IReadOnlyList<string> Scripts => SqliteMigrations.Scripts;
+
+    public override string TimeType => "TEXT";
 
     private string DatabasePath => Path.Combine(_folder, "sync.db");
 

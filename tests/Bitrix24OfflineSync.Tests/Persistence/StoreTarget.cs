@@ -11,7 +11,13 @@ public abstract class StoreTarget : IAsyncDisposable
     private readonly string _encryptionKey = Convert.ToBase64String(RandomNumberGenerator.GetBytes(32));
 
     /// <summary>How many schema versions this provider's migrator knows.</summary>
-    public abstract int SchemaVersions { get; }
+    public int SchemaVersions => Scripts.Count;
+
+    /// <summary>This provider's migration scripts, one per schema version.</summary>
+    public abstract IReadOnlyList<string> Scripts { get; }
+
+    /// <summary>The column type this provider's schema keeps times in.</summary>
+    public abstract string TimeType { get; }
 
     /// <summary>Settings for one more service instance on this target's database (created on first use).</summary>
     public async Task<IDictionary<string, string?>> SettingsAsync()

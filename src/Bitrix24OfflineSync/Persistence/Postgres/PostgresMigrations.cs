@@ -137,10 +137,12 @@ internal static class PostgresMigrations
             gone_at         timestamptz NULL,
             PRIMARY KEY (member_id, entity_type_id)
         );
-        -- When the plan's rest_offline_extended was last asked: the answer is trusted for a day, across restarts.
-        ALTER TABLE portal_sync ADD COLUMN plan_checked_at timestamptz NULL;
-        -- A reservation asked for and not yet recorded: its answer may have been lost with the process.
-        CREATE TABLE drain_reserving (
+        """,
+        // The plan's last check and the journal's note of a reservation under way. Version 4 was first released
+        // without them and later with them, so this brings either to the same schema.
+        """
+        ALTER TABLE portal_sync ADD COLUMN IF NOT EXISTS plan_checked_at timestamptz NULL;
+        CREATE TABLE IF NOT EXISTS drain_reserving (
             member_id  text PRIMARY KEY,
             since      timestamptz NOT NULL
         );

@@ -135,13 +135,28 @@ internal static class SqliteMigrations
             gone_at         TEXT NULL,
             PRIMARY KEY (member_id, entity_type_id)
         );
-        -- When the plan's rest_offline_extended was last asked: the answer is trusted for a day, across restarts.
-        ALTER TABLE portal_sync ADD COLUMN plan_checked_at TEXT NULL;
-        -- A reservation asked for and not yet recorded: its answer may have been lost with the process.
-        CREATE TABLE drain_reserving (
+        """,
+        // The plan's last check and the journal's note of a reservation under way. Version 5 was first released
+        // without them and later with them, so this brings either to the same schema: SQLite cannot add a column only
+        // when it is missing, so portal_sync is rebuilt (a plan check kept by the later release is asked again once).
+        """
+        CREATE TABLE IF NOT EXISTS drain_reserving (
             member_id  TEXT PRIMARY KEY,
             since      TEXT NOT NULL
         );
+        CREATE TABLE portal_sync_v6 (
+            member_id         TEXT PRIMARY KEY,
+            offline_extended  INTEGER NULL,
+            last_drain_at     TEXT NULL,
+            last_backlog      INTEGER NOT NULL DEFAULT 0,
+            synced_objects    INTEGER NOT NULL DEFAULT 0,
+            registered_at     TEXT NULL,
+            plan_checked_at   TEXT NULL
+        );
+        INSERT INTO portal_sync_v6 (member_id, offline_extended, last_drain_at, last_backlog, synced_objects, registered_at)
+        SELECT member_id, offline_extended, last_drain_at, last_backlog, synced_objects, registered_at FROM portal_sync;
+        DROP TABLE portal_sync;
+        ALTER TABLE portal_sync_v6 RENAME TO portal_sync;
         """,
     ];
 }
