@@ -8,7 +8,7 @@ namespace Bitrix24OfflineSync.Tests.Deployment;
 
 /// <summary>
 /// nginx terminating TLS on a loopback port with a self-signed certificate for 127.0.0.1 made by openssl, in front of
-/// an upstream, configured as the README's server block: forwarded headers set, the body limit above the service's.
+/// an upstream, configured as the server block in docs/deploy.md: forwarded headers set, the body limit above the service's.
 /// Everything it writes stays in its own temp folder; disposing kills it and removes the folder.
 /// </summary>
 internal sealed class NginxTlsProxy : IDisposable
