@@ -97,7 +97,7 @@ public sealed class PublishedOutputTests(PublishedAppFixture published) : IClass
     {
         if (published.SkipReason is { } reason)
         {
-            Assert.Skip(reason);
+            Skip.Because(reason);
         }
     }
 

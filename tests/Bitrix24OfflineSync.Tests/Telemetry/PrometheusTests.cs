@@ -160,7 +160,7 @@ public sealed partial class PrometheusTests
     {
         if (PrometheusServer.WhyUnavailable() is { } reason)
         {
-            Assert.Skip(reason);
+            Skip.Because(reason);
         }
     }
 
