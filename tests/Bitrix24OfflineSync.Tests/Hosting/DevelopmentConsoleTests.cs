@@ -5,7 +5,6 @@ using System.Text.RegularExpressions;
 using Bitrix24OfflineSync.Emulator;
 using Bitrix24OfflineSync.Emulator.Hosting;
 using Bitrix24OfflineSync.TestKit;
-using Bitrix24OfflineSync.Tests.Deployment;
 
 namespace Bitrix24OfflineSync.Tests.Hosting;
 

@@ -2,7 +2,6 @@ using System.Text.Json.Nodes;
 using System.Text.RegularExpressions;
 using Bitrix24OfflineSync.Telemetry;
 using Bitrix24OfflineSync.TestKit;
-using Bitrix24OfflineSync.Tests.Deployment;
 
 namespace Bitrix24OfflineSync.Tests.Telemetry;
 
