@@ -1,5 +1,5 @@
 using System.Text.RegularExpressions;
-using Bitrix24OfflineSync.Tests.Telemetry;
+using Bitrix24OfflineSync.Tests.Infrastructure;
 
 namespace Bitrix24OfflineSync.Tests.Architecture;
 
@@ -9,7 +9,7 @@ public sealed partial class SkipReasonTests
     [Fact]
     public void EveryTestThatSkips_SkipsThroughSkipBecause()
     {
-        var tests = Path.Combine(MetricsKit.RepositoryRoot(), "tests");
+        var tests = Repository.File("tests");
         var direct = Directory.EnumerateFiles(tests, "*.cs", SearchOption.AllDirectories)
             .Where(f => !f.Contains($"{Path.DirectorySeparatorChar}obj{Path.DirectorySeparatorChar}", StringComparison.Ordinal))
             .Where(f => Path.GetFileName(f) != "Skip.cs")
