@@ -22,44 +22,26 @@ public sealed partial class ComposeStackTests
     [Fact]
     public async Task TheComposeCheck_PassesWithTheExampleSettingsAndAKeyFromTheKeyVerb()
     {
-        var compose = DockerCompose();
-        var env = await ExampleSettingsAsync(withKey: true);
-        try
-        {
-            var (exitCode, output) = await ChildProcess.RunAsync(compose, ["--env-file", env, "-f", Path.Combine(Deploy, "compose.yaml"), "config"], Deploy, null, Limit);
+        var (exitCode, output) = await ComposeConfigAsync(withKey: true);
 
-            Assert.True(exitCode == 0, output);
-            Assert.Contains("Storage__Provider: Postgres", output, StringComparison.Ordinal);
-            Assert.Contains("Bitrix24__PublicUrl: https://sync.example.com", output, StringComparison.Ordinal);
-            Assert.Matches(@"Storage__EncryptionKey: [A-Za-z0-9+/]{43}=", output);
-            foreach (var service in new[] { "b24sync", "postgres", "nginx", "prometheus", "grafana" })
-            {
-                Assert.Contains($"\n  {service}:\n", output, StringComparison.Ordinal);
-            }
-        }
-        finally
+        Assert.True(exitCode == 0, output);
+        Assert.Contains("Storage__Provider: Postgres", output, StringComparison.Ordinal);
+        Assert.Contains("Bitrix24__PublicUrl: https://sync.example.com", output, StringComparison.Ordinal);
+        Assert.Matches(@"Storage__EncryptionKey: [A-Za-z0-9+/]{43}=", output);
+        foreach (var service in new[] { "b24sync", "postgres", "nginx", "prometheus", "grafana" })
         {
-            File.Delete(env);
+            Assert.Contains($"\n  {service}:\n", output, StringComparison.Ordinal);
         }
     }
 
     [Fact]
     public async Task TheComposeCheck_WithoutTheKey_FailsNamingTheSettingAndHowToMakeIt()
     {
-        var compose = DockerCompose();
-        var env = await ExampleSettingsAsync(withKey: false);
-        try
-        {
-            var (exitCode, output) = await ChildProcess.RunAsync(compose, ["--env-file", env, "-f", Path.Combine(Deploy, "compose.yaml"), "config"], Deploy, null, Limit);
+        var (exitCode, output) = await ComposeConfigAsync(withKey: false);
 
-            Assert.NotEqual(0, exitCode);
-            Assert.Contains("set Storage__EncryptionKey in deploy/.env", output, StringComparison.Ordinal);
-            Assert.Contains("key new", output, StringComparison.Ordinal);
-        }
-        finally
-        {
-            File.Delete(env);
-        }
+        Assert.NotEqual(0, exitCode);
+        Assert.Contains("set Storage__EncryptionKey in deploy/.env", output, StringComparison.Ordinal);
+        Assert.Contains("key new", output, StringComparison.Ordinal);
     }
 
     [Fact]
@@ -163,19 +145,30 @@ public sealed partial class ComposeStackTests
         return found;
     }
 
-    /// <summary>deploy/example.env as the README has it filled: copied, and the key new verb's line appended.</summary>
-    private static async Task<string> ExampleSettingsAsync(bool withKey)
+    /// <summary>
+    /// <c>docker-compose config</c> with deploy/example.env as the README has it filled: copied, and (with
+    /// <paramref name="withKey"/>) the key new verb's line appended.
+    /// </summary>
+    private static async Task<(int ExitCode, string Output)> ComposeConfigAsync(bool withKey)
     {
-        var path = Path.Combine(Path.GetTempPath(), "b24sync-compose-" + Guid.NewGuid().ToString("N") + ".env");
-        File.Copy(Path.Combine(Deploy, "example.env"), path);
-        if (withKey)
+        var compose = DockerCompose();
+        var env = Path.Combine(Path.GetTempPath(), "b24sync-compose-" + Guid.NewGuid().ToString("N") + ".env");
+        File.Copy(Path.Combine(Deploy, "example.env"), env);
+        try
         {
-            using var output = new StringWriter();
-            Assert.Equal(OperatorCommands.Done, await KeyCommand.RunAsync(["key", "new"], output, TextWriter.Null));
-            await File.AppendAllTextAsync(path, output.ToString(), TestContext.Current.CancellationToken);
-        }
+            if (withKey)
+            {
+                using var key = new StringWriter();
+                Assert.Equal(OperatorCommands.Done, await KeyCommand.RunAsync(["key", "new"], key, TextWriter.Null));
+                await File.AppendAllTextAsync(env, key.ToString(), TestContext.Current.CancellationToken);
+            }
 
-        return path;
+            return await ChildProcess.RunAsync(compose, ["--env-file", env, "-f", Path.Combine(Deploy, "compose.yaml"), "config"], Deploy, null, Limit);
+        }
+        finally
+        {
+            File.Delete(env);
+        }
     }
 
     [GeneratedRegex(@"targets:\s*\[([^\]]*)\]")]

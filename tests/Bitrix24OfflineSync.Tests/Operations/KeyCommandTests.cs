@@ -23,19 +23,6 @@ public sealed class KeyCommandTests
         Assert.Contains("Back it up", first.Error, StringComparison.Ordinal);
     }
 
-    [Theory]
-    [InlineData("key")]
-    [InlineData("key old")]
-    [InlineData("key new extra")]
-    public async Task BadArguments_PrintTheUsageAndExitWith2(string commandLine)
-    {
-        var (code, output, error) = await RunAsync(commandLine.Split(' '));
-
-        Assert.Equal(OperatorCommands.BadArguments, code);
-        Assert.Empty(output);
-        Assert.Contains("usage:", error, StringComparison.Ordinal);
-    }
-
     [Fact]
     public async Task ThePrintedKey_GivenAsStorageEncryptionKey_StartsTheServiceWhoseStoredTokensDecryptAfterARestart()
     {

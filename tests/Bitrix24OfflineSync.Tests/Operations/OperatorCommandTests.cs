@@ -20,6 +20,9 @@ public sealed class OperatorCommandTests
     [InlineData("portals unbind --all")]
     [InlineData("portals rebind --everything")]
     [InlineData("portals list extra")]
+    [InlineData("key")]
+    [InlineData("key old")]
+    [InlineData("key new extra")]
     public async Task BadArguments_PrintTheUsageAndExitWith2(string commandLine)
     {
         var (code, output, error) = await RunAsync(commandLine.Split(' '));
@@ -119,7 +122,10 @@ public sealed class OperatorCommandTests
                 $"--Bitrix24:OAuthServer={fixture.World.OAuthServerAddress}",
                 "--Bitrix24:AllowInsecureEndpoints=true",
             ];
-        var code = await OperatorCommands.RunAsync([.. args, .. settings], output, error);
+        // As Program.cs dispatches the verbs.
+        var code = KeyCommand.IsCommand(args)
+            ? await KeyCommand.RunAsync(args, output, error)
+            : await OperatorCommands.RunAsync([.. args, .. settings], output, error);
         return (code, output.ToString(), error.ToString());
     }
 }
