@@ -1,4 +1,5 @@
 using Bitrix24OfflineSync.Emulator.Hosting;
+using Bitrix24OfflineSync.Emulator.Portals;
 using Microsoft.Extensions.Options;
 
 namespace Bitrix24OfflineSync.Emulator;
@@ -35,8 +36,8 @@ internal static class EmulatorApp
         await app.StartAsync().ConfigureAwait(false);
         world.BaseAddress = EmulatorServer.ListeningAddress(app);
         Announce(world, logger);
-        await InstallAsync(world, settings, logger, app.Lifetime.ApplicationStopping).ConfigureAwait(false);
-        StartGenerators(world, settings, logger);
+        var installed = await InstallAsync(world, settings, logger, app.Lifetime.ApplicationStopping).ConfigureAwait(false);
+        StartGenerators(world, settings, installed, logger);
         await app.WaitForShutdownAsync().ConfigureAwait(false);
         return 0;
     }
@@ -72,37 +73,34 @@ internal static class EmulatorApp
         }
     }
 
-    /// <summary>Installs the default app everywhere, as a portal admin would; a failure is logged and the emulator runs on.</summary>
-    private static async Task InstallAsync(BitrixWorld world, EmulatorAppOptions settings, ILogger logger, CancellationToken cancellationToken)
+    /// <summary>
+    /// Installs the default app everywhere, as a portal admin would, waiting for the service to answer; returns the
+    /// portals the service took. One that did not is logged with how to install it, and the emulator runs on.
+    /// </summary>
+    private static async Task<IReadOnlySet<EmulatedPortal>> InstallAsync(BitrixWorld world, EmulatorAppOptions settings, ILogger logger, CancellationToken cancellationToken)
     {
-        var app = world.DefaultApp;
+        var installed = new HashSet<EmulatedPortal>();
+        var installer = new EmulatorAppInstaller(world, TimeProvider.System, logger);
         foreach (var portal in world.Portals.OrderBy(p => p.Domain, StringComparer.OrdinalIgnoreCase))
         {
             if (string.IsNullOrEmpty(settings.InstallUrl))
             {
                 EmulatorAppLog.NotInstalled(logger, portal.Domain);
-                continue;
             }
-
-            var installUrl = new Uri(settings.InstallUrl);
-            try
+            else if (await installer.InstallAsync(portal, new Uri(settings.InstallUrl), cancellationToken).ConfigureAwait(false))
             {
-                var outcome = await world.InstallAppAsync(portal, installUrl, app, cancellationToken).ConfigureAwait(false);
-                EmulatorAppLog.Installed(logger, app.ClientId, portal.Domain, installUrl, outcome.CallbackStatus);
-            }
-            catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
-            {
-                return;
-            }
-            catch (Exception ex) when (ex is not OutOfMemoryException)
-            {
-                // The service being installed may not be up yet; the install can be repeated through the control endpoint.
-                EmulatorAppLog.InstallFailed(logger, ex, app.ClientId, portal.Domain, installUrl);
+                installed.Add(portal);
             }
         }
+
+        return installed;
     }
 
-    private static void StartGenerators(BitrixWorld world, EmulatorAppOptions settings, ILogger logger)
+    /// <summary>
+    /// Starts the change generator on the portals the app is installed on; without an install URL (the app is to be
+    /// installed through the control API) on every portal. On a portal whose install failed it is not started: it says so.
+    /// </summary>
+    private static void StartGenerators(BitrixWorld world, EmulatorAppOptions settings, IReadOnlySet<EmulatedPortal> installed, ILogger logger)
     {
         if (settings.Generator is not { } options)
         {
@@ -112,7 +110,13 @@ internal static class EmulatorApp
         var generators = ControlGenerators.Of(world);
         foreach (var portal in world.Portals)
         {
-            if (generators.TryStart(portal, options, logger))
+            if (!string.IsNullOrEmpty(settings.InstallUrl) && !installed.Contains(portal))
+            {
+                var start = new Uri(world.BaseAddress, $"_emulator/portals/{portal.Domain}/generator/start");
+                EmulatorAppLog.GeneratorNotStarted(logger, portal.Domain, FormattableString.Invariant(
+                    $"curl -X POST {start} -H 'Content-Type: application/json' -d '{{\"objects\":{options.Objects},\"changesPerSecond\":{options.ChangesPerSecond}}}'"));
+            }
+            else if (generators.TryStart(portal, options, logger))
             {
                 EmulatorAppLog.GeneratorStarted(logger, portal.Domain, options.ChangesPerSecond, options.Objects);
             }

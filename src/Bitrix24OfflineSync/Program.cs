@@ -7,6 +7,11 @@ if (HealthProbe.IsCommand(args))
     return await HealthProbe.RunAsync(Environment.GetEnvironmentVariable, Console.Error);
 }
 
+if (KeyCommand.IsCommand(args))
+{
+    return await KeyCommand.RunAsync(args, Console.Out, Console.Error);
+}
+
 if (OperatorCommands.IsCommand(args))
 {
     return await OperatorCommands.RunAsync(args, Console.Out, Console.Error);

@@ -72,15 +72,13 @@ internal sealed class BenchService : IAsyncDisposable
             config[key] = value;
         }
 
-        string[] args = [];
         if (productionLogging)
         {
-            // As Program.cs starts it, in the folder where the image keeps appsettings.json (the build output).
+            // As Program.cs starts it; appsettings.json is read from the application's folder, the build output here.
             Log.Logger = SerilogSetup.CreateBootstrapLogger();
-            args = ["--contentRoot", AppContext.BaseDirectory];
         }
 
-        var app = SyncServiceApp.Build(args, builder =>
+        var app = SyncServiceApp.Build([], builder =>
         {
             builder.Configuration.AddInMemoryCollection(config);
             if (time is not null)

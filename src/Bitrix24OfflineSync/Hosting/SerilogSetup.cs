@@ -3,6 +3,8 @@ using Bitrix24OfflineSync.Webhooks;
 using Serilog;
 using Serilog.Events;
 using Serilog.Formatting.Compact;
+using Serilog.Templates;
+using Serilog.Templates.Themes;
 
 namespace Bitrix24OfflineSync.Hosting;
 
@@ -17,7 +19,8 @@ internal static class SerilogSetup
     /// <summary>The category of ASP.NET Core's own per-request events.</summary>
     private const string HostingDiagnostics = "Microsoft.AspNetCore.Hosting.Diagnostics";
 
-    private const string ReadableTemplate = "[{Timestamp:HH:mm:ss} {Level:u3}] {SourceContext}: {Message:lj}{NewLine}{Exception}";
+    /// <summary>The readable console: time, level, the event id (as the docs name events), category, message.</summary>
+    private const string ReadableTemplate = "[{@t:HH:mm:ss} {@l:u3}] {#if EventId.Id is not null}{EventId.Id} {#end}{SourceContext}: {@m}\n{@x}";
 
     /// <summary>Logs what happens before the host is built (a bad setting, a failed start) in the same CLEF lines.</summary>
     public static Serilog.ILogger CreateBootstrapLogger() =>
@@ -43,7 +46,8 @@ internal static class SerilogSetup
                     .MinimumLevel.Override(HostingDiagnostics, LevelAlias.Off);
                 if (readable)
                 {
-                    logger.WriteTo.Console(outputTemplate: ReadableTemplate, standardErrorFromLevel: toStandardError, formatProvider: System.Globalization.CultureInfo.InvariantCulture);
+                    var template = new ExpressionTemplate(ReadableTemplate, System.Globalization.CultureInfo.InvariantCulture, theme: TemplateTheme.Literate);
+                    logger.WriteTo.Console(template, standardErrorFromLevel: toStandardError);
                 }
                 else
                 {

@@ -17,7 +17,7 @@ internal static class SyncServiceApp
 {
     public static WebApplication Build(string[] args, Action<WebApplicationBuilder>? configure = null)
     {
-        var builder = WebApplication.CreateBuilder(args);
+        var builder = WebApplication.CreateBuilder(Options(args));
         configure?.Invoke(builder);
         builder.AddServiceLogging();
         builder.AddTelemetry();
@@ -43,5 +43,26 @@ internal static class SyncServiceApp
         app.MapHealth();
         app.MapBitrixEvents();
         return app;
+    }
+
+    /// <summary>
+    /// The service behaves the same wherever it is started: its content root (where <c>appsettings.json</c> is read and
+    /// against which relative paths such as <c>Storage:DataDirectory</c> resolve) is the application's folder unless
+    /// one is given (<c>--contentRoot</c>, <c>ASPNETCORE_CONTENTROOT</c>, <c>DOTNET_CONTENTROOT</c>), never the working
+    /// directory. Configuration files are read once: no file watcher is set up, so none can come to watch a folder the
+    /// service did not choose (one on "/" costs seconds at start and sees every file written).
+    /// </summary>
+    private static WebApplicationOptions Options(string[] args)
+    {
+        var given = new ConfigurationBuilder()
+            .AddEnvironmentVariables("DOTNET_")
+            .AddEnvironmentVariables("ASPNETCORE_")
+            .AddCommandLine(args)
+            .Build()[HostDefaults.ContentRootKey];
+        return new WebApplicationOptions
+        {
+            Args = [.. args, "--hostBuilder:reloadConfigOnChange=false"],
+            ContentRootPath = string.IsNullOrEmpty(given) ? AppContext.BaseDirectory : null,
+        };
     }
 }

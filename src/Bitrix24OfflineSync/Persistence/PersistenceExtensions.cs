@@ -9,7 +9,11 @@ internal static class PersistenceExtensions
     public static IServiceCollection AddPersistence(this IServiceCollection services, IConfiguration configuration)
     {
         var options = configuration.GetSection(StorageOptions.Section).Get<StorageOptions>() ?? new StorageOptions();
-        services.AddOptions<StorageOptions>().Bind(configuration.GetSection(StorageOptions.Section)).ValidateDataAnnotations().ValidateOnStart();
+        services.AddOptions<StorageOptions>().Bind(configuration.GetSection(StorageOptions.Section))
+            // A relative data folder is the content root's (the application's folder), never the working directory's.
+            .PostConfigure<IHostEnvironment>((o, host) => o.DataDirectory = string.IsNullOrWhiteSpace(o.DataDirectory) ? o.DataDirectory : Path.GetFullPath(o.DataDirectory, host.ContentRootPath))
+            .ValidateDataAnnotations()
+            .ValidateOnStart();
         services.AddHealthChecks().AddCheck<DatabaseHealthCheck>("store");
         return options.Provider switch
         {

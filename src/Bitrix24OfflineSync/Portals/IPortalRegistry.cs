@@ -13,7 +13,7 @@ internal interface IPortalRegistry
     /// <summary>Marks the portal uninstalled and deletes its tokens; false when the portal is unknown.</summary>
     Task<bool> MarkUninstalledAsync(string memberId, CancellationToken cancellationToken);
 
-    /// <summary>Every portal with what operators watch: plan, last drain, backlog, synced objects.</summary>
+    /// <summary>Every portal with what operators watch: plan, last drain, backlog, the running total of the drains' writes.</summary>
     Task<IReadOnlyList<PortalOverview>> OverviewAsync(CancellationToken cancellationToken);
 
     /// <summary>How many portals are in each status, and how many of them are marked dirty (what the metrics show).</summary>

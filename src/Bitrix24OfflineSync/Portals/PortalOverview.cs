@@ -1,6 +1,9 @@
 namespace Bitrix24OfflineSync.Portals;
 
-/// <summary>A portal as the <c>portals list</c> command shows it.</summary>
+/// <summary>
+/// A portal as the <c>portals list</c> command shows it. <see cref="DrainWrites"/> is a running total: every object
+/// each drain has committed to the sink, an object changed ten times counting ten.
+/// </summary>
 internal sealed record PortalOverview(
     string MemberId,
     string Domain,
@@ -8,4 +11,4 @@ internal sealed record PortalOverview(
     bool? OfflineExtended,
     DateTimeOffset? LastDrainAt,
     int LastBacklog,
-    long SyncedObjects);
+    long DrainWrites);

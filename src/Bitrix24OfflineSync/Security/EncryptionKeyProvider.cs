@@ -14,6 +14,9 @@ internal sealed class EncryptionKeyProvider(IOptions<StorageOptions> options, IL
 
     public byte[] Key => _key.Value;
 
+    /// <summary>A new key in the form <c>Storage:EncryptionKey</c> and the key file take: base64 of 32 random bytes.</summary>
+    public static string NewKey() => Convert.ToBase64String(System.Security.Cryptography.RandomNumberGenerator.GetBytes(32));
+
     private static byte[] Load(StorageOptions options, ILogger logger)
     {
         if (!string.IsNullOrWhiteSpace(options.EncryptionKey))
@@ -23,7 +26,7 @@ internal sealed class EncryptionKeyProvider(IOptions<StorageOptions> options, IL
 
         if (options.Provider != StorageProvider.Sqlite)
         {
-            throw new InvalidOperationException("Storage:EncryptionKey must be set when several replicas share a database: each would generate its own key.");
+            throw new InvalidOperationException("Storage:EncryptionKey must be set when several replicas share a database: each would generate its own key. Make one with the key new verb (Bitrix24OfflineSync key new).");
         }
 
         var path = Path.GetFullPath(Path.Combine(options.DataDirectory, KeyFileName));
@@ -33,7 +36,7 @@ internal sealed class EncryptionKeyProvider(IOptions<StorageOptions> options, IL
         }
 
         Directory.CreateDirectory(Path.GetDirectoryName(path)!);
-        var key = System.Security.Cryptography.RandomNumberGenerator.GetBytes(32);
+        var key = NewKey();
         var fileOptions = new FileStreamOptions { Mode = FileMode.CreateNew, Access = FileAccess.Write };
         if (!OperatingSystem.IsWindows())
         {
@@ -42,11 +45,11 @@ internal sealed class EncryptionKeyProvider(IOptions<StorageOptions> options, IL
 
         using (var writer = new StreamWriter(path, System.Text.Encoding.ASCII, fileOptions))
         {
-            writer.Write(Convert.ToBase64String(key));
+            writer.Write(key);
         }
 
         SecurityLog.EncryptionKeyGenerated(logger, path);
-        return key;
+        return Convert.FromBase64String(key);
     }
 
     private static byte[] Decode(string base64, string source)

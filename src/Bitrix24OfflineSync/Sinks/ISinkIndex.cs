@@ -12,6 +12,9 @@ internal interface ISinkIndex
 
     /// <summary>The highest id of <paramref name="entity"/> the sink holds and has not tombstoned; null when it holds none.</summary>
     Task<long?> MaxIdAsync(string memberId, string entity, CancellationToken cancellationToken);
+
+    /// <summary>Per portal, the objects the sink holds now: entries that are not tombstones (what <c>portals list</c> shows).</summary>
+    Task<IReadOnlyDictionary<string, long>> HeldCountsAsync(CancellationToken cancellationToken);
 }
 
 /// <summary>One object as the sink holds it: its id, when the source last modified it (as the sink was told), and whether it is a tombstone.</summary>

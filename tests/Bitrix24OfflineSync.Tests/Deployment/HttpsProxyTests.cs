@@ -23,7 +23,7 @@ public sealed class HttpsProxyTests
     {
         if (NginxTlsProxy.WhyUnavailable() is { } reason)
         {
-            Assert.Skip(reason);
+            Skip.Because(reason);
         }
 
         using var proxy = await NginxTlsProxy.PrepareAsync();

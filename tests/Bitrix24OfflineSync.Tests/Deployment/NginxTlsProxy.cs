@@ -3,12 +3,13 @@ using System.Net.Security;
 using System.Net.Sockets;
 using System.Security.Cryptography.X509Certificates;
 using Bitrix24OfflineSync.TestKit;
+using Bitrix24OfflineSync.Tests.Infrastructure;
 
 namespace Bitrix24OfflineSync.Tests.Deployment;
 
 /// <summary>
 /// nginx terminating TLS on a loopback port with a self-signed certificate for 127.0.0.1 made by openssl, in front of
-/// an upstream, configured as the README's server block: forwarded headers set, the body limit above the service's.
+/// an upstream, with the https server of deploy/nginx/b24sync.conf as shipped: forwarded headers set, the body limit above the service's.
 /// Everything it writes stays in its own temp folder; disposing kills it and removes the folder.
 /// </summary>
 internal sealed class NginxTlsProxy : IDisposable
@@ -102,22 +103,63 @@ internal sealed class NginxTlsProxy : IDisposable
             fastcgi_temp_path {{_directory}}/fastcgi;
             uwsgi_temp_path {{_directory}}/uwsgi;
             scgi_temp_path {{_directory}}/scgi;
-            server {
-                listen 127.0.0.1:{{Port}} ssl;
-                server_name 127.0.0.1;
-                ssl_certificate {{_directory}}/cert.pem;
-                ssl_certificate_key {{_directory}}/key.pem;
-                client_max_body_size 1m;
-                location / {
-                    proxy_pass http://127.0.0.1:{{upstream.Port}};
-                    proxy_set_header Host $host;
-                    proxy_set_header X-Forwarded-For $proxy_add_x_forwarded_for;
-                    proxy_set_header X-Forwarded-Proto $scheme;
-                    proxy_set_header X-Forwarded-Host $host;
-                }
-            }
+        {{ShippedHttpsServer(upstream)}}
         }
         """;
+
+    /// <summary>
+    /// The https server of <c>deploy/nginx/b24sync.conf</c> as shipped, but for where it runs here: a loopback port
+    /// instead of 443, the test certificate instead of /etc/nginx/certs, the service under test instead of b24sync:8080.
+    /// </summary>
+    private string ShippedHttpsServer(Uri upstream)
+    {
+        var server = ShippedServers().Single(s => s.Contains("listen 443 ssl;", StringComparison.Ordinal));
+        foreach (var (shipped, here) in new[]
+        {
+            ("listen 443 ssl;", $"listen 127.0.0.1:{Port} ssl;"),
+            ("listen [::]:443 ssl;", ""),
+            ("/etc/nginx/certs/fullchain.pem", Path.Combine(_directory, "cert.pem")),
+            ("/etc/nginx/certs/privkey.pem", Path.Combine(_directory, "key.pem")),
+            ("proxy_pass http://b24sync:8080;", $"proxy_pass http://127.0.0.1:{upstream.Port};"),
+        })
+        {
+            if (!server.Contains(shipped, StringComparison.Ordinal))
+            {
+                throw new InvalidOperationException($"deploy/nginx/b24sync.conf no longer has \"{shipped}\"; the proxy tests need to learn its new shape.");
+            }
+
+            server = server.Replace(shipped, here, StringComparison.Ordinal);
+        }
+
+        return server;
+    }
+
+    /// <summary>The top-level server blocks of the shipped file, comments left out.</summary>
+    private static List<string> ShippedServers()
+    {
+        var text = string.Join('\n', File.ReadLines(Repository.File("deploy/nginx/b24sync.conf")).Select(l => l.Split('#')[0]));
+        var servers = new List<string>();
+        for (var start = text.IndexOf("server {", StringComparison.Ordinal); start >= 0; start = text.IndexOf("server {", start + 1, StringComparison.Ordinal))
+        {
+            var (depth, end) = (0, start);
+            for (; end < text.Length; end++)
+            {
+                if (text[end] == '{')
+                {
+                    depth++;
+                }
+                else if (text[end] == '}' && --depth == 0)
+                {
+                    break;
+                }
+            }
+
+            servers.Add(text[start..(end + 1)]);
+            start = end;
+        }
+
+        return servers;
+    }
 
     private static string? Find(string program) =>
         (Environment.GetEnvironmentVariable("PATH") ?? "").Split(':').Append("/usr/sbin").Append("/usr/bin")

@@ -1,5 +1,7 @@
 using System.Runtime.Versioning;
 using System.Text.RegularExpressions;
+using Bitrix24OfflineSync.TestKit;
+using Bitrix24OfflineSync.Tests.Infrastructure;
 
 namespace Bitrix24OfflineSync.Tests.Deployment;
 
@@ -22,8 +24,6 @@ public sealed partial class PublishedAppFixture : IAsyncLifetime
 
     public string AppDirectory => Path.Combine(Root, "app");
 
-    public static string RepositoryRoot { get; } = FindRepositoryRoot();
-
     public async ValueTask InitializeAsync()
     {
         SkipReason = WhyNotRunnable();
@@ -36,7 +36,7 @@ public sealed partial class PublishedAppFixture : IAsyncLifetime
         Directory.CreateDirectory(context);
         File.SetUnixFileMode(Root, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute |
             UnixFileMode.GroupRead | UnixFileMode.GroupExecute | UnixFileMode.OtherRead | UnixFileMode.OtherExecute);
-        foreach (var instruction in BuildStage(File.ReadAllText(Path.Combine(RepositoryRoot, "Dockerfile"))))
+        foreach (var instruction in BuildStage(File.ReadAllText(Repository.File("Dockerfile"))))
         {
             if (instruction.StartsWith("COPY ", StringComparison.Ordinal))
             {
@@ -105,7 +105,7 @@ public sealed partial class PublishedAppFixture : IAsyncLifetime
     /// <summary>Docker's COPY: a file lands in a destination folder, a folder's contents do; bin/ and obj/ are ignored as in .dockerignore.</summary>
     private static void Copy(string source, string destination)
     {
-        var from = Path.Combine(RepositoryRoot, source.TrimEnd('/'));
+        var from = Path.Combine(Repository.Root, source.TrimEnd('/'));
         if (File.Exists(from))
         {
             Directory.CreateDirectory(destination);
@@ -135,19 +135,6 @@ public sealed partial class PublishedAppFixture : IAsyncLifetime
         ["MSBUILDDISABLENODEREUSE"] = "1",
         ["UseSharedCompilation"] = "false",
     };
-
-    private static string FindRepositoryRoot()
-    {
-        for (var directory = new DirectoryInfo(AppContext.BaseDirectory); directory is not null; directory = directory.Parent)
-        {
-            if (File.Exists(Path.Combine(directory.FullName, "Dockerfile")) && File.Exists(Path.Combine(directory.FullName, "Bitrix24OfflineSync.sln")))
-            {
-                return directory.FullName;
-            }
-        }
-
-        throw new InvalidOperationException("The repository root (with Dockerfile and Bitrix24OfflineSync.sln) was not found above the test binaries.");
-    }
 
     [GeneratedRegex(@"\s+")]
     private static partial Regex Spaces();

@@ -93,11 +93,46 @@ public sealed class PublishedOutputTests(PublishedAppFixture published) : IClass
         Assert.Equal(HealthProbe.Unhealthy, gone);
     }
 
+    [Theory]
+    [InlineData("/")]
+    [InlineData("the application's folder")]
+    public async Task StartedFromAnyFolder_TheServiceReadsItsOwnSettings_KeepsItsDataInItsFolder_AndWatchesNoFolder(string startedFrom)
+    {
+        SkipUnlessRunnable();
+        var workingDirectory = startedFrom == "/" ? "/" : published.AppDirectory;
+        // A relative data folder, as an operator may write it: it is the application folder's, whatever the working directory.
+        var relative = "data-" + Guid.NewGuid().ToString("N");
+        var dataDirectory = await OwnedDataDirectoryAsync(Path.Combine(published.AppDirectory, relative));
+        var port = FreePort();
+        try
+        {
+            using var service = await StartServiceAsync(relative, port, workingDirectory: workingDirectory);
+            using var http = new HttpClient();
+            using var doorbell = new FormUrlEncodedContent([new("event", "ONOFFLINEEVENT"), new("auth[member_id]", "m-unknown"), new("auth[application_token]", "t")]);
+            using var refused = await http.PostAsync(new Uri($"http://127.0.0.1:{port}/bitrix24/events"), doorbell, TestContext.Current.CancellationToken);
+            await Wait.UntilAsync(() => Events(service.Output).Any(e => e["StatusCode"]?.GetValue<int>() == 401), "the completion event of the refused doorbell");
+
+            Assert.Equal(HttpStatusCode.Unauthorized, refused.StatusCode);
+            // appsettings.json was read: the framework's own per-request lines (endpoint executing, status set) stay below its levels.
+            Assert.DoesNotContain(Events(service.Output), e => e["SourceContext"]?.ToString().StartsWith("Microsoft.AspNetCore", StringComparison.Ordinal) == true);
+            var database = Assert.Single(Events(service.Output), e => e["EventId"]?["Id"]?.GetValue<int>() == 1103);
+            Assert.Equal(Path.Combine(dataDirectory, "sync.db"), database["DatabasePath"]!.ToString());
+            Assert.True(File.Exists(Path.Combine(dataDirectory, "encryption.key")));
+            Assert.False(Directory.Exists(Path.Combine("/", relative)));
+            // No configuration file watcher: it would watch the content root's whole tree, "/" included had that been the root.
+            Assert.Equal(0, InotifyWatches(ServiceProcess(service.ProcessId)));
+        }
+        finally
+        {
+            Directory.Delete(dataDirectory, recursive: true);
+        }
+    }
+
     private void SkipUnlessRunnable()
     {
         if (published.SkipReason is { } reason)
         {
-            Assert.Skip(reason);
+            Skip.Because(reason);
         }
     }
 
@@ -105,11 +140,12 @@ public sealed class PublishedOutputTests(PublishedAppFixture published) : IClass
     private static List<JsonObject> Events(string output) =>
         [.. output.Split('\n', StringSplitOptions.RemoveEmptyEntries).Select(l => JsonNode.Parse(l)).OfType<JsonObject>()];
 
-    private async Task<ChildProcess> StartServiceAsync(string dataDirectory, int port, int? management = null)
+    private async Task<ChildProcess> StartServiceAsync(string dataDirectory, int port, int? management = null, string? workingDirectory = null)
     {
         var environment = Environment(port, dataDirectory);
         environment["Metrics__Urls"] = management is { } p ? $"http://127.0.0.1:{p}" : "";
-        var service = ChildProcess.Start("runuser", ["-u", PublishedAppFixture.RunAs, "--", "dotnet", "Bitrix24OfflineSync.dll"], published.AppDirectory, environment);
+        var service = ChildProcess.Start(
+            "runuser", ["-u", PublishedAppFixture.RunAs, "--", "dotnet", Path.Combine(published.AppDirectory, "Bitrix24OfflineSync.dll")], workingDirectory ?? published.AppDirectory, environment);
         try
         {
             await Wait.ForAsync(cancellationToken => service.WaitForLineAsync("Now listening on", cancellationToken), "the published service logs 'Now listening on'", StartLimit);
@@ -136,10 +172,19 @@ public sealed class PublishedOutputTests(PublishedAppFixture published) : IClass
         ["Storage__DataDirectory"] = dataDirectory,
     };
 
+    /// <summary>The service itself: runuser's child.</summary>
+    private static int ServiceProcess(int runuser) =>
+        int.Parse(File.ReadAllText($"/proc/{runuser}/task/{runuser}/children").Split(' ', StringSplitOptions.RemoveEmptyEntries).Single(), System.Globalization.CultureInfo.InvariantCulture);
+
+    /// <summary>The inotify watches a process holds (each a "inotify wd:" line of its inotify descriptors' fdinfo).</summary>
+    private static int InotifyWatches(int pid) => Directory.EnumerateFileSystemEntries($"/proc/{pid}/fd")
+        .Where(fd => new FileInfo(fd).LinkTarget == "anon_inode:inotify")
+        .Sum(fd => File.ReadLines($"/proc/{pid}/fdinfo/{Path.GetFileName(fd)}").Count(l => l.StartsWith("inotify wd:", StringComparison.Ordinal)));
+
     /// <summary>A folder only the service's user may write, like the image's /data.</summary>
-    private async Task<string> OwnedDataDirectoryAsync()
+    private async Task<string> OwnedDataDirectoryAsync(string? path = null)
     {
-        var path = Path.Combine(published.Root, "data-" + Guid.NewGuid().ToString("N"));
+        path ??= Path.Combine(published.Root, "data-" + Guid.NewGuid().ToString("N"));
         Directory.CreateDirectory(path);
         var chown = await ChildProcess.RunAsync("chown", [PublishedAppFixture.RunAs, path], published.Root, null, StartLimit);
         Assert.True(chown.ExitCode == 0, chown.Output);

@@ -1,3 +1,6 @@
+using System.Text.Json.Nodes;
+using System.Text.RegularExpressions;
+using Bitrix24OfflineSync.Emulator.Portals;
 using Bitrix24OfflineSync.Operations;
 using Bitrix24OfflineSync.Portals;
 using Bitrix24OfflineSync.Registration;
@@ -17,6 +20,9 @@ public sealed class OperatorCommandTests
     [InlineData("portals unbind --all")]
     [InlineData("portals rebind --everything")]
     [InlineData("portals list extra")]
+    [InlineData("key")]
+    [InlineData("key old")]
+    [InlineData("key new extra")]
     public async Task BadArguments_PrintTheUsageAndExitWith2(string commandLine)
     {
         var (code, output, error) = await RunAsync(commandLine.Split(' '));
@@ -27,26 +33,39 @@ public sealed class OperatorCommandTests
     }
 
     [Fact]
-    public async Task List_ShowsEachPortalWithStatusPlanDrainAndCounts()
+    public async Task List_ShowsEachPortalWithStatusPlanDrain_TheObjectsTheMirrorHoldsNow_AndTheWrites()
     {
         await using var fixture = await SyncFixture.StartAsync();
         var portal = await fixture.InstallAndBindAsync();
-        fixture.World.CallAsUser(portal, "crm.deal.add", new System.Text.Json.Nodes.JsonObject { ["fields"] = new System.Text.Json.Nodes.JsonObject { ["TITLE"] = "x" } });
+        var kept = Add(fixture, portal, "kept");
+        var deleted = Add(fixture, portal, "deleted");
         await fixture.WaitUntilDrainedAsync(portal);
-        // The worker records the drain just after the queue and the journal are empty.
+        fixture.World.CallAsUser(portal, "crm.deal.update", new JsonObject { ["id"] = kept, ["fields"] = new JsonObject { ["TITLE"] = "kept, changed" } });
+        await fixture.WaitUntilDrainedAsync(portal);
+        fixture.World.CallAsUser(portal, "crm.deal.delete", new JsonObject { ["id"] = deleted });
+        await fixture.WaitUntilDrainedAsync(portal);
+        // The worker records each drain just after the queue and the journal are empty.
         var registry = fixture.Service.Get<IPortalRegistry>();
         await Wait.UntilAsync(
-            async () => (await registry.OverviewAsync(Ct)).Any(p => p.MemberId == portal.MemberId && p.LastDrainAt is not null),
-            "the drain of the portal is recorded");
+            async () => (await registry.OverviewAsync(Ct)).Single(p => p.MemberId == portal.MemberId).DrainWrites >= 4,
+            "the drains of the portal are recorded");
+        var writes = (await registry.OverviewAsync(Ct)).Single(p => p.MemberId == portal.MemberId).DrainWrites;
 
         var (code, output, _) = await RunAsync(["portals", "list"], fixture);
 
         Assert.Equal(OperatorCommands.Done, code);
-        var line = Assert.Single(output.Split('\n'), l => l.StartsWith(portal.MemberId, StringComparison.Ordinal));
-        Assert.Contains("shop.bitrix24.com", line, StringComparison.Ordinal);
-        Assert.Contains(" active ", line, StringComparison.Ordinal);
-        Assert.Contains(" extended ", line, StringComparison.Ordinal);
-        Assert.DoesNotContain("never", line, StringComparison.Ordinal);
+        var lines = output.Split('\n');
+        var header = Columns(lines[0]);
+        var row = header.Zip(Columns(Assert.Single(lines, l => l.StartsWith(portal.MemberId, StringComparison.Ordinal)))).ToDictionary(c => c.First, c => c.Second);
+        Assert.Equal("shop.bitrix24.com", row["DOMAIN"]);
+        Assert.Equal("active", row["STATUS"]);
+        Assert.Equal("extended", row["PLAN"]);
+        Assert.NotEqual("never", row["LAST_DRAIN"]);
+        // Two deals were made, one changed, one deleted: the mirror holds one live deal beside a tombstone.
+        Assert.Equal(2, (await fixture.Mirror.ListAsync(portal.MemberId, Ct)).Count);
+        Assert.Equal("1", row["OBJECTS"]);
+        Assert.Equal(writes.ToString(System.Globalization.CultureInfo.InvariantCulture), row["WRITES"]);
+        Assert.Equal("0", row["DEAD"]);
         Assert.Contains("1 portals", output, StringComparison.Ordinal);
     }
 
@@ -83,6 +102,12 @@ public sealed class OperatorCommandTests
         Assert.Empty(await registrar.ListAsync(portal.MemberId, Ct));
     }
 
+    private static string Add(SyncFixture fixture, EmulatedPortal portal, string title) =>
+        fixture.World.CallAsUser(portal, "crm.deal.add", new JsonObject { ["fields"] = new JsonObject { ["TITLE"] = title } }).Result!.ToString();
+
+    /// <summary>The listing's columns: separated by two spaces or more (a time has one inside).</summary>
+    private static string[] Columns(string line) => Regex.Split(line.Trim(), @"\s{2,}");
+
     private static async Task<(int Code, string Output, string Error)> RunAsync(string[] args, SyncFixture? fixture = null)
     {
         using var output = new StringWriter();
@@ -97,7 +122,10 @@ public sealed class OperatorCommandTests
                 $"--Bitrix24:OAuthServer={fixture.World.OAuthServerAddress}",
                 "--Bitrix24:AllowInsecureEndpoints=true",
             ];
-        var code = await OperatorCommands.RunAsync([.. args, .. settings], output, error);
+        // As Program.cs dispatches the verbs.
+        var code = KeyCommand.IsCommand(args)
+            ? await KeyCommand.RunAsync(args, output, error)
+            : await OperatorCommands.RunAsync([.. args, .. settings], output, error);
         return (code, output.ToString(), error.ToString());
     }
 }

@@ -130,7 +130,7 @@ public abstract class PortalRegistryContract(StoreTarget target) : StoreContract
     }
 
     [Fact]
-    public async Task TheOverview_ShowsPlanLastDrainAndSyncedTotalsInDomainOrder()
+    public async Task TheOverview_ShowsPlanLastDrainAndTheRunningTotalOfDrainWritesInDomainOrder()
     {
         var service = await StartServiceAsync();
         var stores = PortalStores.Of(service);

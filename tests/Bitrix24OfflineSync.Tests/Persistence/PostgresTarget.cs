@@ -1,4 +1,5 @@
 using Bitrix24OfflineSync.Persistence.Postgres;
+using Bitrix24OfflineSync.TestKit;
 using Npgsql;
 
 namespace Bitrix24OfflineSync.Tests.Persistence;
@@ -27,7 +28,7 @@ public sealed class PostgresTarget : StoreTarget
             var server = Environment.GetEnvironmentVariable(ServerVariable);
             if (string.IsNullOrWhiteSpace(server))
             {
-                Assert.Skip($"PostgreSQL tests need {ServerVariable} (a connection string to a server where they may create databases, e.g. Host=127.0.0.1;Port=5432;Username=postgres); .ci/run starts one.");
+                Skip.Because($"PostgreSQL tests need {ServerVariable} (a connection string to a server where they may create databases, e.g. Host=127.0.0.1;Port=5432;Username=postgres); .ci/run starts one.");
             }
 
             return server;

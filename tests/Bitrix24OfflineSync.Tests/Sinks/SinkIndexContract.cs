@@ -44,6 +44,25 @@ public abstract class SinkIndexContract(StoreTarget target) : StoreContract(targ
         Assert.Single(await index.RangeAsync("m2", "crm.deal", 0, 1000, Ct));
     }
 
+    [Fact]
+    public async Task BothIndexes_CountPerPortalTheObjectsHeldNow_TombstonesLeftOut()
+    {
+        var service = await StartServiceAsync();
+        var mirror = service.Get<IMirrorStore>();
+        var delivered = new DeliveredIndex(service.Get<Bitrix24OfflineSync.Persistence.ISqlDatabase>());
+        foreach (var write in new Func<string, IReadOnlyList<ObjectChange>, Task>[] { (m, c) => mirror.UpsertAsync(m, c, null, Ct), (m, c) => delivered.RecordAsync(m, c, Ct) })
+        {
+            await write("m1", [State("1", "one", 1, 10), State("2", "two", 1, 10), Contact("1")]);
+            // Written again and again: an object is held once however often it changed.
+            await write("m1", [State("1", "one again", 2, 20), State("1", "and again", 3, 30), Tombstone("2")]);
+            await write("m2", [Tombstone("5")]);
+        }
+
+        var counts = new[] { await service.Get<SqlMirrorStore>().HeldCountsAsync(Ct), await delivered.HeldCountsAsync(Ct) };
+
+        Assert.All(counts, c => Assert.Equal(new Dictionary<string, long> { ["m1"] = 2 }, c));
+    }
+
     private static ObjectChange Tombstone(string id) => new(new ObjectKey("crm.deal", id), ChangeAction.Delete, null, null, T0.AddSeconds(30), ["ONCRMDEALDELETE"], []);
 
     private static ObjectChange Contact(string id) => State(id, "contact", 1, 10) with { Key = new ObjectKey("crm.contact", id) };

@@ -38,7 +38,7 @@ public sealed partial class LoadCrashTests : IAsyncDisposable
         await _published.InitializeAsync();
         if (_published.SkipReason is { } reason)
         {
-            Assert.Skip(reason);
+            Skip.Because(reason);
         }
 
         var options = new EmulatorOptions { Seed = 17 };

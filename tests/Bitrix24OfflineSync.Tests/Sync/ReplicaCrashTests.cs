@@ -59,7 +59,7 @@ public sealed partial class ReplicaCrashTests : IAsyncDisposable
         await _published.InitializeAsync();
         if (_published.SkipReason is { } reason)
         {
-            Assert.Skip(reason);
+            Skip.Because(reason);
         }
 
         var options = new EmulatorOptions { Seed = 11 };

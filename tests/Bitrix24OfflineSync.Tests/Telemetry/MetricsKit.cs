@@ -20,19 +20,6 @@ internal static partial class MetricsKit
         return ((IPEndPoint)listener.LocalEndpoint).Port;
     }
 
-    /// <summary>The checkout: the folder holding <c>Bitrix24OfflineSync.sln</c>, above the test binaries.</summary>
-    public static string RepositoryRoot()
-    {
-        var root = new DirectoryInfo(AppContext.BaseDirectory);
-        while (root is not null && !File.Exists(Path.Combine(root.FullName, "Bitrix24OfflineSync.sln")))
-        {
-            root = root.Parent;
-        }
-
-        Assert.NotNull(root);
-        return root.FullName;
-    }
-
     /// <summary>The emulator and the service, with the management address on a free loopback port.</summary>
     public static Task<SyncFixture> StartServiceAsync(bool perPortal = false) =>
         SyncFixture.StartAsync(new Dictionary<string, string?>

@@ -1,6 +1,5 @@
 using System.Text.Json.Nodes;
 using Bitrix24OfflineSync.TestKit;
-using Bitrix24OfflineSync.Tests.Deployment;
 
 namespace Bitrix24OfflineSync.Tests.Telemetry;
 

@@ -2,7 +2,7 @@ using System.Text.Json.Nodes;
 using System.Text.RegularExpressions;
 using Bitrix24OfflineSync.Telemetry;
 using Bitrix24OfflineSync.TestKit;
-using Bitrix24OfflineSync.Tests.Deployment;
+using Bitrix24OfflineSync.Tests.Infrastructure;
 
 namespace Bitrix24OfflineSync.Tests.Telemetry;
 
@@ -33,7 +33,7 @@ public sealed partial class PrometheusTests
     private static readonly (string Variable, string Value)[] DashboardVariables =
         [("$__rate_interval", "1m"), ("$__range", "1h"), ("$job", Job), ("$instance", ".*")];
 
-    private static string Root => MetricsKit.RepositoryRoot();
+    private static string Root => Repository.Root;
 
     private static string AlertsFile => Path.Combine(Root, "deploy", "prometheus", "alerts.yml");
 
@@ -160,7 +160,7 @@ public sealed partial class PrometheusTests
     {
         if (PrometheusServer.WhyUnavailable() is { } reason)
         {
-            Assert.Skip(reason);
+            Skip.Because(reason);
         }
     }
 

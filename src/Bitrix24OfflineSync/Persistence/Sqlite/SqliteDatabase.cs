@@ -8,7 +8,7 @@ namespace Bitrix24OfflineSync.Persistence.Sqlite;
 /// <summary>The embedded database: one file, one process, connections opened with the settings every connection needs.</summary>
 internal sealed class SqliteDatabase : ISqlDatabase
 {
-    public SqliteDatabase(IConfiguration configuration, IOptions<StorageOptions> options)
+    public SqliteDatabase(IConfiguration configuration, IOptions<StorageOptions> options, IHostEnvironment host)
     {
         var configured = configuration.GetConnectionString("Sync");
         var builder = new SqliteConnectionStringBuilder(
@@ -18,7 +18,8 @@ internal sealed class SqliteDatabase : ISqlDatabase
             ForeignKeys = true,
             DefaultTimeout = 30,
         };
-        DatabasePath = Path.GetFullPath(builder.DataSource);
+        // A relative Data Source is the content root's, as every relative path of the service.
+        DatabasePath = Path.GetFullPath(builder.DataSource, host.ContentRootPath);
         builder.DataSource = DatabasePath;
         ConnectionString = builder.ToString();
     }

@@ -95,6 +95,11 @@ internal sealed class SqlMirrorStore(ISqlDatabase database, TimeProvider time) :
     internal static long? NumericId(string id) =>
         long.TryParse(id, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var number) ? number : null;
 
+    public async Task<IReadOnlyDictionary<string, long>> HeldCountsAsync(CancellationToken cancellationToken) =>
+        (await database.QueryAsync<(string MemberId, long Objects)>(
+            "SELECT member_id, COUNT(*) FROM mirror WHERE NOT deleted GROUP BY member_id;", null, cancellationToken).ConfigureAwait(false))
+            .ToDictionary(r => r.MemberId, r => r.Objects, StringComparer.Ordinal);
+
     public Task DeletePortalAsync(string memberId, CancellationToken cancellationToken) =>
         database.RunAsync(
             connection => connection.ExecuteAsync(new CommandDefinition("DELETE FROM mirror WHERE member_id = @memberId;", new { memberId }, cancellationToken: cancellationToken)),

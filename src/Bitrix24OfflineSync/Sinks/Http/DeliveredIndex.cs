@@ -36,6 +36,11 @@ internal sealed class DeliveredIndex(ISqlDatabase database) : ISinkIndex
             new { memberId, entity },
             cancellationToken).ConfigureAwait(false) is { } max and not DBNull ? Convert.ToInt64(max, System.Globalization.CultureInfo.InvariantCulture) : null;
 
+    public async Task<IReadOnlyDictionary<string, long>> HeldCountsAsync(CancellationToken cancellationToken) =>
+        (await database.QueryAsync<(string MemberId, long Objects)>(
+            "SELECT member_id, COUNT(*) FROM delivered_index WHERE NOT deleted GROUP BY member_id;", null, cancellationToken).ConfigureAwait(false))
+            .ToDictionary(r => r.MemberId, r => r.Objects, StringComparer.Ordinal);
+
     public Task ForgetAsync(string memberId, CancellationToken cancellationToken) =>
         database.ExecuteAsync("DELETE FROM delivered_index WHERE member_id = @memberId;", new { memberId }, cancellationToken);
 }

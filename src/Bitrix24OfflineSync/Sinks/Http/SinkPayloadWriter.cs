@@ -7,7 +7,7 @@ namespace Bitrix24OfflineSync.Sinks.Http;
 
 /// <summary>
 /// The bodies the HTTP sink POSTs, written once to bytes: the exact bytes that are signed are the bytes that are sent.
-/// Property names and action names are the public contract (README, "HTTP sink delivery").
+/// Property names and action names are the public contract (docs/drain.md, "Sinks").
 /// </summary>
 internal static class SinkPayloadWriter
 {

@@ -1,11 +1,10 @@
 using System.Diagnostics;
 using System.Text;
-using Bitrix24OfflineSync.TestKit;
 
-namespace Bitrix24OfflineSync.Tests.Deployment;
+namespace Bitrix24OfflineSync.TestKit;
 
-/// <summary>A process the deployment tests start: output collected line by line, and killed with its children on dispose.</summary>
-internal sealed class ChildProcess : IDisposable
+/// <summary>A process a test starts (the published service, nginx, the runnable emulator): output collected line by line, and killed with its children on dispose.</summary>
+public sealed class ChildProcess : IDisposable
 {
     private readonly Process _process;
     private readonly StringBuilder _output = new();
