@@ -31,7 +31,7 @@ internal static class SyncServiceApp
         builder.Services.AddSecurity();
         builder.Services.AddPersistence(builder.Configuration);
         builder.Services.AddPortals();
-        builder.Services.AddWebhooks();
+        builder.Services.AddWebhooks(builder.Configuration);
         builder.Services.AddRegistration();
         builder.Services.AddSinks(builder.Configuration);
         builder.Services.AddSync(builder.Configuration);
