@@ -103,6 +103,29 @@ public sealed class OperatorCommandTests
         Assert.Empty(await registrar.ListAsync(portal.MemberId, Ct));
     }
 
+    [Fact]
+    public async Task List_PrintsStoredStringsWithoutControlCharacters()
+    {
+        // A record stored before domains came from the verified endpoint: its domain is whatever a payload said.
+        await using var service = await ServiceHarness.StartAsync(world: null);
+        var hostile = "evil\u001b]0;owned\u0007\u001b[2J.example\u202Emoc";
+        await service.Get<IPortalRegistry>().SaveInstallAsync(
+            new PortalInstall("m\u001b[31m1", hostile, new Uri("https://evil.example/rest/"), "access", "refresh", DateTimeOffset.UtcNow.AddHours(1),
+                service.Get<Bitrix24OfflineSync.Security.ApplicationTokenHasher>().Hash("app-token"), "crm", DateTimeOffset.UtcNow),
+            Ct);
+        await service.StopKeepingDataAsync();
+
+        using var output = new StringWriter();
+        using var error = new StringWriter();
+        var code = await OperatorCommands.RunAsync(["portals", "list", $"--Storage:DataDirectory={service.DataDirectory}"], output, error);
+
+        Assert.Equal(OperatorCommands.Done, code);
+        var text = output.ToString();
+        Assert.DoesNotContain(text, c => (char.IsControl(c) && c is not ('\n' or '\r')) || c == '\u202E');
+        Assert.Contains("m?[31m1", text, StringComparison.Ordinal);
+        Assert.Contains("evil?]0;owned??[2J.example?moc", text, StringComparison.Ordinal);
+    }
+
     private static string Add(SyncFixture fixture, EmulatedPortal portal, string title) =>
         fixture.World.CallAsUser(portal, "crm.deal.add", new JsonObject { ["fields"] = new JsonObject { ["TITLE"] = title } }).Result!.ToString();
 
