@@ -49,7 +49,7 @@ internal sealed class BitrixClient(
             return answer.Error is { } error ? throw Failure(credentials.MemberId, method, error) : answer.Response!;
         });
 
-    private static async Task<BitrixResponse> TracedAsync(string memberId, string method, Func<Task<BitrixResponse>> call)
+    private async Task<BitrixResponse> TracedAsync(string memberId, string method, Func<Task<BitrixResponse>> call)
     {
         using var span = ServiceTelemetry.Source.StartActivity("b24sync.rest_call", ActivityKind.Internal);
         span?.SetTag("rpc.method", method).SetTag(ServiceTelemetry.MemberIdTag, memberId);
@@ -60,6 +60,11 @@ internal sealed class BitrixClient(
         catch (BrokenCircuitException ex)
         {
             throw Unavailable(span, new BitrixUnavailableException(memberId, method, "circuit open after repeated failures", ex));
+        }
+        catch (AnswerTooLargeException ex)
+        {
+            BitrixLog.AnswerTooLarge(logger, memberId, method, ex.Limit);
+            throw Unavailable(span, new BitrixUnavailableException(memberId, method, $"answer longer than {ex.Limit} bytes (Bitrix24:MaxResponseBytes); not read further", ex));
         }
         catch (TimeoutRejectedException ex)
         {

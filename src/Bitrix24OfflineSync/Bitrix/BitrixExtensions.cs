@@ -9,7 +9,7 @@ internal static class BitrixExtensions
     {
         services.AddOptions<Bitrix24Options>().Bind(configuration.GetSection(Bitrix24Options.Section)).ValidateDataAnnotations().ValidateOnStart();
         services.AddSingleton<IValidateOptions<Bitrix24Options>, Bitrix24OptionsValidator>();
-        services.AddHttpClient<OAuthClient>(OAuthClient.HttpClientName, http => http.Timeout = TimeSpan.FromSeconds(30))
+        services.AddHttpClient<OAuthClient>(OAuthClient.HttpClientName, OAuthClient.Configure)
             // A token must never follow a redirect to a host we did not choose.
             .ConfigurePrimaryHttpMessageHandler(() => new SocketsHttpHandler { AllowAutoRedirect = false });
         services.AddOptions<Budget.RequestBudgetOptions>().Bind(configuration.GetSection($"{Bitrix24Options.Section}:RequestBudget")).ValidateDataAnnotations().ValidateOnStart();

@@ -11,6 +11,15 @@ internal sealed class OAuthClient(HttpClient http, IOptions<Bitrix24Options> opt
 {
     public const string HttpClientName = "bitrix24-oauth";
 
+    /// <summary>A token answer is a few hundred bytes: a longer one is not read.</summary>
+    public const int MaxAnswerBytes = 64 * 1024;
+
+    public static void Configure(HttpClient http)
+    {
+        http.Timeout = TimeSpan.FromSeconds(30);
+        http.MaxResponseContentBufferSize = MaxAnswerBytes;
+    }
+
     public async Task<OAuthResult> RefreshAsync(string refreshToken, CancellationToken cancellationToken)
     {
         var settings = options.Value;
@@ -43,6 +52,10 @@ internal sealed class OAuthClient(HttpClient http, IOptions<Bitrix24Options> opt
             return answer.AccessToken is null || answer.RefreshToken is null || answer.MemberId is null || answer.ClientEndpoint is null
                 ? OAuthResult.Failed("incomplete_answer")
                 : OAuthResult.Success(answer);
+        }
+        catch (HttpRequestException ex) when (ex.HttpRequestError == HttpRequestError.ConfigurationLimitExceeded)
+        {
+            return OAuthResult.Failed("answer_too_large");
         }
         catch (HttpRequestException ex)
         {

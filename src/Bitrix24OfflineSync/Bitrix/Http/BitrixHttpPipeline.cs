@@ -14,13 +14,15 @@ namespace Bitrix24OfflineSync.Bitrix.Http;
 /// portal and not the wait for the budget. A failure whose
 /// effect is unknown (a 5xx, a timeout, a reset) is retried only for calls that are safe to repeat
 /// (<see cref="RetrySafety"/>); a refusal by the limits (nothing ran) is always waited out and sent again, and never
-/// counts against the circuit.
+/// counts against the circuit. Innermost, inside the timeout, <see cref="BoundedAnswerHandler"/> reads each answer
+/// whole up to its size limit.
 /// </summary>
 internal static class BitrixHttpPipeline
 {
     public static IHttpClientBuilder AddBitrixPipeline(this IHttpClientBuilder client)
     {
         client.Services.AddTransient<PortalAttemptHandler>();
+        client.Services.AddTransient<BoundedAnswerHandler>();
         client.Services.AddSingleton<PortalCircuits>();
         client.AddResilienceHandler("portal", ConfigurePortal)
             .SelectPipelineBy(services =>
@@ -31,6 +33,7 @@ internal static class BitrixHttpPipeline
         client.AddHttpMessageHandler<PortalAttemptHandler>();
         client.AddResilienceHandler("attempt", (pipeline, context) =>
             pipeline.AddTimeout(context.ServiceProvider.GetRequiredService<IOptions<ResilienceOptions>>().Value.AttemptTimeout));
+        client.AddHttpMessageHandler<BoundedAnswerHandler>();
         return client;
     }
 

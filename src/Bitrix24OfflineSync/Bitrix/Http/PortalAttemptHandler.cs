@@ -31,6 +31,11 @@ internal sealed partial class PortalAttemptHandler(PortalBudgets budgets, Portal
             circuits.Faulted(memberId);
             throw;
         }
+        catch (AnswerTooLargeException)
+        {
+            Attempted(request, memberId, method, "too_large", notExecuted: false);
+            throw;
+        }
         catch (HttpRequestException ex)
         {
             Attempted(request, memberId, method, $"connection_{ex.HttpRequestError}", notExecuted: false);
