@@ -70,6 +70,11 @@ internal sealed class BitrixClient(
         {
             throw Unavailable(span, new BitrixUnavailableException(memberId, method, "timed out", ex));
         }
+        catch (HttpRequestException ex) when (AddressRefusedException.In(ex) is { } refused)
+        {
+            BitrixLog.EndpointRefused(logger, memberId, refused.Problem);
+            throw Unavailable(span, new BitrixUnavailableException(memberId, method, $"the portal's endpoint {refused.Problem}", ex));
+        }
         catch (HttpRequestException ex)
         {
             throw Unavailable(span, new BitrixUnavailableException(memberId, method, $"connection failed ({ex.HttpRequestError})", ex));

@@ -53,6 +53,10 @@ internal sealed class OAuthClient(HttpClient http, IOptions<Bitrix24Options> opt
                 ? OAuthResult.Failed("incomplete_answer")
                 : OAuthResult.Success(answer);
         }
+        catch (HttpRequestException ex) when (Http.AddressRefusedException.In(ex) is not null)
+        {
+            return OAuthResult.Failed("address_refused");
+        }
         catch (HttpRequestException ex) when (ex.HttpRequestError == HttpRequestError.ConfigurationLimitExceeded)
         {
             return OAuthResult.Failed("answer_too_large");

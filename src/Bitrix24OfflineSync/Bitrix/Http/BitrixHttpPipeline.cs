@@ -90,6 +90,8 @@ internal static class BitrixHttpPipeline
     /// <summary>A failure that leaves the call's effect unknown: no answer in time, a broken connection, a 5xx.</summary>
     private static bool IsFault(Outcome<HttpResponseMessage> outcome) => outcome switch
     {
+        // A refused address is the policy's answer, the same every time: nothing was sent.
+        { Exception: HttpRequestException ex } when AddressRefusedException.In(ex) is not null => false,
         { Exception: TimeoutRejectedException or HttpRequestException } => true,
         { Result.StatusCode: >= HttpStatusCode.InternalServerError } => true,
         _ => false,
