@@ -24,6 +24,7 @@ internal static class SyncServiceApp
         builder.Services.TryAddSingleton(TimeProvider.System);
         builder.Services.AddProblemDetails();
         builder.Services.AddHealth();
+        builder.Services.AddServerLimits(builder.Configuration);
         builder.Services.AddProxySupport(builder.Configuration);
         builder.Services.AddBitrix24(builder.Configuration);
         builder.Services.AddChangeResolution(builder.Configuration);

@@ -76,11 +76,15 @@ public sealed class ServiceHarness : IAsyncDisposable
         try
         {
             var config = Settings(null, settings, dataDirectory);
-            var app = SyncServiceApp.Build([], builder => builder.Configuration.AddInMemoryCollection(config));
-            await using (app)
+            // Some settings (Kestrel's) are read while the host is built, others when it starts: either stops it.
+            return await Assert.ThrowsAnyAsync<Exception>(async () =>
             {
-                return await Assert.ThrowsAnyAsync<Exception>(() => app.StartAsync(TestContext.Current.CancellationToken));
-            }
+                var app = SyncServiceApp.Build([], builder => builder.Configuration.AddInMemoryCollection(config));
+                await using (app)
+                {
+                    await app.StartAsync(TestContext.Current.CancellationToken);
+                }
+            });
         }
         finally
         {
