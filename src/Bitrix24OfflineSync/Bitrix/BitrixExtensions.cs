@@ -14,7 +14,9 @@ internal static class BitrixExtensions
         services.AddHttpClient<OAuthClient>(OAuthClient.HttpClientName, OAuthClient.Configure)
             // A token must never follow a redirect to a host we did not choose.
             .ConfigurePrimaryHttpMessageHandler(() => new SocketsHttpHandler { AllowAutoRedirect = false })
-            .ConfigurePrimaryHttpMessageHandler(AddressGuard.Configure);
+            .ConfigurePrimaryHttpMessageHandler(AddressGuard.Configure)
+            .ConfigurePrimaryHttpMessageHandler(OAuthClient.Untraced)
+            .RemoveAllLoggers();
         services.AddOptions<Budget.RequestBudgetOptions>().Bind(configuration.GetSection($"{Bitrix24Options.Section}:RequestBudget")).ValidateDataAnnotations().ValidateOnStart();
         services.AddOptions<ResilienceOptions>().Bind(configuration.GetSection($"{Bitrix24Options.Section}:Resilience")).ValidateDataAnnotations().ValidateOnStart();
         services.AddSingleton<Budget.PortalBudgets>();

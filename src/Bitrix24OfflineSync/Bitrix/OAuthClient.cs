@@ -1,11 +1,15 @@
 using System.Text.Json;
+using Bitrix24OfflineSync.Telemetry;
 using Microsoft.Extensions.Options;
 
 namespace Bitrix24OfflineSync.Bitrix;
 
 /// <summary>
 /// Talks to the configured OAuth server, and only to it. A refresh token is spent by the call whether or not the
-/// answer arrives, so callers must store what comes back before anything else.
+/// answer arrives, so callers must store what comes back before anything else. The request carries
+/// <c>client_secret</c> and <c>refresh_token</c> in its query (the documented GET), so it is neither logged nor traced:
+/// the client has no logging handlers and its connection handler makes no activity, whatever the runtime's URI
+/// redaction switch says.
 /// </summary>
 internal sealed class OAuthClient(HttpClient http, IOptions<Bitrix24Options> options)
 {
@@ -20,6 +24,13 @@ internal sealed class OAuthClient(HttpClient http, IOptions<Bitrix24Options> opt
         http.MaxResponseContentBufferSize = MaxAnswerBytes;
     }
 
+    /// <summary>
+    /// For <c>ConfigurePrimaryHttpMessageHandler</c>: without a propagator, the handler has no diagnostics stage, so
+    /// no <c>System.Net.Http</c> activity (and no HttpClient instrumentation span) is made with the URL.
+    /// </summary>
+    public static void Untraced(HttpMessageHandler handler, IServiceProvider services) =>
+        ((SocketsHttpHandler)handler).ActivityHeadersPropagator = null;
+
     public async Task<OAuthResult> RefreshAsync(string refreshToken, CancellationToken cancellationToken)
     {
         var settings = options.Value;
@@ -31,6 +42,7 @@ internal sealed class OAuthClient(HttpClient http, IOptions<Bitrix24Options> opt
         var query = $"grant_type=refresh_token&client_id={Uri.EscapeDataString(settings.ClientId!)}" +
             $"&client_secret={Uri.EscapeDataString(settings.ClientSecret!)}&refresh_token={Uri.EscapeDataString(refreshToken)}";
         using var request = new HttpRequestMessage(HttpMethod.Get, new Uri(settings.TokenEndpoint, "?" + query));
+        ServiceTelemetry.Untraced(request);
         try
         {
             using var response = await http.SendAsync(request, cancellationToken).ConfigureAwait(false);
