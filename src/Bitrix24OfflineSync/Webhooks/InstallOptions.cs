@@ -32,6 +32,6 @@ internal sealed class InstallOptions
     public TimeSpan PortalInterval { get; set; } = TimeSpan.FromSeconds(20);
 
     /// <summary>How long one verification may take in all (the OAuth refresh and the <c>user.admin</c> call).</summary>
-    [Range(typeof(TimeSpan), "00:00:00.100", "00:02:00")]
+    [Range(typeof(TimeSpan), "00:00:00.100", "00:10:00")]
     public TimeSpan Timeout { get; set; } = TimeSpan.FromSeconds(10);
 }

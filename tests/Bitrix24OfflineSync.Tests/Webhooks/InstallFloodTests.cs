@@ -114,7 +114,7 @@ public sealed class InstallFloodTests
     [InlineData("Installs:MaxConcurrent", "0")]
     [InlineData("Installs:PerSecond", "0")]
     [InlineData("Installs:PortalBurst", "-1")]
-    [InlineData("Installs:Timeout", "00:10:00")]
+    [InlineData("Installs:Timeout", "00:20:00")]
     public async Task ImpossibleLimits_StopTheStart_NamingTheSetting(string key, string value)
     {
         var error = await ServiceHarness.StartFailureAsync(new Dictionary<string, string?> { [key] = value });
