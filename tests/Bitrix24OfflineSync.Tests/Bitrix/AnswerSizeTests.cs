@@ -1,15 +1,9 @@
 using System.Text.Json.Nodes;
 using Bitrix24OfflineSync.Bitrix;
 using Bitrix24OfflineSync.Portals;
-using Bitrix24OfflineSync.Security;
+using Bitrix24OfflineSync.TestKit;
 using Bitrix24OfflineSync.Tests.Infrastructure;
-using Microsoft.AspNetCore.Builder;
-using Microsoft.AspNetCore.Hosting;
-using Microsoft.AspNetCore.Hosting.Server;
-using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.AspNetCore.Http;
-using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Logging;
 using static Bitrix24OfflineSync.Tests.Infrastructure.EventForms;
 
 namespace Bitrix24OfflineSync.Tests.Bitrix;
@@ -55,7 +49,8 @@ public sealed class AnswerSizeTests
     [InlineData(false)]
     public async Task AnAnswerWithoutEnd_OrDeclaringALengthOverTheLimit_FailsTheCall(bool endless)
     {
-        await using var portal = await FakeServer.StartAsync(async context =>
+        await using var portal = await HttpReceiver.StartAsync();
+        portal.AnswerWith(async context =>
         {
             context.Response.ContentType = "application/json";
             var chunk = new byte[16 * 1024];
@@ -68,26 +63,24 @@ public sealed class AnswerSizeTests
             // Writes until the client goes away: the service must stop reading, not the server stop writing.
             while (!context.RequestAborted.IsCancellationRequested)
             {
-                await context.Response.Body.WriteAsync(chunk, context.RequestAborted);
+                await context.Response.Body.WriteAsync(chunk, context.RequestAborted).AsTask().ContinueWith(_ => { }, TaskScheduler.Default);
             }
         });
         await using var service = await ServiceHarness.StartAsync(world: null, new Dictionary<string, string?> { ["Bitrix24:MaxResponseBytes"] = $"{Limit}" });
-        await service.Get<IPortalRegistry>().SaveInstallAsync(
-            new PortalInstall("big", "portal.example", new Uri(portal.Url, "rest/"), "access", "refresh", DateTimeOffset.UtcNow.AddHours(1),
-                service.Get<ApplicationTokenHasher>().Hash("app-token"), "crm", DateTimeOffset.UtcNow),
-            Ct);
+        await service.RegisterPortalAsync("big", new Uri(portal.BaseAddress, "rest/"));
 
         var error = await Assert.ThrowsAsync<BitrixUnavailableException>(() => service.Get<BitrixClient>().CallAsync("big", "crm.deal.get", null, Ct));
 
         Assert.Contains("Bitrix24:MaxResponseBytes", error.Reason, StringComparison.Ordinal);
-        Assert.Equal(1, portal.Requests);
+        Assert.Single(portal.TakeAll());
         Assert.Single(service.Logs.Of(1210));
     }
 
     [Fact]
     public async Task AnOAuthAnswerLongerThanAnyTokenAnswer_RefusesTheInstall()
     {
-        await using var oauth = await FakeServer.StartAsync(context =>
+        await using var oauth = await HttpReceiver.StartAsync();
+        oauth.AnswerWith(context =>
         {
             context.Response.ContentType = "application/json";
             return context.Response.WriteAsync($$"""{"access_token":"{{new string('a', 200_000)}}"}""", context.RequestAborted);
@@ -96,7 +89,7 @@ public sealed class AnswerSizeTests
         {
             ["Bitrix24:ClientId"] = "local.app",
             ["Bitrix24:ClientSecret"] = "secret",
-            ["Bitrix24:OAuthServer"] = oauth.Url.ToString(),
+            ["Bitrix24:OAuthServer"] = oauth.BaseAddress.ToString(),
         });
 
         using var response = await service.Http.PostAsync(
@@ -105,37 +98,5 @@ public sealed class AnswerSizeTests
         Assert.Equal(System.Net.HttpStatusCode.Unauthorized, response.StatusCode);
         Assert.Contains("answer_too_large", Assert.Single(service.Logs.Of(1002))["Reason"], StringComparison.Ordinal);
         Assert.Null(await service.Get<IPortalRegistry>().FindAsync("m1", Ct));
-    }
-
-    /// <summary>A server on a loopback port that answers every request with one handler and counts them.</summary>
-    private sealed class FakeServer : IAsyncDisposable
-    {
-        private readonly WebApplication _app;
-        private int _requests;
-
-        private FakeServer(WebApplication app) => _app = app;
-
-        public Uri Url { get; private set; } = null!;
-
-        public int Requests => Volatile.Read(ref _requests);
-
-        public static async Task<FakeServer> StartAsync(RequestDelegate handler)
-        {
-            var builder = WebApplication.CreateSlimBuilder();
-            builder.WebHost.UseUrls("http://127.0.0.1:0");
-            builder.Logging.ClearProviders();
-            var app = builder.Build();
-            var server = new FakeServer(app);
-            app.Run(context =>
-            {
-                Interlocked.Increment(ref server._requests);
-                return handler(context);
-            });
-            await app.StartAsync(Ct);
-            server.Url = new Uri(app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First() + "/");
-            return server;
-        }
-
-        public async ValueTask DisposeAsync() => await _app.DisposeAsync();
     }
 }

@@ -1,8 +1,6 @@
 using System.Net;
 using Bitrix24OfflineSync.Bitrix;
 using Bitrix24OfflineSync.Bitrix.Http;
-using Bitrix24OfflineSync.Portals;
-using Bitrix24OfflineSync.Security;
 using Bitrix24OfflineSync.Tests.Infrastructure;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
@@ -24,7 +22,7 @@ public sealed class EndpointSafetyTests
         using var elsewhere = new ConnectionCounter();
         await using var redirector = await StartRedirectorAsync(elsewhere.Url);
         await using var service = await ServiceHarness.StartAsync(world: null);
-        await RegisterAsync(service, "renamed", new Uri(redirector.Url, "rest/"));
+        await service.RegisterPortalAsync("renamed", new Uri(redirector.Url, "rest/"));
 
         var error = await Assert.ThrowsAsync<BitrixUnavailableException>(() => service.Get<BitrixClient>().CallAsync("renamed", "crm.deal.get", null, Ct));
 
@@ -50,7 +48,7 @@ public sealed class EndpointSafetyTests
     {
         using var counter = new ConnectionCounter();
         await using var service = await ServiceHarness.StartAsync(world: null, new Dictionary<string, string?> { ["Bitrix24:AllowInsecureEndpoints"] = "false" });
-        await RegisterAsync(service, "p1", new Uri(endpoint.Replace("{loopback}", counter.Url.Authority, StringComparison.Ordinal)));
+        await service.RegisterPortalAsync("p1", new Uri(endpoint.Replace("{loopback}", counter.Url.Authority, StringComparison.Ordinal)));
 
         await Assert.ThrowsAsync<BitrixUnavailableException>(() => service.Get<BitrixClient>().CallAsync("p1", "crm.deal.get", null, Ct));
 
@@ -77,7 +75,7 @@ public sealed class EndpointSafetyTests
         var resolver = new MappedResolver(new() { ["portal.example"] = [IPAddress.Parse(address)] });
         await using var service = await ServiceHarness.StartAsync(
             world: null, new Dictionary<string, string?> { ["Bitrix24:AllowInsecureEndpoints"] = "false" }, services: s => s.AddSingleton<IHostResolver>(resolver));
-        await RegisterAsync(service, "p1", new Uri($"https://portal.example:{counter.Url.Port}/rest/"));
+        await service.RegisterPortalAsync("p1", new Uri($"https://portal.example:{counter.Url.Port}/rest/"));
 
         var error = await Assert.ThrowsAsync<BitrixUnavailableException>(() => service.Get<BitrixClient>().CallAsync("p1", "crm.deal.get", null, Ct));
 
@@ -120,22 +118,13 @@ public sealed class EndpointSafetyTests
         var portal = fixture.World.CreatePortal("named.bitrix24.com");
         var tokens = fixture.World.AuthorizeApp(portal);
         var named = new UriBuilder(portal.ClientEndpoint) { Host = "portal.test" }.Uri;
-        await service.Get<IPortalRegistry>().SaveInstallAsync(
-            new PortalInstall(portal.MemberId, "portal.test", named, tokens.AccessToken, tokens.RefreshToken, DateTimeOffset.UtcNow.AddHours(1),
-                service.Get<ApplicationTokenHasher>().Hash("app-token"), "crm", DateTimeOffset.UtcNow),
-            Ct);
+        await service.RegisterPortalAsync(portal.MemberId, named, "portal.test", tokens.AccessToken, tokens.RefreshToken);
 
         var answer = await service.Get<BitrixClient>().CallAsync(portal.MemberId, "user.admin", null, Ct);
 
         Assert.True(answer.Result!.GetValue<bool>());
         Assert.Equal(1, resolver.Lookups);
     }
-
-    private static Task RegisterAsync(ServiceHarness service, string memberId, Uri endpoint) =>
-        service.Get<IPortalRegistry>().SaveInstallAsync(
-            new PortalInstall(memberId, "portal.example", endpoint, "access-token", "refresh-token", DateTimeOffset.UtcNow.AddHours(1),
-                service.Get<ApplicationTokenHasher>().Hash("app-token"), "crm", DateTimeOffset.UtcNow),
-            Ct);
 
     private static async Task<Redirector> StartRedirectorAsync(Uri target)
     {

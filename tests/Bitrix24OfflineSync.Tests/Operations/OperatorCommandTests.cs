@@ -109,10 +109,7 @@ public sealed class OperatorCommandTests
         // A record stored before domains came from the verified endpoint: its domain is whatever a payload said.
         await using var service = await ServiceHarness.StartAsync(world: null);
         var hostile = "evil\u001b]0;owned\u0007\u001b[2J.example\u202Emoc";
-        await service.Get<IPortalRegistry>().SaveInstallAsync(
-            new PortalInstall("m\u001b[31m1", hostile, new Uri("https://evil.example/rest/"), "access", "refresh", DateTimeOffset.UtcNow.AddHours(1),
-                service.Get<Bitrix24OfflineSync.Security.ApplicationTokenHasher>().Hash("app-token"), "crm", DateTimeOffset.UtcNow),
-            Ct);
+        await service.RegisterPortalAsync("m\u001b[31m1", new Uri("https://evil.example/rest/"), hostile);
         await service.StopKeepingDataAsync();
 
         using var output = new StringWriter();
