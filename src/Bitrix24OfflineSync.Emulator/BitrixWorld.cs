@@ -35,6 +35,7 @@ public sealed partial class BitrixWorld : IAsyncDisposable
         OfflineEventMethods.Register(Methods);
         EventBindingMethods.Register(Methods);
         FeatureMethods.Register(Methods);
+        UserMethods.Register(Methods);
         CrmMethods.Register(Methods);
         CrmTypeMethods.Register(Methods);
         CrmItemMethods.Register(Methods);

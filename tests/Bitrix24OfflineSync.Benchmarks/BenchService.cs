@@ -30,6 +30,20 @@ internal sealed class BenchService : IAsyncDisposable
 
     public Uri EventsUrl => new(BaseAddress, "bitrix24/events");
 
+    /// <summary>
+    /// The install limits lifted (the <c>Installs</c> section): a benchmark installs its fleet as fast as it can, which
+    /// a deployed service refuses from anyone; the installs are the setup, not what is measured. The deadline is the
+    /// longest allowed, as some benchmarks run on a clock faster than the wall clock.
+    /// </summary>
+    public static IReadOnlyDictionary<string, string> UnlimitedInstalls { get; } = new Dictionary<string, string>
+    {
+        ["Installs:MaxConcurrent"] = "1000",
+        ["Installs:Burst"] = "100000",
+        ["Installs:PerSecond"] = "10000",
+        ["Installs:PortalBurst"] = "1000",
+        ["Installs:Timeout"] = "00:10:00",
+    };
+
     public IServiceProvider Services => _app.Services;
 
     /// <summary>
@@ -57,6 +71,11 @@ internal sealed class BenchService : IAsyncDisposable
             // Measured as deployed: the metrics are exported, on a port of this run's own.
             ["Metrics:Urls"] = $"http://127.0.0.1:{FreePort()}",
         };
+        foreach (var (key, value) in UnlimitedInstalls)
+        {
+            config[key] = value;
+        }
+
         if (bindsEvents)
         {
             config["Bitrix24:PublicUrl"] = address;

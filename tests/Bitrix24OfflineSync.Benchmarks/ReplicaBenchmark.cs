@@ -158,6 +158,11 @@ internal static class ReplicaBenchmark
             ["Sync__PollInterval"] = "01:00:00",
             ["Serilog__MinimumLevel__Default"] = "Warning",
         };
+        foreach (var (key, value) in BenchService.UnlimitedInstalls)
+        {
+            settings[key.Replace(":", "__", StringComparison.Ordinal)] = value;
+        }
+
         if (database is not null)
         {
             settings["Storage__Provider"] = "Postgres";

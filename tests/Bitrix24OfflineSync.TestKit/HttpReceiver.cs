@@ -14,8 +14,9 @@ namespace Bitrix24OfflineSync.TestKit;
 
 /// <summary>
 /// The far end of an outgoing HTTP call, on a loopback port: the handler the emulator delivers events and install
-/// callbacks to, or the endpoint the service's HTTP sink posts to. It records every request, and answers with the
-/// status codes a test scripts (then with <see cref="DefaultStatus"/>), a redirect, or no answer at all.
+/// callbacks to, the endpoint the service's HTTP sink posts to, or a portal or OAuth server that misbehaves. It records
+/// every request, and answers with the status codes a test scripts (then with <see cref="DefaultStatus"/>), a
+/// redirect, an answer the test writes itself, or no answer at all.
 /// </summary>
 public sealed class HttpReceiver : IAsyncDisposable
 {
@@ -57,6 +58,15 @@ public sealed class HttpReceiver : IAsyncDisposable
         foreach (var status in statuses)
         {
             _script.Enqueue(new ScriptedAnswer(status, null, Hang: false));
+        }
+    }
+
+    /// <summary>The next <paramref name="times"/> requests are answered by <paramref name="write"/>.</summary>
+    public void AnswerWith(RequestDelegate write, int times = 1)
+    {
+        for (var i = 0; i < times; i++)
+        {
+            _script.Enqueue(new ScriptedAnswer(200, null, Hang: false, write));
         }
     }
 
@@ -127,7 +137,12 @@ public sealed class HttpReceiver : IAsyncDisposable
         {
             context.Response.Headers.Location = answer.Location;
         }
+
+        if (answer.Write is not null)
+        {
+            await answer.Write(context);
+        }
     }
 
-    private sealed record ScriptedAnswer(int Status, string? Location, bool Hang);
+    private sealed record ScriptedAnswer(int Status, string? Location, bool Hang, RequestDelegate? Write = null);
 }

@@ -6,7 +6,7 @@ namespace Bitrix24OfflineSync.Emulator.Hosting;
 
 /// <summary>
 /// The emulator's own control surface under <c>/_emulator/</c>, for driving a running emulator by hand or from a
-/// script: portals, stats, faults, both limits, installs, generated changes, seeded objects, silent changes and
+/// script: portals, stats, faults, both limits, installs, users, generated changes, seeded objects, silent changes and
 /// smart-process types.
 /// Tests use the C# API instead.
 /// </summary>
@@ -32,6 +32,7 @@ internal static class ControlEndpoints
         portal.MapControlSettings(world);
         portal.MapControlOperatingLimit(world);
         portal.MapControlInstalls(world);
+        portal.MapControlUsers(world);
         portal.MapControlGenerators(world, generators, logger);
         portal.MapControlObjects(world);
         portal.MapControlTypes(world);
@@ -121,7 +122,7 @@ internal static class ControlEndpoints
             portal.MemberId,
             portal.ClientEndpoint.ToString(),
             [.. portal.Installations.OrderBy(i => i.App.ClientId, StringComparer.Ordinal).Select(i => new InstalledAppView(
-                i.App.ClientId, i.UserId, i.IsAdmin, i.ApplicationToken, portal.FormatTime(i.InstalledAt)))],
+                i.App.ClientId, i.UserId, portal.Users.IsAdmin(i.UserId), i.ApplicationToken, portal.FormatTime(i.InstalledAt)))],
             new Dictionary<string, bool>
             {
                 [EmulatedPortal.OfflineExtendedFeature] = portal.HasFeature(EmulatedPortal.OfflineExtendedFeature),

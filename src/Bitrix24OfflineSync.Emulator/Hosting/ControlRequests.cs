@@ -21,6 +21,10 @@ internal sealed record InstallRequest(string? InstallUrl, string? ClientId);
 
 internal sealed record UninstallRequest(bool? Clean, string? ClientId);
 
+internal sealed record AddUserRequest(bool? Admin, string? Name);
+
+internal sealed record OpenAppRequest(string? ClientId);
+
 internal sealed record GenerateRequest(int? Changes);
 
 internal sealed record CreateTypeRequest(string? Title, int? EntityTypeId);

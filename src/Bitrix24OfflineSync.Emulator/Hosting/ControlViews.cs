@@ -50,6 +50,10 @@ internal sealed record InstallView(
     string ApplicationToken,
     int? CallbackStatus);
 
+internal sealed record UserView(int Id, bool Admin, string Name);
+
+internal sealed record UserTokensView(int UserId, string ClientId, string AccessToken, string RefreshToken, long Expires);
+
 internal sealed record GenerateView(int ChangesMade);
 
 internal sealed record TypeView(int Id, int EntityTypeId, string Title, int ItemCount);

@@ -152,8 +152,8 @@ internal static class RestEndpoints
             throw RestException.License("auth_connector");
         }
 
-        var installation = portal.Installation(grant.App);
-        return new Caller(grant.App, grant.UserId, installation?.IsAdmin ?? false, connector, ViaRest: true);
+        // What a token may do is its user's: any user who opens an app holds valid tokens of it.
+        return new Caller(grant.App, grant.UserId, portal.Users.IsAdmin(grant.UserId), connector, ViaRest: true);
     }
 
     /// <summary>The method itself and, for a batch, the methods of its commands, for the concurrency gauges.</summary>

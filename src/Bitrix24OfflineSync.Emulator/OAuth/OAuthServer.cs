@@ -32,12 +32,15 @@ public sealed class OAuthServer(BitrixWorld world)
     /// </summary>
     public TokenPair IssueForEvent(EmulatedPortal portal, EmulatedApp app, int userId) => Issue(portal, app, userId, track: false);
 
+    /// <summary>A pair for a user who opened the app: valid like any other, but not what the client stored.</summary>
+    public TokenPair IssueForUser(EmulatedPortal portal, EmulatedApp app, int userId) => Issue(portal, app, userId, track: false);
+
     public TokenPair Issue(EmulatedPortal portal, EmulatedApp app, int userId) => Issue(portal, app, userId, track: true);
 
     private TokenPair Issue(EmulatedPortal portal, EmulatedApp app, int userId, bool track)
     {
         var now = world.Time.GetUtcNow();
-        var grant = new Grant(portal, app, userId, now + world.Options.AccessTokenLifetime, now + world.Options.RefreshTokenLifetime);
+        var grant = new Grant(portal, app, userId, now + world.Options.AccessTokenLifetime, now + world.Options.RefreshTokenLifetime, track);
         var pair = new TokenPair(NewToken(), NewToken(), grant.AccessExpiresAt, userId);
         lock (_sync)
         {
@@ -87,7 +90,8 @@ public sealed class OAuthServer(BitrixWorld world)
         }
 
         Interlocked.Increment(ref _refreshesGranted);
-        return (grant, Issue(grant.Portal, grant.App, grant.UserId));
+        // A pair refreshed from an event's or a user's pair is theirs, not the one the client is expected to hold.
+        return (grant, Issue(grant.Portal, grant.App, grant.UserId, grant.Tracked));
     }
 
     /// <summary><c>grant_type=authorization_code</c>: a code works once and lives 30 seconds.</summary>
@@ -176,6 +180,9 @@ public sealed class OAuthServer(BitrixWorld world)
 
     private static string NewToken() => Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(35));
 
-    /// <summary>What a token stands for: an app's authorization on a portal for a user.</summary>
-    public sealed record Grant(EmulatedPortal Portal, EmulatedApp App, int UserId, DateTimeOffset AccessExpiresAt, DateTimeOffset RefreshExpiresAt);
+    /// <summary>
+    /// What a token stands for: an app's authorization on a portal for a user. <paramref name="Tracked"/> says its
+    /// pairs are what the client is expected to hold (<see cref="LastIssued"/>), as the install's and their refreshes are.
+    /// </summary>
+    public sealed record Grant(EmulatedPortal Portal, EmulatedApp App, int UserId, DateTimeOffset AccessExpiresAt, DateTimeOffset RefreshExpiresAt, bool Tracked = true);
 }

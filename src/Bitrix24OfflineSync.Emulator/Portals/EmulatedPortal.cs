@@ -76,6 +76,9 @@ public sealed class EmulatedPortal
 
     public TaskStore Tasks { get; }
 
+    /// <summary>The portal's users; user 1 is an administrator.</summary>
+    public PortalUsers Users { get; } = new();
+
     public IReadOnlyCollection<AppInstallation> Installations => [.. _installations.Values];
 
     /// <summary>Plan features as <c>feature.get</c> answers them; both are on unless switched off.</summary>
@@ -87,14 +90,14 @@ public sealed class EmulatedPortal
 
     public AppInstallation? Installation(EmulatedApp app) => _installations.GetValueOrDefault(app.ClientId);
 
-    internal AppInstallation Install(EmulatedApp app, int userId, bool isAdmin)
+    internal AppInstallation Install(EmulatedApp app, int userId)
     {
         // application_token = md5(member_id|app|client_secret|shared key): constant per app and portal.
         var shared = Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(16));
         var token = _installations.TryGetValue(app.ClientId, out var existing)
             ? existing.ApplicationToken
             : Convert.ToHexStringLower(MD5.HashData(Encoding.UTF8.GetBytes($"{MemberId}|{app.ClientId}|{app.ClientSecret}|{shared}")));
-        var installation = new AppInstallation(app, userId, isAdmin, token, World.Time.GetUtcNow());
+        var installation = new AppInstallation(app, userId, token, World.Time.GetUtcNow());
         _installations[app.ClientId] = installation;
         return installation;
     }

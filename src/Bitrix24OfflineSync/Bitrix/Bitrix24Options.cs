@@ -37,6 +37,13 @@ internal sealed class Bitrix24Options
     [Range(0, 86400)]
     public int DoorbellMinTimeout { get; set; } = 1;
 
+    /// <summary>
+    /// The longest answer read from a portal, in bytes; a longer one fails the call. The default is 16 times a batch
+    /// of 50 <c>crm.deal.list</c> pages with every field measured from the emulator (2 MB).
+    /// </summary>
+    [Range(64 * 1024, 1024 * 1024 * 1024)]
+    public int MaxResponseBytes { get; set; } = 32 * 1024 * 1024;
+
     public static IReadOnlyList<string> DefaultEvents { get; } =
         [.. new[] { "DEAL", "CONTACT", "COMPANY", "LEAD" }.SelectMany(e => new[] { "ADD", "UPDATE", "DELETE" }.Select(a => $"ONCRM{e}{a}"))];
 

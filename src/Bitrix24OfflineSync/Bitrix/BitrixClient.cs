@@ -34,21 +34,46 @@ internal sealed class BitrixClient(
     public const string HttpClientName = "bitrix24-rest";
 
     /// <summary>Calls <paramref name="method"/> and returns its answer; <see cref="BitrixApiException"/> for an error answer.</summary>
-    public async Task<BitrixResponse> CallAsync(string memberId, string method, JsonObject? parameters, CancellationToken cancellationToken)
+    public Task<BitrixResponse> CallAsync(string memberId, string method, JsonObject? parameters, CancellationToken cancellationToken) =>
+        TracedAsync(memberId, method, () => AttemptAsync(memberId, method, parameters, cancellationToken));
+
+    /// <summary>
+    /// Calls <paramref name="method"/> with credentials the store does not hold (an install's, before it is accepted),
+    /// through the same pipeline and endpoint checks, but without a token refresh, the connector or operating-time
+    /// pacing: a refused token is an answer here, not something to repair.
+    /// </summary>
+    public Task<BitrixResponse> CallWithAsync(PortalCredentials credentials, string method, JsonObject? parameters, CancellationToken cancellationToken) =>
+        TracedAsync(credentials.MemberId, method, async () =>
+        {
+            var answer = await SendAsync(credentials, method, parameters, allowConnector: false, cancellationToken).ConfigureAwait(false);
+            return answer.Error is { } error ? throw Failure(credentials.MemberId, method, error) : answer.Response!;
+        });
+
+    private async Task<BitrixResponse> TracedAsync(string memberId, string method, Func<Task<BitrixResponse>> call)
     {
         using var span = ServiceTelemetry.Source.StartActivity("b24sync.rest_call", ActivityKind.Internal);
         span?.SetTag("rpc.method", method).SetTag(ServiceTelemetry.MemberIdTag, memberId);
         try
         {
-            return await AttemptAsync(memberId, method, parameters, cancellationToken).ConfigureAwait(false);
+            return await call().ConfigureAwait(false);
         }
         catch (BrokenCircuitException ex)
         {
             throw Unavailable(span, new BitrixUnavailableException(memberId, method, "circuit open after repeated failures", ex));
         }
+        catch (AnswerTooLargeException ex)
+        {
+            BitrixLog.AnswerTooLarge(logger, memberId, method, ex.Limit);
+            throw Unavailable(span, new BitrixUnavailableException(memberId, method, $"answer longer than {ex.Limit} bytes (Bitrix24:MaxResponseBytes); not read further", ex));
+        }
         catch (TimeoutRejectedException ex)
         {
             throw Unavailable(span, new BitrixUnavailableException(memberId, method, "timed out", ex));
+        }
+        catch (HttpRequestException ex) when (AddressRefusedException.In(ex) is { } refused)
+        {
+            BitrixLog.EndpointRefused(logger, memberId, refused.Problem);
+            throw Unavailable(span, new BitrixUnavailableException(memberId, method, $"the portal's endpoint {refused.Problem}", ex));
         }
         catch (HttpRequestException ex)
         {
@@ -76,11 +101,11 @@ internal sealed class BitrixClient(
         }
 
         var credentials = await tokens.GetAsync(memberId, cancellationToken).ConfigureAwait(false);
-        var answer = await SendAsync(credentials, method, parameters, cancellationToken).ConfigureAwait(false);
+        var answer = await SendAsync(credentials, method, parameters, allowConnector: true, cancellationToken).ConfigureAwait(false);
         if (answer.Error is { IsExpiredToken: true })
         {
             credentials = await tokens.RefreshAsync(memberId, credentials.AccessToken, cancellationToken).ConfigureAwait(false);
-            answer = await SendAsync(credentials, method, parameters, cancellationToken).ConfigureAwait(false);
+            answer = await SendAsync(credentials, method, parameters, allowConnector: true, cancellationToken).ConfigureAwait(false);
         }
 
         if (answer.Error is { IsConnectorLicence: true } && answer.ConnectorSent)
@@ -91,7 +116,7 @@ internal sealed class BitrixClient(
                 BitrixLog.ConnectorRefused(logger, memberId);
             }
 
-            answer = await SendAsync(credentials, method, parameters, cancellationToken).ConfigureAwait(false);
+            answer = await SendAsync(credentials, method, parameters, allowConnector: true, cancellationToken).ConfigureAwait(false);
         }
 
         if (answer.Error is not { } error)
@@ -108,16 +133,16 @@ internal sealed class BitrixClient(
             throw new BitrixMethodPausedException(memberId, method, until);
         }
 
-        if (error.IsQueryLimit || (int)error.Status >= 500)
-        {
-            // What the retries could not get past: the limits still refuse, or the portal keeps failing.
-            throw new BitrixUnavailableException(memberId, method, $"HTTP {(int)error.Status} {error.Code}".TrimEnd());
-        }
-
-        throw new BitrixApiException(memberId, method, error);
+        throw Failure(memberId, method, error);
     }
 
-    private async Task<Answer> SendAsync(PortalCredentials credentials, string method, JsonObject? parameters, CancellationToken cancellationToken)
+    private static Exception Failure(string memberId, string method, BitrixError error) =>
+        error.IsQueryLimit || (int)error.Status >= 500
+            // What the retries could not get past: the limits still refuse, or the portal keeps failing.
+            ? new BitrixUnavailableException(memberId, method, $"HTTP {(int)error.Status} {error.Code}".TrimEnd())
+            : new BitrixApiException(memberId, method, error);
+
+    private async Task<Answer> SendAsync(PortalCredentials credentials, string method, JsonObject? parameters, bool allowConnector, CancellationToken cancellationToken)
     {
         if (EndpointPolicy.Check(credentials.ClientEndpoint, options.Value.AllowInsecureEndpoints) is { } problem)
         {
@@ -127,7 +152,7 @@ internal sealed class BitrixClient(
 
         var body = parameters?.DeepClone().AsObject() ?? [];
         body["auth"] = credentials.AccessToken;
-        var connector = connectors.For(credentials.MemberId);
+        var connector = allowConnector ? connectors.For(credentials.MemberId) : null;
         var withConnector = connector is not null;
         if (withConnector)
         {

@@ -1,4 +1,5 @@
 using Bitrix24OfflineSync.Bitrix.Http;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
 
 namespace Bitrix24OfflineSync.Bitrix;
@@ -9,9 +10,13 @@ internal static class BitrixExtensions
     {
         services.AddOptions<Bitrix24Options>().Bind(configuration.GetSection(Bitrix24Options.Section)).ValidateDataAnnotations().ValidateOnStart();
         services.AddSingleton<IValidateOptions<Bitrix24Options>, Bitrix24OptionsValidator>();
-        services.AddHttpClient<OAuthClient>(OAuthClient.HttpClientName, http => http.Timeout = TimeSpan.FromSeconds(30))
+        services.TryAddSingleton<IHostResolver, DnsHostResolver>();
+        services.AddHttpClient<OAuthClient>(OAuthClient.HttpClientName, OAuthClient.Configure)
             // A token must never follow a redirect to a host we did not choose.
-            .ConfigurePrimaryHttpMessageHandler(() => new SocketsHttpHandler { AllowAutoRedirect = false });
+            .ConfigurePrimaryHttpMessageHandler(() => new SocketsHttpHandler { AllowAutoRedirect = false })
+            .ConfigurePrimaryHttpMessageHandler(AddressGuard.Configure)
+            .ConfigurePrimaryHttpMessageHandler(OAuthClient.Untraced)
+            .RemoveAllLoggers();
         services.AddOptions<Budget.RequestBudgetOptions>().Bind(configuration.GetSection($"{Bitrix24Options.Section}:RequestBudget")).ValidateDataAnnotations().ValidateOnStart();
         services.AddOptions<ResilienceOptions>().Bind(configuration.GetSection($"{Bitrix24Options.Section}:Resilience")).ValidateDataAnnotations().ValidateOnStart();
         services.AddSingleton<Budget.PortalBudgets>();
@@ -21,6 +26,7 @@ internal static class BitrixExtensions
         services.AddSingleton<Batch.BitrixBatch>();
         services.AddHttpClient<BitrixClient>(BitrixClient.HttpClientName, http => http.Timeout = Timeout.InfiniteTimeSpan)
             .ConfigurePrimaryHttpMessageHandler(() => new SocketsHttpHandler { AllowAutoRedirect = false, PooledConnectionLifetime = TimeSpan.FromMinutes(5) })
+            .ConfigurePrimaryHttpMessageHandler(AddressGuard.Configure)
             .AddBitrixPipeline();
         return services;
     }

@@ -29,4 +29,7 @@ internal static partial class BitrixLog
 
     [LoggerMessage(1209, LogLevel.Warning, "Portal {MemberId}'s plan lacks rest_auth_connector (WRONG_LICENSE): this process stops sending Bitrix24__AuthConnector to it and works on its queue and bindings without a connector; the service's own changes there are not told apart from others'")]
     public static partial void ConnectorRefused(ILogger logger, string memberId);
+
+    [LoggerMessage(1210, LogLevel.Error, "Portal {MemberId} answered {Method} with more than {MaxResponseBytes} bytes (Bitrix24__MaxResponseBytes); the answer was not read further and the call failed")]
+    public static partial void AnswerTooLarge(ILogger logger, string memberId, string method, long maxResponseBytes);
 }

@@ -1,15 +1,35 @@
 using System.Text.Json;
+using Bitrix24OfflineSync.Telemetry;
 using Microsoft.Extensions.Options;
 
 namespace Bitrix24OfflineSync.Bitrix;
 
 /// <summary>
 /// Talks to the configured OAuth server, and only to it. A refresh token is spent by the call whether or not the
-/// answer arrives, so callers must store what comes back before anything else.
+/// answer arrives, so callers must store what comes back before anything else. The request carries
+/// <c>client_secret</c> and <c>refresh_token</c> in its query (the documented GET), so it is neither logged nor traced:
+/// the client has no logging handlers and its connection handler makes no activity, whatever the runtime's URI
+/// redaction switch says.
 /// </summary>
 internal sealed class OAuthClient(HttpClient http, IOptions<Bitrix24Options> options)
 {
     public const string HttpClientName = "bitrix24-oauth";
+
+    /// <summary>A token answer is a few hundred bytes: a longer one is not read.</summary>
+    public const int MaxAnswerBytes = 64 * 1024;
+
+    public static void Configure(HttpClient http)
+    {
+        http.Timeout = TimeSpan.FromSeconds(30);
+        http.MaxResponseContentBufferSize = MaxAnswerBytes;
+    }
+
+    /// <summary>
+    /// For <c>ConfigurePrimaryHttpMessageHandler</c>: without a propagator, the handler has no diagnostics stage, so
+    /// no <c>System.Net.Http</c> activity (and no HttpClient instrumentation span) is made with the URL.
+    /// </summary>
+    public static void Untraced(HttpMessageHandler handler, IServiceProvider services) =>
+        ((SocketsHttpHandler)handler).ActivityHeadersPropagator = null;
 
     public async Task<OAuthResult> RefreshAsync(string refreshToken, CancellationToken cancellationToken)
     {
@@ -22,6 +42,7 @@ internal sealed class OAuthClient(HttpClient http, IOptions<Bitrix24Options> opt
         var query = $"grant_type=refresh_token&client_id={Uri.EscapeDataString(settings.ClientId!)}" +
             $"&client_secret={Uri.EscapeDataString(settings.ClientSecret!)}&refresh_token={Uri.EscapeDataString(refreshToken)}";
         using var request = new HttpRequestMessage(HttpMethod.Get, new Uri(settings.TokenEndpoint, "?" + query));
+        ServiceTelemetry.Untraced(request);
         try
         {
             using var response = await http.SendAsync(request, cancellationToken).ConfigureAwait(false);
@@ -43,6 +64,14 @@ internal sealed class OAuthClient(HttpClient http, IOptions<Bitrix24Options> opt
             return answer.AccessToken is null || answer.RefreshToken is null || answer.MemberId is null || answer.ClientEndpoint is null
                 ? OAuthResult.Failed("incomplete_answer")
                 : OAuthResult.Success(answer);
+        }
+        catch (HttpRequestException ex) when (Http.AddressRefusedException.In(ex) is not null)
+        {
+            return OAuthResult.Failed("address_refused");
+        }
+        catch (HttpRequestException ex) when (ex.HttpRequestError == HttpRequestError.ConfigurationLimitExceeded)
+        {
+            return OAuthResult.Failed("answer_too_large");
         }
         catch (HttpRequestException ex)
         {

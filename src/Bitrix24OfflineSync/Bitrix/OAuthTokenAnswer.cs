@@ -10,7 +10,8 @@ internal sealed record OAuthTokenAnswer(
     [property: JsonPropertyName("member_id")] string? MemberId,
     [property: JsonPropertyName("client_endpoint")] string? ClientEndpoint,
     [property: JsonPropertyName("scope")] string? Scope,
+    [property: JsonPropertyName("user_id")] long? UserId,
     [property: JsonPropertyName("error")] string? Error)
 {
-    public override string ToString() => $"OAuthTokenAnswer {{ MemberId = {MemberId}, Scope = {Scope}, Error = {Error} }}";
+    public override string ToString() => $"OAuthTokenAnswer {{ MemberId = {MemberId}, UserId = {UserId}, Scope = {Scope}, Error = {Error} }}";
 }

@@ -24,6 +24,7 @@ internal static class SyncServiceApp
         builder.Services.TryAddSingleton(TimeProvider.System);
         builder.Services.AddProblemDetails();
         builder.Services.AddHealth();
+        builder.Services.AddServerLimits(builder.Configuration);
         builder.Services.AddProxySupport(builder.Configuration);
         builder.Services.AddBitrix24(builder.Configuration);
         builder.Services.AddChangeResolution(builder.Configuration);
@@ -31,7 +32,7 @@ internal static class SyncServiceApp
         builder.Services.AddSecurity();
         builder.Services.AddPersistence(builder.Configuration);
         builder.Services.AddPortals();
-        builder.Services.AddWebhooks();
+        builder.Services.AddWebhooks(builder.Configuration);
         builder.Services.AddRegistration();
         builder.Services.AddSinks(builder.Configuration);
         builder.Services.AddSync(builder.Configuration);

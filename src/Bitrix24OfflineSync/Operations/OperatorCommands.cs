@@ -3,6 +3,7 @@ using Bitrix24OfflineSync.Hosting;
 using Bitrix24OfflineSync.Persistence;
 using Bitrix24OfflineSync.Portals;
 using Bitrix24OfflineSync.Registration;
+using Bitrix24OfflineSync.Security;
 using Bitrix24OfflineSync.Sync.Passes;
 
 namespace Bitrix24OfflineSync.Operations;
@@ -61,7 +62,7 @@ internal static class OperatorCommands
             }
             catch (Exception ex) when (ex is BitrixUnavailableException or BitrixApiException or PortalNeedsReauthException)
             {
-                await error.WriteLineAsync($"failed: {ex.Message}").ConfigureAwait(false);
+                await error.WriteLineAsync($"failed: {PrintableText.Of(ex.Message)}").ConfigureAwait(false);
                 return Failed;
             }
         }
@@ -90,7 +91,7 @@ internal static class OperatorCommands
 
             // The signal lets the running service take the portal up at its next look at the signals.
             await state.SignalAsync(portal.MemberId, CancellationToken.None).ConfigureAwait(false);
-            await output.WriteLineAsync($"{portal.MemberId} ({portal.Domain}): load scheduled for {string.Join(", ", entities)}").ConfigureAwait(false);
+            await output.WriteLineAsync($"{Printable(portal)}: load scheduled for {string.Join(", ", entities)}").ConfigureAwait(false);
         }
 
         return Done;
@@ -111,7 +112,7 @@ internal static class OperatorCommands
         {
             var result = await registrar.RegisterAsync(portal.MemberId, replaceOtherHandlers: true, CancellationToken.None).ConfigureAwait(false);
             failures += result.Failed.Count;
-            await output.WriteLineAsync($"{portal.MemberId} ({portal.Domain}): bound {result.Bound.Count}, already bound {result.AlreadyBound}, failed {result.Failed.Count}").ConfigureAwait(false);
+            await output.WriteLineAsync($"{Printable(portal)}: bound {result.Bound.Count}, already bound {result.AlreadyBound}, failed {result.Failed.Count}").ConfigureAwait(false);
         }
 
         return failures == 0 ? Done : Failed;
@@ -126,9 +127,12 @@ internal static class OperatorCommands
         }
 
         var count = await registrar.UnbindAllAsync(memberId, CancellationToken.None).ConfigureAwait(false);
-        await output.WriteLineAsync($"{memberId}: unbound {count}").ConfigureAwait(false);
+        await output.WriteLineAsync($"{PrintableText.Of(memberId)}: unbound {count}").ConfigureAwait(false);
         return Done;
     }
+
+    /// <summary>A portal as the verbs name it: its member id and domain, made printable (both were stored from outside).</summary>
+    private static string Printable(PortalRecord portal) => $"{PrintableText.Of(portal.MemberId)} ({PrintableText.Of(portal.Domain)})";
 
     private static bool IsSetting(string arg) => arg.StartsWith("--", StringComparison.Ordinal) && arg.Contains('=', StringComparison.Ordinal);
 }

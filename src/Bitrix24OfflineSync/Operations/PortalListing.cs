@@ -1,5 +1,6 @@
 using System.Globalization;
 using Bitrix24OfflineSync.Portals;
+using Bitrix24OfflineSync.Security;
 using Bitrix24OfflineSync.Sinks;
 using Bitrix24OfflineSync.Sync.Journal;
 using Bitrix24OfflineSync.Sync.Passes;
@@ -9,6 +10,8 @@ namespace Bitrix24OfflineSync.Operations;
 /// <summary>
 /// <c>portals list</c>: a line per portal (status, plan, last drain, backlog, the objects the sink holds now, the writes
 /// the drains made, dead letters), and under it a line per load or drift check of each entity: done, or how far it has come.
+/// Stored strings are printed through <see cref="PrintableText"/>: a domain or id that came from outside cannot
+/// drive the operator's terminal.
 /// </summary>
 internal static class PortalListing
 {
@@ -23,10 +26,10 @@ internal static class PortalListing
         foreach (var p in portals)
         {
             var plan = p.OfflineExtended switch { true => "extended", false => "basic", null => "unknown" };
-            await output.WriteLineAsync($"{p.MemberId,-32}  {p.Domain,-30}  {Status(p.Status),-12}  {plan,-8}  {Time(p.LastDrainAt),-20}  {p.LastBacklog,7}  {held.GetValueOrDefault(p.MemberId),9}  {p.DrainWrites,9}  {dead.GetValueOrDefault(p.MemberId),5}").ConfigureAwait(false);
+            await output.WriteLineAsync($"{PrintableText.Of(p.MemberId),-32}  {PrintableText.Of(p.Domain),-30}  {Status(p.Status),-12}  {plan,-8}  {Time(p.LastDrainAt),-20}  {p.LastBacklog,7}  {held.GetValueOrDefault(p.MemberId),9}  {p.DrainWrites,9}  {dead.GetValueOrDefault(p.MemberId),5}").ConfigureAwait(false);
             foreach (var pass in passes[p.MemberId])
             {
-                await output.WriteLineAsync($"  {pass.Entity,-20}  {Kind(pass.Kind),-11}  {Progress(pass)}").ConfigureAwait(false);
+                await output.WriteLineAsync($"  {PrintableText.Of(pass.Entity),-20}  {Kind(pass.Kind),-11}  {Progress(pass)}").ConfigureAwait(false);
             }
         }
 

@@ -14,6 +14,8 @@ internal static class PersistenceExtensions
             .PostConfigure<IHostEnvironment>((o, host) => o.DataDirectory = string.IsNullOrWhiteSpace(o.DataDirectory) ? o.DataDirectory : Path.GetFullPath(o.DataDirectory, host.ContentRootPath))
             .ValidateDataAnnotations()
             .ValidateOnStart();
+        // One instance, so the answer it keeps is shared by every probe.
+        services.AddSingleton<DatabaseHealthCheck>();
         services.AddHealthChecks().AddCheck<DatabaseHealthCheck>("store");
         return options.Provider switch
         {

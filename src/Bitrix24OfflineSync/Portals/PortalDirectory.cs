@@ -5,14 +5,17 @@ namespace Bitrix24OfflineSync.Portals;
 /// <summary>
 /// What the event endpoint needs to know of a portal, kept in memory so a doorbell for a known portal reads no
 /// database: the token hash, the status, and whether it is already marked dirty. Unknown member ids are remembered
-/// briefly, so a flood of forged doorbells cannot turn into a flood of queries.
+/// briefly (<see cref="UnknownMembers"/>, least recently used out first), so a flood of forged doorbells cannot turn
+/// into a flood of queries.
 /// </summary>
 internal sealed class PortalDirectory(IPortalRegistry registry, TimeProvider time)
 {
-    private const int MaxUnknown = 10_000;
+    /// <summary>Unknown member ids remembered at most.</summary>
+    internal const int MaxUnknown = 10_000;
+
     private static readonly TimeSpan UnknownTtl = TimeSpan.FromSeconds(30);
     private readonly ConcurrentDictionary<string, PortalEntry> _known = new(StringComparer.Ordinal);
-    private readonly ConcurrentDictionary<string, DateTimeOffset> _unknownUntil = new(StringComparer.Ordinal);
+    private readonly UnknownMembers _unknown = new(MaxUnknown);
     private readonly ConcurrentDictionary<string, Lazy<Task<PortalRecord?>>> _loading = new(StringComparer.Ordinal);
 
     public async ValueTask<PortalEntry?> FindAsync(string memberId, CancellationToken cancellationToken)
@@ -23,7 +26,7 @@ internal sealed class PortalDirectory(IPortalRegistry registry, TimeProvider tim
         }
 
         var now = time.GetUtcNow();
-        if (_unknownUntil.TryGetValue(memberId, out var until) && until > now)
+        if (_unknown.Contains(memberId, now))
         {
             return null;
         }
@@ -42,12 +45,7 @@ internal sealed class PortalDirectory(IPortalRegistry registry, TimeProvider tim
 
         if (record is null)
         {
-            if (_unknownUntil.Count >= MaxUnknown)
-            {
-                _unknownUntil.Clear();
-            }
-
-            _unknownUntil[memberId] = now + UnknownTtl;
+            _unknown.Add(memberId, now + UnknownTtl);
             return null;
         }
 
@@ -56,7 +54,7 @@ internal sealed class PortalDirectory(IPortalRegistry registry, TimeProvider tim
 
     public PortalEntry Remember(PortalRecord record)
     {
-        _unknownUntil.TryRemove(record.MemberId, out _);
+        _unknown.Remove(record.MemberId);
         var entry = new PortalEntry(record.ApplicationTokenHash, record.Status, record.IsDirty);
         _known[record.MemberId] = entry;
         return entry;

@@ -53,8 +53,10 @@ internal static class EventsEndpoint
             return;
         }
 
-        await TypedResults.Problem(statusCode: StatusCodes.Status401Unauthorized, title: "Unauthorized", detail: "The event could not be authenticated.")
-            .ExecuteAsync(context).ConfigureAwait(false);
+        var problem = result == IntakeResult.Throttled
+            ? TypedResults.Problem(statusCode: StatusCodes.Status429TooManyRequests, title: "Too many installs", detail: "Too many installs are being verified; the install was not looked at.")
+            : TypedResults.Problem(statusCode: StatusCodes.Status401Unauthorized, title: "Unauthorized", detail: "The event could not be authenticated.");
+        await problem.ExecuteAsync(context).ConfigureAwait(false);
     }
 
     private static IntakeResult Ignore(EventPayload payload, ILogger logger)

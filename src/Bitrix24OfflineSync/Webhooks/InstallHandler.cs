@@ -8,17 +8,21 @@ using Microsoft.Extensions.Options;
 namespace Bitrix24OfflineSync.Webhooks;
 
 /// <summary>
-/// ONAPPINSTALL is verified, not believed: the payload's refresh token must work at the configured OAuth server with
-/// our credentials, and the answer must name the same <c>member_id</c>. The REST endpoint stored is the one the OAuth
-/// server answered; no URL from the payload is ever called.
+/// ONAPPINSTALL is verified, not believed (<see cref="InstallVerifier"/>), within the limits on what unverified
+/// installs may cost (<see cref="InstallLimits"/>). Only a proven install is stored: the REST endpoint and the domain
+/// are the OAuth server's answer, never the payload's, and a reinstall over an active portal whose installer is not
+/// an administrator changes nothing.
 /// </summary>
 internal sealed class InstallHandler(
-    OAuthClient oauth,
+    InstallLimits limits,
+    InstallVerifier verifier,
+    InstallRefusalLog refusals,
     IPortalRegistry registry,
     PortalDirectory directory,
     ApplicationTokenHasher hasher,
     PortalTokens tokens,
     RegistrationQueue registrations,
+    WebhooksMetrics metrics,
     IOptions<Bitrix24Options> options,
     TimeProvider time,
     ILogger<InstallHandler> logger)
@@ -26,52 +30,46 @@ internal sealed class InstallHandler(
     public async Task<IntakeResult> HandleAsync(EventPayload payload, CancellationToken cancellationToken)
     {
         var memberId = payload.MemberId;
-        var domain = payload.Auth("domain");
+        var claimedDomain = payload.Auth("domain");
         var refreshToken = payload.Auth("refresh_token");
         var applicationToken = payload.Auth("application_token");
         if (string.IsNullOrEmpty(memberId) || string.IsNullOrEmpty(refreshToken) || string.IsNullOrEmpty(applicationToken))
         {
-            return Reject("missing member_id, refresh_token or application_token", memberId, domain);
+            return Reject("missing member_id, refresh_token or application_token", memberId, claimedDomain);
         }
 
         if (!options.Value.HasCredentials)
         {
             WebhooksLog.NoCredentials(logger);
-            return Reject("client credentials not configured", memberId, domain);
+            return Reject("client credentials not configured", memberId, claimedDomain);
         }
 
-        var result = await oauth.RefreshAsync(refreshToken, cancellationToken).ConfigureAwait(false);
-        if (result.Answer is not { } answer)
+        using var permit = limits.TryEnter(memberId);
+        if (permit.Refusal is { } busy)
         {
-            return Reject($"refresh token refused by the OAuth server ({result.Error})", memberId, domain);
+            refusals.Refused(busy, memberId, claimedDomain);
+            metrics.Install("throttled");
+            return IntakeResult.Throttled;
         }
 
-        if (!string.Equals(answer.MemberId, memberId, StringComparison.Ordinal))
+        var verdict = await verifier.VerifyAsync(payload, memberId, refreshToken, cancellationToken).ConfigureAwait(false);
+        if (verdict is not { Answer: { } answer, Endpoint: { } endpoint })
         {
-            return Reject("OAuth answer names another member_id", memberId, domain);
-        }
+            if (verdict.NotAdmin && await registry.FindAsync(memberId, cancellationToken).ConfigureAwait(false) is { Status: PortalStatus.Active })
+            {
+                // A valid user of the portal, not its administrator, tried to replace the app's tokens and application_token.
+                WebhooksLog.TakeoverRefused(logger, memberId, verdict.UserId);
+                metrics.Install("takeover_refused");
+                return IntakeResult.Unauthorized;
+            }
 
-        if (!Uri.TryCreate(answer.ClientEndpoint, UriKind.Absolute, out var endpoint))
-        {
-            return Reject("OAuth answer has no usable client_endpoint", memberId, domain);
-        }
-
-        var payloadEndpoint = payload.Auth("client_endpoint");
-        if (payloadEndpoint is not null &&
-            (!Uri.TryCreate(payloadEndpoint, UriKind.Absolute, out var claimed) || Uri.Compare(claimed, endpoint, UriComponents.SchemeAndServer | UriComponents.Path, UriFormat.UriEscaped, StringComparison.OrdinalIgnoreCase) != 0))
-        {
-            return Reject("payload client_endpoint differs from the OAuth answer", memberId, domain);
-        }
-
-        if (EndpointPolicy.Check(endpoint, options.Value.AllowInsecureEndpoints) is { } problem)
-        {
-            return Reject($"REST endpoint {problem}", memberId, domain);
+            return Reject(verdict.Refusal!, memberId, claimedDomain);
         }
 
         var now = time.GetUtcNow();
         var install = new PortalInstall(
             memberId,
-            string.IsNullOrWhiteSpace(domain) ? endpoint.Host : domain,
+            endpoint.IdnHost,
             endpoint,
             answer.AccessToken!,
             answer.RefreshToken!,
@@ -88,13 +86,15 @@ internal sealed class InstallHandler(
         }
 
         WebhooksLog.InstallAccepted(logger, memberId, install.Domain, endpoint.GetLeftPart(UriPartial.Path));
+        metrics.Install("accepted");
         registrations.Schedule(memberId);
         return IntakeResult.Accepted;
     }
 
     private IntakeResult Reject(string reason, string? memberId, string? domain)
     {
-        WebhooksLog.InstallRejected(logger, reason, Untrusted.Clip(memberId), Untrusted.Clip(domain));
+        refusals.Refused(reason, memberId, domain);
+        metrics.Install("rejected");
         return IntakeResult.Unauthorized;
     }
 }

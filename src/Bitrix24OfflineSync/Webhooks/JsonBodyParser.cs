@@ -28,7 +28,17 @@ internal static class JsonBodyParser
             }
 
             var values = new Dictionary<string, string>(StringComparer.Ordinal);
-            Flatten(document.RootElement, [], values);
+            try
+            {
+                Flatten(document.RootElement, [], values);
+            }
+            catch (InvalidOperationException)
+            {
+                // Valid JSON need not spell valid strings: a lone surrogate escape (\ud800) or invalid UTF-8 inside a
+                // key or a value has no string to give, and the reader says so only when the text is asked for.
+                throw new MalformedBodyException(StatusCodes.Status400BadRequest, "a key or value that is not valid Unicode");
+            }
+
             return values;
         }
     }

@@ -33,6 +33,12 @@ internal static partial class WebhooksLog
     [LoggerMessage(1011, LogLevel.Error, "Mirrored data of portal {MemberId} could not be deleted after an uninstall with CLEAN=1")]
     public static partial void PortalDataNotDeleted(ILogger logger, Exception exception, string memberId);
 
+    [LoggerMessage(1012, LogLevel.Warning, "Reinstall over active portal {MemberId} refused: the installing user {UserId} is not an administrator of the portal; its tokens, application_token and domain are unchanged")]
+    public static partial void TakeoverRefused(ILogger logger, string memberId, long? userId);
+
+    [LoggerMessage(1013, LogLevel.Warning, "{NotLogged} install refusals were not logged (at most {MaxLogged} a minute are)")]
+    public static partial void InstallRefusalsNotLogged(ILogger logger, int notLogged, int maxLogged);
+
     [LoggerMessage(1009, LogLevel.Warning, "Installs are refused: Bitrix24__ClientId and Bitrix24__ClientSecret are not configured")]
     public static partial void NoCredentials(ILogger logger);
 }

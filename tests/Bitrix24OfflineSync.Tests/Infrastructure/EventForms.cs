@@ -24,6 +24,37 @@ public static class EventForms
             ("auth[refresh_token]", refreshToken ?? "doorbell-refresh"),
             ("auth[application_token]", applicationToken));
 
+    /// <summary>An ONAPPINSTALL as Bitrix24 posts it, carrying the given tokens and claims.</summary>
+    public static FormUrlEncodedContent Install(string memberId, string refreshToken, Uri clientEndpoint, string applicationToken, string domain) =>
+        Form(
+            ("event", "ONAPPINSTALL"),
+            ("data[VERSION]", "1"),
+            ("data[ACTIVE]", "Y"),
+            ("data[INSTALLED]", "Y"),
+            ("data[LANGUAGE_ID]", "en"),
+            ("ts", "1766400000"),
+            ("auth[access_token]", "forged-access"),
+            ("auth[expires_in]", "3600"),
+            ("auth[scope]", "crm,task"),
+            ("auth[domain]", domain),
+            ("auth[server_endpoint]", "https://oauth.bitrix24.tech/rest/"),
+            ("auth[status]", "L"),
+            ("auth[client_endpoint]", clientEndpoint.ToString()),
+            ("auth[member_id]", memberId),
+            ("auth[refresh_token]", refreshToken),
+            ("auth[application_token]", applicationToken));
+
+    /// <summary>An ONAPPUNINSTALL as Bitrix24 posts it: no tokens, only the application_token as proof.</summary>
+    public static FormUrlEncodedContent Uninstall(string memberId, string applicationToken, bool clean = false) =>
+        Form(
+            ("event", "ONAPPUNINSTALL"),
+            ("data[LANGUAGE_ID]", "en"),
+            ("data[CLEAN]", clean ? "1" : "0"),
+            ("ts", "1766400000"),
+            ("auth[domain]", "test.bitrix24.com"),
+            ("auth[member_id]", memberId),
+            ("auth[application_token]", applicationToken));
+
     /// <summary>
     /// A form body sent without a length (chunked), so limits must hold while it is read; with <paramref name="piece"/>,
     /// a piece of that many bytes at a time, each after a pause, so the server reads it in parts.

@@ -1,5 +1,7 @@
 using Bitrix24OfflineSync.Emulator;
 using Bitrix24OfflineSync.Hosting;
+using Bitrix24OfflineSync.Portals;
+using Bitrix24OfflineSync.Security;
 using Bitrix24OfflineSync.Sync.Mapping;
 using Bitrix24OfflineSync.Sync.Passes;
 using Bitrix24OfflineSync.TestKit;
@@ -76,11 +78,15 @@ public sealed class ServiceHarness : IAsyncDisposable
         try
         {
             var config = Settings(null, settings, dataDirectory);
-            var app = SyncServiceApp.Build([], builder => builder.Configuration.AddInMemoryCollection(config));
-            await using (app)
+            // Some settings (Kestrel's) are read while the host is built, others when it starts: either stops it.
+            return await Assert.ThrowsAnyAsync<Exception>(async () =>
             {
-                return await Assert.ThrowsAnyAsync<Exception>(() => app.StartAsync(TestContext.Current.CancellationToken));
-            }
+                var app = SyncServiceApp.Build([], builder => builder.Configuration.AddInMemoryCollection(config));
+                await using (app)
+                {
+                    await app.StartAsync(TestContext.Current.CancellationToken);
+                }
+            });
         }
         finally
         {
@@ -117,6 +123,12 @@ public sealed class ServiceHarness : IAsyncDisposable
 
     public T Get<T>()
         where T : notnull => _factory.Services.GetRequiredService<T>();
+
+    /// <summary>Stores a portal as an install would have, without one: for endpoints, tokens and domains no install gives.</summary>
+    internal Task RegisterPortalAsync(string memberId, Uri endpoint, string domain = "portal.example", string accessToken = "access-token", string refreshToken = "refresh-token") =>
+        Get<IPortalRegistry>().SaveInstallAsync(
+            new PortalInstall(memberId, domain, endpoint, accessToken, refreshToken, DateTimeOffset.UtcNow.AddHours(1), Get<ApplicationTokenHasher>().Hash("app-token"), "crm", DateTimeOffset.UtcNow),
+            TestContext.Current.CancellationToken);
 
     /// <summary>
     /// Waits until the portal's initial load of every synced entity is done: after an install the service binds, then

@@ -57,7 +57,8 @@ public sealed class OperatorCommandTests
         var lines = output.Split('\n');
         var header = Columns(lines[0]);
         var row = header.Zip(Columns(Assert.Single(lines, l => l.StartsWith(portal.MemberId, StringComparison.Ordinal)))).ToDictionary(c => c.First, c => c.Second);
-        Assert.Equal("shop.bitrix24.com", row["DOMAIN"]);
+        // The domain is the verified endpoint's host (the emulator serves every portal on its own address).
+        Assert.Equal(portal.ClientEndpoint.Host, row["DOMAIN"]);
         Assert.Equal("active", row["STATUS"]);
         Assert.Equal("extended", row["PLAN"]);
         Assert.NotEqual("never", row["LAST_DRAIN"]);
@@ -100,6 +101,26 @@ public sealed class OperatorCommandTests
         Assert.Equal(OperatorCommands.Done, unbind.Code);
         Assert.Contains($"unbound {afterRebind.Count}", unbind.Output, StringComparison.Ordinal);
         Assert.Empty(await registrar.ListAsync(portal.MemberId, Ct));
+    }
+
+    [Fact]
+    public async Task List_PrintsStoredStringsWithoutControlCharacters()
+    {
+        // A record stored before domains came from the verified endpoint: its domain is whatever a payload said.
+        await using var service = await ServiceHarness.StartAsync(world: null);
+        var hostile = "evil\u001b]0;owned\u0007\u001b[2J.example\u202Emoc";
+        await service.RegisterPortalAsync("m\u001b[31m1", new Uri("https://evil.example/rest/"), hostile);
+        await service.StopKeepingDataAsync();
+
+        using var output = new StringWriter();
+        using var error = new StringWriter();
+        var code = await OperatorCommands.RunAsync(["portals", "list", $"--Storage:DataDirectory={service.DataDirectory}"], output, error);
+
+        Assert.Equal(OperatorCommands.Done, code);
+        var text = output.ToString();
+        Assert.DoesNotContain(text, c => (char.IsControl(c) && c is not ('\n' or '\r')) || c == '\u202E');
+        Assert.Contains("m?[31m1", text, StringComparison.Ordinal);
+        Assert.Contains("evil?]0;owned??[2J.example?moc", text, StringComparison.Ordinal);
     }
 
     private static string Add(SyncFixture fixture, EmulatedPortal portal, string title) =>

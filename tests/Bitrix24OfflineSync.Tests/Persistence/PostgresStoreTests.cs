@@ -1,4 +1,5 @@
 using System.Net;
+using Bitrix24OfflineSync.TestKit;
 using Bitrix24OfflineSync.Sinks.Database;
 using static Bitrix24OfflineSync.Tests.Persistence.MirrorStoreContract;
 
@@ -43,6 +44,13 @@ public sealed class PostgresStoreTests() : StoreContract(new PostgresTarget())
 
         await ((PostgresTarget)Target).DropAsync();
 
-        Assert.Equal(HttpStatusCode.ServiceUnavailable, (await service.Http.GetAsync(new Uri("health/ready", UriKind.Relative), Ct)).StatusCode);
+        // Readiness keeps the database's answer for a moment (DatabaseHealthCheck.Fresh): it turns once that has passed.
+        await Wait.UntilAsync(
+            async () =>
+            {
+                using var ready = await service.Http.GetAsync(new Uri("health/ready", UriKind.Relative), Ct);
+                return ready.StatusCode == HttpStatusCode.ServiceUnavailable;
+            },
+            "readiness reports the dropped database");
     }
 }

@@ -177,16 +177,6 @@ public sealed class DoorbellTests
         Assert.Equal(1, (await fixture.Registry.FindAsync(portal.MemberId, Ct))!.SignalSequence);
     }
 
-    private static FormUrlEncodedContent Uninstall(string memberId, string applicationToken) =>
-        Form(
-            ("event", "ONAPPUNINSTALL"),
-            ("data[LANGUAGE_ID]", "en"),
-            ("data[CLEAN]", "0"),
-            ("ts", "1766400000"),
-            ("auth[domain]", "shop.bitrix24.com"),
-            ("auth[member_id]", memberId),
-            ("auth[application_token]", applicationToken));
-
     private static string WithoutTrace(string problem)
     {
         var json = JsonNode.Parse(problem)!.AsObject();

@@ -21,7 +21,8 @@ public sealed class InstallTests
         Assert.NotNull(stored);
         Assert.Equal(PortalStatus.Active, stored.Status);
         Assert.Equal(portal.ClientEndpoint, stored.ClientEndpoint);
-        Assert.Equal(portal.Domain, stored.Domain);
+        // The domain is the verified endpoint's host (the emulator serves every portal on its own address).
+        Assert.Equal(portal.ClientEndpoint.Host, stored.Domain);
         Assert.NotNull(stored.ApplicationTokenHash);
         // Verification spent the install's refresh token once at the OAuth server.
         Assert.Equal(1, fixture.World.OAuth.RefreshesGranted);
@@ -112,21 +113,5 @@ public sealed class InstallTests
     }
 
     private static FormUrlEncodedContent InstallForm(string memberId, string refreshToken, Uri payloadHost) =>
-        Form(
-            ("event", "ONAPPINSTALL"),
-            ("data[VERSION]", "1"),
-            ("data[ACTIVE]", "Y"),
-            ("data[INSTALLED]", "Y"),
-            ("data[LANGUAGE_ID]", "en"),
-            ("ts", "1766400000"),
-            ("auth[access_token]", "forged-access"),
-            ("auth[expires_in]", "3600"),
-            ("auth[scope]", "crm,task"),
-            ("auth[domain]", payloadHost.Authority),
-            ("auth[server_endpoint]", new Uri(payloadHost, "rest/").ToString()),
-            ("auth[status]", "L"),
-            ("auth[client_endpoint]", new Uri(payloadHost, "rest/").ToString()),
-            ("auth[member_id]", memberId),
-            ("auth[refresh_token]", refreshToken),
-            ("auth[application_token]", "51856fefc120afa4b628cc82d3935cce"));
+        Install(memberId, refreshToken, new Uri(payloadHost, "rest/"), "51856fefc120afa4b628cc82d3935cce", payloadHost.Authority);
 }

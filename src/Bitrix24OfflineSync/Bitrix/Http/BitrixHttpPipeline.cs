@@ -14,13 +14,15 @@ namespace Bitrix24OfflineSync.Bitrix.Http;
 /// portal and not the wait for the budget. A failure whose
 /// effect is unknown (a 5xx, a timeout, a reset) is retried only for calls that are safe to repeat
 /// (<see cref="RetrySafety"/>); a refusal by the limits (nothing ran) is always waited out and sent again, and never
-/// counts against the circuit.
+/// counts against the circuit. Innermost, inside the timeout, <see cref="BoundedAnswerHandler"/> reads each answer
+/// whole up to its size limit.
 /// </summary>
 internal static class BitrixHttpPipeline
 {
     public static IHttpClientBuilder AddBitrixPipeline(this IHttpClientBuilder client)
     {
         client.Services.AddTransient<PortalAttemptHandler>();
+        client.Services.AddTransient<BoundedAnswerHandler>();
         client.Services.AddSingleton<PortalCircuits>();
         client.AddResilienceHandler("portal", ConfigurePortal)
             .SelectPipelineBy(services =>
@@ -31,6 +33,7 @@ internal static class BitrixHttpPipeline
         client.AddHttpMessageHandler<PortalAttemptHandler>();
         client.AddResilienceHandler("attempt", (pipeline, context) =>
             pipeline.AddTimeout(context.ServiceProvider.GetRequiredService<IOptions<ResilienceOptions>>().Value.AttemptTimeout));
+        client.AddHttpMessageHandler<BoundedAnswerHandler>();
         return client;
     }
 
@@ -87,6 +90,8 @@ internal static class BitrixHttpPipeline
     /// <summary>A failure that leaves the call's effect unknown: no answer in time, a broken connection, a 5xx.</summary>
     private static bool IsFault(Outcome<HttpResponseMessage> outcome) => outcome switch
     {
+        // A refused address is the policy's answer, the same every time: nothing was sent.
+        { Exception: HttpRequestException ex } when AddressRefusedException.In(ex) is not null => false,
         { Exception: TimeoutRejectedException or HttpRequestException } => true,
         { Result.StatusCode: >= HttpStatusCode.InternalServerError } => true,
         _ => false,

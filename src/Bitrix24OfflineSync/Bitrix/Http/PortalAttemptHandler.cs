@@ -31,6 +31,16 @@ internal sealed partial class PortalAttemptHandler(PortalBudgets budgets, Portal
             circuits.Faulted(memberId);
             throw;
         }
+        catch (AnswerTooLargeException)
+        {
+            Attempted(request, memberId, method, "too_large", notExecuted: false);
+            throw;
+        }
+        catch (HttpRequestException ex) when (AddressRefusedException.In(ex) is not null)
+        {
+            Attempted(request, memberId, method, "address_refused", notExecuted: false);
+            throw;
+        }
         catch (HttpRequestException ex)
         {
             Attempted(request, memberId, method, $"connection_{ex.HttpRequestError}", notExecuted: false);
