@@ -15,19 +15,23 @@ namespace Bitrix24OfflineSync.TestKit;
 /// <summary>
 /// The far end of an outgoing HTTP call, on a loopback port: the handler the emulator delivers events and install
 /// callbacks to, or the endpoint the service's HTTP sink posts to. It records every request, and answers with the
-/// status codes a test scripts (then with <see cref="DefaultStatus"/>), a redirect, or no answer at all.
+/// status codes a test scripts (then with <see cref="DefaultStatus"/>), a redirect, or no answer at all; it can refuse
+/// the requests a test picks, with a status and a body, and go down (its port closed) and come back on the same port.
 /// </summary>
 public sealed class HttpReceiver : IAsyncDisposable
 {
     /// <summary>How long <see cref="NextAsync"/> waits for a request: what is sent at once arrives well within it.</summary>
     public static readonly TimeSpan NextLimit = TimeSpan.FromSeconds(10);
 
-    private readonly WebApplication _app;
     private readonly Channel<ReceivedRequest> _received = Channel.CreateUnbounded<ReceivedRequest>();
     private readonly ConcurrentQueue<ScriptedAnswer> _script = new();
     private readonly CancellationTokenSource _stopping = new();
+    private WebApplication? _app;
+    private volatile Refusal? _refusal;
 
-    private HttpReceiver(WebApplication app) => _app = app;
+    private HttpReceiver()
+    {
+    }
 
     public Uri BaseAddress { get; private set; } = null!;
 
@@ -36,15 +40,8 @@ public sealed class HttpReceiver : IAsyncDisposable
 
     public static async Task<HttpReceiver> StartAsync()
     {
-        var builder = WebApplication.CreateSlimBuilder();
-        builder.WebHost.UseUrls("http://127.0.0.1:0");
-        builder.Logging.ClearProviders();
-        var app = builder.Build();
-        var receiver = new HttpReceiver(app);
-        app.Map("/{**path}", receiver.HandleAsync);
-        await app.StartAsync(TestContext.Current.CancellationToken);
-        var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
-        receiver.BaseAddress = new Uri(address.TrimEnd('/') + "/");
+        var receiver = new HttpReceiver();
+        await receiver.ListenAsync("http://127.0.0.1:0");
         return receiver;
     }
 
@@ -72,6 +69,27 @@ public sealed class HttpReceiver : IAsyncDisposable
         }
     }
 
+    /// <summary>
+    /// From now on every request <paramref name="when"/> picks is answered with <paramref name="status"/> and
+    /// <paramref name="body"/> (before the script); null stops refusing.
+    /// </summary>
+    public void Refuse(Func<ReceivedRequest, bool>? when, int status = 422, string body = "")
+    {
+        _refusal = when is null ? null : new Refusal(when, status, body);
+    }
+
+    /// <summary>Closes the port: a request meets a refused connection until <see cref="ComeBackAsync"/>. What was received stays.</summary>
+    public async Task GoDownAsync()
+    {
+        var app = Interlocked.Exchange(ref _app, null) ?? throw new InvalidOperationException("The receiver is down already.");
+        await app.StopAsync();
+        await app.DisposeAsync();
+    }
+
+    /// <summary>Listens again on the port it had.</summary>
+    public Task ComeBackAsync() =>
+        _app is null ? ListenAsync(BaseAddress.ToString().TrimEnd('/')) : throw new InvalidOperationException("The receiver is up.");
+
     /// <summary>The next request received, waiting for it if need be (<see cref="NextLimit"/> at most).</summary>
     public Task<ReceivedRequest> NextAsync() =>
         Wait.ForAsync(cancellationToken => _received.Reader.ReadAsync(cancellationToken).AsTask(), $"a request reached the receiver at {BaseAddress}", NextLimit);
@@ -95,9 +113,26 @@ public sealed class HttpReceiver : IAsyncDisposable
     {
         // Ends the requests left hanging, or stopping the app would wait for them.
         await _stopping.CancelAsync();
-        await _app.StopAsync();
-        await _app.DisposeAsync();
+        if (Interlocked.Exchange(ref _app, null) is { } app)
+        {
+            await app.StopAsync();
+            await app.DisposeAsync();
+        }
+
         _stopping.Dispose();
+    }
+
+    private async Task ListenAsync(string url)
+    {
+        var builder = WebApplication.CreateSlimBuilder();
+        builder.WebHost.UseUrls(url);
+        builder.Logging.ClearProviders();
+        var app = builder.Build();
+        app.Map("/{**path}", HandleAsync);
+        await app.StartAsync(TestContext.Current.CancellationToken);
+        var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
+        BaseAddress = new Uri(address.TrimEnd('/') + "/");
+        _app = app;
     }
 
     private async Task HandleAsync(HttpContext context)
@@ -112,9 +147,17 @@ public sealed class HttpReceiver : IAsyncDisposable
             ? (await request.ReadFormAsync(context.RequestAborted)).ToDictionary(p => p.Key, p => p.Value.ToString(), StringComparer.Ordinal)
             : [];
         var headers = request.Headers.ToDictionary(h => h.Key, h => h.Value.ToString(), StringComparer.OrdinalIgnoreCase);
+        var received = new ReceivedRequest(request.Method, request.Path, request.QueryString.Value ?? "", request.ContentType, headers, body, form);
+        if (_refusal is { } refusal && refusal.When(received))
+        {
+            await _received.Writer.WriteAsync(received);
+            context.Response.StatusCode = refusal.Status;
+            await context.Response.WriteAsync(refusal.Body, context.RequestAborted);
+            return;
+        }
+
         var answer = _script.TryDequeue(out var scripted) ? scripted : new ScriptedAnswer(DefaultStatus, null, Hang: false);
-        await _received.Writer.WriteAsync(
-            new ReceivedRequest(request.Method, request.Path, request.QueryString.Value ?? "", request.ContentType, headers, body, form));
+        await _received.Writer.WriteAsync(received);
         if (answer.Hang)
         {
             using var gone = CancellationTokenSource.CreateLinkedTokenSource(context.RequestAborted, _stopping.Token);
@@ -130,4 +173,6 @@ public sealed class HttpReceiver : IAsyncDisposable
     }
 
     private sealed record ScriptedAnswer(int Status, string? Location, bool Hang);
+
+    private sealed record Refusal(Func<ReceivedRequest, bool> When, int Status, string Body);
 }
