@@ -71,11 +71,12 @@ public sealed class HttpReceiver : IAsyncDisposable
 
     /// <summary>
     /// From now on every request <paramref name="when"/> picks is answered with <paramref name="status"/> and
-    /// <paramref name="body"/> (before the script); null stops refusing.
+    /// <paramref name="body"/> (before the script), and with <paramref name="thenHang"/> the answer never ends; null
+    /// stops refusing.
     /// </summary>
-    public void Refuse(Func<ReceivedRequest, bool>? when, int status = 422, string body = "")
+    public void Refuse(Func<ReceivedRequest, bool>? when, int status = 422, string body = "", bool thenHang = false)
     {
-        _refusal = when is null ? null : new Refusal(when, status, body);
+        _refusal = when is null ? null : new Refusal(when, status, body, thenHang);
     }
 
     /// <summary>Closes the port: a request meets a refused connection until <see cref="ComeBackAsync"/>. What was received stays.</summary>
@@ -153,6 +154,12 @@ public sealed class HttpReceiver : IAsyncDisposable
             await _received.Writer.WriteAsync(received);
             context.Response.StatusCode = refusal.Status;
             await context.Response.WriteAsync(refusal.Body, context.RequestAborted);
+            if (refusal.ThenHang)
+            {
+                await context.Response.Body.FlushAsync(context.RequestAborted);
+                await HangAsync(context);
+            }
+
             return;
         }
 
@@ -160,8 +167,7 @@ public sealed class HttpReceiver : IAsyncDisposable
         await _received.Writer.WriteAsync(received);
         if (answer.Hang)
         {
-            using var gone = CancellationTokenSource.CreateLinkedTokenSource(context.RequestAborted, _stopping.Token);
-            await Task.Delay(Timeout.InfiniteTimeSpan, gone.Token).ContinueWith(_ => { }, TaskScheduler.Default);
+            await HangAsync(context);
             return;
         }
 
@@ -172,7 +178,14 @@ public sealed class HttpReceiver : IAsyncDisposable
         }
     }
 
+    /// <summary>Holds the request until the client gives up on it or the receiver stops.</summary>
+    private async Task HangAsync(HttpContext context)
+    {
+        using var gone = CancellationTokenSource.CreateLinkedTokenSource(context.RequestAborted, _stopping.Token);
+        await Task.Delay(Timeout.InfiniteTimeSpan, gone.Token).ContinueWith(_ => { }, TaskScheduler.Default);
+    }
+
     private sealed record ScriptedAnswer(int Status, string? Location, bool Hang);
 
-    private sealed record Refusal(Func<ReceivedRequest, bool> When, int Status, string Body);
+    private sealed record Refusal(Func<ReceivedRequest, bool> When, int Status, string Body, bool ThenHang);
 }

@@ -99,6 +99,18 @@ public sealed class HttpSinkRefusalTests
         Assert.Equal(new string('я', 512), Assert.Single(result.Refused).Answer);
     }
 
+    [Fact]
+    public async Task ARefusalWhoseAnswerNeverEnds_IsKeptWithWhatCameOfIt()
+    {
+        await using var receiver = await HttpReceiver.StartAsync();
+        await using var service = await StartAsync(receiver.BaseAddress, NewSecret(), maxAttempts: 1, timeout: "00:00:00.300");
+        receiver.Refuse(_ => true, 422, Invalid, thenHang: true);
+
+        var result = await service.Sink().CommitAsync(Batch("batch-1", 1), Ct);
+
+        Assert.Equal(("HTTP 422", Invalid), (Assert.Single(result.Refused).Status, result.Refused[0].Answer));
+    }
+
     [Theory]
     [InlineData(true)]
     [InlineData(false)]

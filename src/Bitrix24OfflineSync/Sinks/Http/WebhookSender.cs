@@ -14,7 +14,7 @@ namespace Bitrix24OfflineSync.Sinks.Http;
 /// <see cref="WebhookAnswers"/>. A redirect is a failure (the handler never follows one): a signed body goes only where
 /// the operator pointed it.
 /// </summary>
-internal sealed class WebhookSender(HttpClient http, IOptions<SinkOptions> options, ILogger<WebhookSender> logger)
+internal sealed class WebhookSender(HttpClient http, IOptions<SinkOptions> options, TimeProvider time, ILogger<WebhookSender> logger)
 {
     public const string HttpClientName = "HttpSink";
 
@@ -42,7 +42,7 @@ internal sealed class WebhookSender(HttpClient http, IOptions<SinkOptions> optio
             HttpSinkLog.AttemptRefused(logger, message.Id, message.Type, message.MemberId, status, WebhookAttemptHandler.Attempt(request), willRetry: false);
             if (WebhookAnswers.IsRefusal(status))
             {
-                return new RefusalSearch.Refused($"HTTP {status}", await WebhookAnswers.ReadStartAsync(response, cancellationToken).ConfigureAwait(false));
+                return new RefusalSearch.Refused($"HTTP {status}", await WebhookAnswers.ReadStartAsync(response, options.Value.Timeout, time, cancellationToken).ConfigureAwait(false));
             }
 
             failure = $"HTTP {status}";
