@@ -132,6 +132,10 @@ public abstract class DrainJournalContract(StoreTarget target) : StoreContract(t
         Assert.Equal(letter with { Status = "HTTP 400", Answer = "second" }, again);
         Assert.Equal("first\uFFFDanswer", (await failures.DeadLettersAsync("m1", Ct)).Single(l => l.MessageId == "b").Answer);
 
+        await failures.DeadLetterAsync("m1", letter with { MessageId = "b", Reason = "access denied", Cause = DeadLetterCause.FetchFailed, Status = null, Answer = null }, Ct);
+        var otherCause = (await failures.DeadLettersAsync("m1", Ct)).Single(l => l.MessageId == "b");
+        Assert.Equal(("access denied", DeadLetterCause.FetchFailed, (string?)null), (otherCause.Reason, otherCause.Cause, otherCause.Answer));
+
         Assert.Equal(2, await failures.RequestReplayAsync("m1", null, Ct));
         await failures.CancelReplayAsync("m1", ["a", "b"], Ct);
         Assert.False(await failures.ReplayRequestedAsync("m1", Ct));

@@ -12,7 +12,8 @@ internal interface IFailureLog
 
     /// <summary>
     /// Records a poison row once: a row dead-lettered again keeps its first record (when, why, after how many
-    /// attempts) and takes the latest cause, status and answer; a replay asked for it has had its go.
+    /// attempts) and takes the latest cause (with its why, when the cause is another), status and answer; a replay
+    /// asked for it has had its go.
     /// </summary>
     Task DeadLetterAsync(string memberId, DeadLetter letter, CancellationToken cancellationToken);
 

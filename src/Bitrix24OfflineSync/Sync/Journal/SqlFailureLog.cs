@@ -51,6 +51,7 @@ internal sealed class SqlFailureLog(ISqlDatabase database, TimeProvider time) : 
             INSERT INTO dead_letters (member_id, message_id, event_name, entity, entity_id, reason, attempts, created_at, cause, status, answer, event_data)
             VALUES (@memberId, @MessageId, @EventName, @Entity, @EntityId, @Reason, @Attempts, @CreatedAt, @Cause, @Status, @Answer, @EventData)
             ON CONFLICT (member_id, message_id) DO UPDATE SET
+                reason = CASE WHEN dead_letters.cause = excluded.cause THEN dead_letters.reason ELSE excluded.reason END,
                 cause = excluded.cause, status = excluded.status, answer = excluded.answer,
                 event_data = COALESCE(excluded.event_data, dead_letters.event_data), replay_requested_at = NULL;
             """,
