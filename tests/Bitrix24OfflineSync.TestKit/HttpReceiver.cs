@@ -16,19 +16,23 @@ namespace Bitrix24OfflineSync.TestKit;
 /// The far end of an outgoing HTTP call, on a loopback port: the handler the emulator delivers events and install
 /// callbacks to, the endpoint the service's HTTP sink posts to, or a portal or OAuth server that misbehaves. It records
 /// every request, and answers with the status codes a test scripts (then with <see cref="DefaultStatus"/>), a
-/// redirect, an answer the test writes itself, or no answer at all.
+/// redirect, an answer the test writes itself, or no answer at all; it can refuse the requests a test picks, with a
+/// status and a body, and go down (its port closed) and come back on the same port.
 /// </summary>
 public sealed class HttpReceiver : IAsyncDisposable
 {
     /// <summary>How long <see cref="NextAsync"/> waits for a request: what is sent at once arrives well within it.</summary>
     public static readonly TimeSpan NextLimit = TimeSpan.FromSeconds(10);
 
-    private readonly WebApplication _app;
     private readonly Channel<ReceivedRequest> _received = Channel.CreateUnbounded<ReceivedRequest>();
     private readonly ConcurrentQueue<ScriptedAnswer> _script = new();
     private readonly CancellationTokenSource _stopping = new();
+    private WebApplication? _app;
+    private volatile Refusal? _refusal;
 
-    private HttpReceiver(WebApplication app) => _app = app;
+    private HttpReceiver()
+    {
+    }
 
     public Uri BaseAddress { get; private set; } = null!;
 
@@ -37,15 +41,8 @@ public sealed class HttpReceiver : IAsyncDisposable
 
     public static async Task<HttpReceiver> StartAsync()
     {
-        var builder = WebApplication.CreateSlimBuilder();
-        builder.WebHost.UseUrls("http://127.0.0.1:0");
-        builder.Logging.ClearProviders();
-        var app = builder.Build();
-        var receiver = new HttpReceiver(app);
-        app.Map("/{**path}", receiver.HandleAsync);
-        await app.StartAsync(TestContext.Current.CancellationToken);
-        var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
-        receiver.BaseAddress = new Uri(address.TrimEnd('/') + "/");
+        var receiver = new HttpReceiver();
+        await receiver.ListenAsync("http://127.0.0.1:0");
         return receiver;
     }
 
@@ -82,6 +79,28 @@ public sealed class HttpReceiver : IAsyncDisposable
         }
     }
 
+    /// <summary>
+    /// From now on every request <paramref name="when"/> picks is answered with <paramref name="status"/> and
+    /// <paramref name="body"/> (before the script), and with <paramref name="thenHang"/> the answer never ends; null
+    /// stops refusing.
+    /// </summary>
+    public void Refuse(Func<ReceivedRequest, bool>? when, int status = 422, string body = "", bool thenHang = false)
+    {
+        _refusal = when is null ? null : new Refusal(when, status, body, thenHang);
+    }
+
+    /// <summary>Closes the port: a request meets a refused connection until <see cref="ComeBackAsync"/>. What was received stays.</summary>
+    public async Task GoDownAsync()
+    {
+        var app = Interlocked.Exchange(ref _app, null) ?? throw new InvalidOperationException("The receiver is down already.");
+        await app.StopAsync();
+        await app.DisposeAsync();
+    }
+
+    /// <summary>Listens again on the port it had.</summary>
+    public Task ComeBackAsync() =>
+        _app is null ? ListenAsync(BaseAddress.ToString().TrimEnd('/')) : throw new InvalidOperationException("The receiver is up.");
+
     /// <summary>The next request received, waiting for it if need be (<see cref="NextLimit"/> at most).</summary>
     public Task<ReceivedRequest> NextAsync() =>
         Wait.ForAsync(cancellationToken => _received.Reader.ReadAsync(cancellationToken).AsTask(), $"a request reached the receiver at {BaseAddress}", NextLimit);
@@ -105,9 +124,26 @@ public sealed class HttpReceiver : IAsyncDisposable
     {
         // Ends the requests left hanging, or stopping the app would wait for them.
         await _stopping.CancelAsync();
-        await _app.StopAsync();
-        await _app.DisposeAsync();
+        if (Interlocked.Exchange(ref _app, null) is { } app)
+        {
+            await app.StopAsync();
+            await app.DisposeAsync();
+        }
+
         _stopping.Dispose();
+    }
+
+    private async Task ListenAsync(string url)
+    {
+        var builder = WebApplication.CreateSlimBuilder();
+        builder.WebHost.UseUrls(url);
+        builder.Logging.ClearProviders();
+        var app = builder.Build();
+        app.Map("/{**path}", HandleAsync);
+        await app.StartAsync(TestContext.Current.CancellationToken);
+        var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
+        BaseAddress = new Uri(address.TrimEnd('/') + "/");
+        _app = app;
     }
 
     private async Task HandleAsync(HttpContext context)
@@ -122,13 +158,26 @@ public sealed class HttpReceiver : IAsyncDisposable
             ? (await request.ReadFormAsync(context.RequestAborted)).ToDictionary(p => p.Key, p => p.Value.ToString(), StringComparer.Ordinal)
             : [];
         var headers = request.Headers.ToDictionary(h => h.Key, h => h.Value.ToString(), StringComparer.OrdinalIgnoreCase);
+        var received = new ReceivedRequest(request.Method, request.Path, request.QueryString.Value ?? "", request.ContentType, headers, body, form);
+        if (_refusal is { } refusal && refusal.When(received))
+        {
+            await _received.Writer.WriteAsync(received);
+            context.Response.StatusCode = refusal.Status;
+            await context.Response.WriteAsync(refusal.Body, context.RequestAborted);
+            if (refusal.ThenHang)
+            {
+                await context.Response.Body.FlushAsync(context.RequestAborted);
+                await HangAsync(context);
+            }
+
+            return;
+        }
+
         var answer = _script.TryDequeue(out var scripted) ? scripted : new ScriptedAnswer(DefaultStatus, null, Hang: false);
-        await _received.Writer.WriteAsync(
-            new ReceivedRequest(request.Method, request.Path, request.QueryString.Value ?? "", request.ContentType, headers, body, form));
+        await _received.Writer.WriteAsync(received);
         if (answer.Hang)
         {
-            using var gone = CancellationTokenSource.CreateLinkedTokenSource(context.RequestAborted, _stopping.Token);
-            await Task.Delay(Timeout.InfiniteTimeSpan, gone.Token).ContinueWith(_ => { }, TaskScheduler.Default);
+            await HangAsync(context);
             return;
         }
 
@@ -144,5 +193,14 @@ public sealed class HttpReceiver : IAsyncDisposable
         }
     }
 
+    /// <summary>Holds the request until the client gives up on it or the receiver stops.</summary>
+    private async Task HangAsync(HttpContext context)
+    {
+        using var gone = CancellationTokenSource.CreateLinkedTokenSource(context.RequestAborted, _stopping.Token);
+        await Task.Delay(Timeout.InfiniteTimeSpan, gone.Token).ContinueWith(_ => { }, TaskScheduler.Default);
+    }
+
     private sealed record ScriptedAnswer(int Status, string? Location, bool Hang, RequestDelegate? Write = null);
+
+    private sealed record Refusal(Func<ReceivedRequest, bool> When, int Status, string Body, bool ThenHang);
 }

@@ -10,8 +10,9 @@ namespace Bitrix24OfflineSync.Operations;
 
 /// <summary>
 /// Verbs of the service binary for operators: <c>portals list</c>, <c>portals rebind (MEMBER_ID|--all)</c>,
-/// <c>portals unbind MEMBER_ID</c>, <c>portals resync (MEMBER_ID [--entity E] | --all)</c>. They use the service's
-/// own configuration (and <c>--Key=value</c> overrides). Exit codes: 0 done, 1 failed, 2 bad arguments, 3 no such portal.
+/// <c>portals unbind MEMBER_ID</c>, <c>portals resync (MEMBER_ID [--entity E] | --all)</c>, and the dead letters'
+/// (<see cref="DeadLetterCommands"/>). They use the service's own configuration (and <c>--Key=value</c> overrides).
+/// Exit codes: 0 done, 1 failed, 2 bad arguments, 3 no such portal, 4 no such dead letter.
 /// </summary>
 internal static class OperatorCommands
 {
@@ -19,26 +20,30 @@ internal static class OperatorCommands
     public const int Failed = 1;
     public const int BadArguments = 2;
     public const int UnknownPortal = 3;
+    public const int UnknownDeadLetter = 4;
 
-    private const string Usage =
-        """
+    private static readonly string Usage =
+        $"""
         usage: Bitrix24OfflineSync portals list
                Bitrix24OfflineSync portals rebind (MEMBER_ID | --all)
                Bitrix24OfflineSync portals unbind MEMBER_ID
                Bitrix24OfflineSync portals resync (MEMBER_ID [--entity ENTITY] | --all)
+        {DeadLetterCommands.Usage}
         settings as for the service, e.g. --Storage:DataDirectory=/data
         """;
 
-    public static bool IsCommand(string[] args) => args.Length > 0 && args[0] == "portals";
+    public static bool IsCommand(string[] args) => args.Length > 0 && args[0] is "portals" or "deadletters";
 
     public static async Task<int> RunAsync(string[] args, TextWriter output, TextWriter error, Action<WebApplicationBuilder>? configure = null)
     {
         var settings = args.Where(IsSetting).ToArray();
         var words = args.Where(a => !IsSetting(a)).ToArray();
-        if (words is not (["portals", "list"] or ["portals", "rebind", _] or ["portals", "unbind", _] or ["portals", "resync", _] or ["portals", "resync", _, "--entity", _]) ||
-            (words[1] == "unbind" && words[2].StartsWith('-')) ||
-            (words[1] is "rebind" or "resync" && words[2].StartsWith('-') && words[2] != "--all") ||
-            (words.Length == 5 && (words[2] == "--all" || words[4].StartsWith('-'))))
+        if (words is ["deadletters", ..]
+            ? !DeadLetterCommands.IsValid(words)
+            : words is not (["portals", "list"] or ["portals", "rebind", _] or ["portals", "unbind", _] or ["portals", "resync", _] or ["portals", "resync", _, "--entity", _]) ||
+              (words[1] == "unbind" && words[2].StartsWith('-')) ||
+              (words[1] is "rebind" or "resync" && words[2].StartsWith('-') && words[2] != "--all") ||
+              (words.Length == 5 && (words[2] == "--all" || words[4].StartsWith('-'))))
         {
             await error.WriteLineAsync(Usage).ConfigureAwait(false);
             return BadArguments;
@@ -52,7 +57,7 @@ internal static class OperatorCommands
             var registry = app.Services.GetRequiredService<IPortalRegistry>();
             try
             {
-                return words[1] switch
+                return words[0] == "deadletters" ? await DeadLetterCommands.RunAsync(app.Services, words, output, error).ConfigureAwait(false) : words[1] switch
                 {
                     "list" => await PortalListing.WriteAsync(app.Services, output).ConfigureAwait(false),
                     "resync" => await ResyncAsync(app.Services, words[2], words.Length == 5 ? words[4] : null, output, error).ConfigureAwait(false),

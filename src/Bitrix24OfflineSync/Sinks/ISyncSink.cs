@@ -7,10 +7,11 @@ namespace Bitrix24OfflineSync.Sinks;
 internal interface ISyncSink
 {
     /// <summary>
-    /// Stores the batch durably, or throws <see cref="SinkUnavailableException"/> (the batch is kept reserved and
+    /// Stores the batch durably but for the objects the sink refuses on their own (answered, each left out: see
+    /// <see cref="RefusalSearch"/>), or throws <see cref="SinkUnavailableException"/> (the batch is kept reserved and
     /// retried), or <see cref="CommitFenceLostException"/> when the batch's fence no longer holds.
     /// </summary>
-    Task CommitAsync(SinkBatch batch, CancellationToken cancellationToken);
+    Task<SinkCommitResult> CommitAsync(SinkBatch batch, CancellationToken cancellationToken);
 
     /// <summary>Removes what the sink holds of a portal (ONAPPUNINSTALL with CLEAN=1); a sink that holds nothing does nothing.</summary>
     Task ForgetPortalAsync(string memberId, string? domain, CancellationToken cancellationToken);
@@ -28,6 +29,19 @@ internal sealed record SinkBatch(
     IReadOnlyList<ObjectChange> Changes,
     IReadOnlyList<string>? ProcessIds = null,
     CommitFence? Fence = null);
+
+/// <summary>What a commit stored: every change of the batch but the <see cref="Refused"/> ones.</summary>
+internal sealed record SinkCommitResult(IReadOnlyList<SinkRefusal> Refused)
+{
+    public static SinkCommitResult Accepted { get; } = new([]);
+}
+
+/// <summary>
+/// An object the sink refused for what it is, not because the sink is down: a receiver's 4xx for it alone, or a
+/// database refusing its row. <see cref="Status"/> says how (<c>HTTP 422</c>, <c>SQLSTATE 23514</c>, <c>SQLite 19</c>);
+/// <see cref="Answer"/> is the first KiB of the answer, which may quote the object: it is kept, never logged.
+/// </summary>
+internal sealed record SinkRefusal(ObjectKey Key, string Status, string Answer);
 
 /// <summary>
 /// Who may commit a portal's changes now: the holder (<see cref="Owner"/>) of the portal's drain lease at its

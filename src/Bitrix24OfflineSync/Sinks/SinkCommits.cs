@@ -8,8 +8,9 @@ namespace Bitrix24OfflineSync.Sinks;
 
 /// <summary>
 /// The one way into the configured <see cref="ISyncSink"/>: each commit is spanned and timed
-/// (<c>b24sync_sink_commit_duration_seconds{sink,outcome}</c>), and the objects of a commit that succeeded are counted
-/// (<c>b24sync_objects_synced_total{entity,action,origin}</c>): what the metrics call synced is what a sink holds.
+/// (<c>b24sync_sink_commit_duration_seconds{sink,outcome}</c>), the objects of a commit that succeeded are counted
+/// (<c>b24sync_objects_synced_total{entity,action,origin}</c>): what the metrics call synced is what a sink holds,
+/// and each object the sink refused is logged (its status only, never the answer).
 /// </summary>
 internal sealed class SinkCommits
 {
@@ -19,10 +20,12 @@ internal sealed class SinkCommits
     private readonly string _name;
     private readonly Counter<long> _objects;
     private readonly Histogram<double> _duration;
+    private readonly ILogger<SinkCommits> _logger;
 
-    public SinkCommits(ISyncSink sink, IMeterFactory meters, PortalTags tags, TimeProvider time)
+    public SinkCommits(ISyncSink sink, IMeterFactory meters, PortalTags tags, TimeProvider time, ILogger<SinkCommits> logger)
     {
         _sink = sink;
+        _logger = logger;
         _tags = tags;
         _time = time;
         _name = sink switch
@@ -44,7 +47,7 @@ internal sealed class SinkCommits
     }
 
     /// <inheritdoc cref="ISyncSink.CommitAsync"/>
-    public async Task CommitAsync(SinkBatch batch, CancellationToken cancellationToken)
+    public async Task<SinkCommitResult> CommitAsync(SinkBatch batch, CancellationToken cancellationToken)
     {
         using var span = ServiceTelemetry.Source.StartActivity("b24sync.sink_commit")?
             .SetTag(ServiceTelemetry.MemberIdTag, batch.MemberId)
@@ -52,9 +55,10 @@ internal sealed class SinkCommits
             .SetTag("b24sync.changes", batch.Changes.Count);
         var started = _time.GetTimestamp();
         var outcome = "error";
+        SinkCommitResult result;
         try
         {
-            await _sink.CommitAsync(batch, cancellationToken).ConfigureAwait(false);
+            result = await _sink.CommitAsync(batch, cancellationToken).ConfigureAwait(false);
             outcome = "ok";
         }
         catch (SinkUnavailableException)
@@ -76,7 +80,14 @@ internal sealed class SinkCommits
             }
         }
 
-        foreach (var group in batch.Changes.GroupBy(c => (c.Key.Entity, c.Action, c.Origin)))
+        span?.SetTag("b24sync.refused", result.Refused.Count);
+        var refused = result.Refused.Select(r => r.Key).ToHashSet();
+        foreach (var refusal in result.Refused)
+        {
+            SinkLog.Refused(_logger, _name, refusal.Key.Entity, refusal.Key.Id, batch.MemberId, refusal.Status);
+        }
+
+        foreach (var group in batch.Changes.Where(c => !refused.Contains(c.Key)).GroupBy(c => (c.Key.Entity, c.Action, c.Origin)))
         {
             var action = group.Key.Action switch
             {
@@ -86,6 +97,8 @@ internal sealed class SinkCommits
             };
             _objects.Add(group.Count(), _tags.For(batch.MemberId, "entity", group.Key.Entity, "action", action, "origin", group.Key.Origin.Name()));
         }
+
+        return result;
     }
 
     /// <inheritdoc cref="ISyncSink.ForgetPortalAsync"/>

@@ -20,6 +20,7 @@ internal static class SyncExtensions
         services.AddSingleton<DrainTurnLease>();
         services.AddSingleton<PlanDetector>();
         services.AddSingleton<ItemFailures>();
+        services.AddSingleton<DeadLetterReplays>();
         services.AddSingleton<ReservationProcessor>();
         services.AddSingleton<BasicModeDrainer>();
         services.AddSingleton<IPassStore, SqlPassStore>();

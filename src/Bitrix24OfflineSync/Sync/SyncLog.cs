@@ -51,6 +51,18 @@ internal static partial class SyncLog
     [LoggerMessage(1315, LogLevel.Information, "Portal {MemberId}: {Method} is paused for its operating time until {Until}; the drain goes on then")]
     public static partial void MethodPaused(ILogger logger, string memberId, string method, DateTimeOffset until);
 
+    [LoggerMessage(1340, LogLevel.Error, "Dead-lettered {Entity} {EntityId} of portal {MemberId}: the sink refused it {Attempts} times, last with {Status}; deadletters list shows its answer")]
+    public static partial void DeadLetteredRefused(ILogger logger, string entity, string entityId, string memberId, int attempts, string status);
+
+    [LoggerMessage(1341, LogLevel.Information, "Dead letter {MessageId} of portal {MemberId} ended: the sink took {Entity} {EntityId}")]
+    public static partial void DeadLetterEnded(ILogger logger, string entity, string entityId, string memberId, string messageId);
+
+    [LoggerMessage(1342, LogLevel.Information, "Replaying {LetterCount} dead letters of portal {MemberId}, as an operator asked")]
+    public static partial void Replaying(ILogger logger, string memberId, int letterCount);
+
+    [LoggerMessage(1343, LogLevel.Warning, "Dead letter {MessageId} of portal {MemberId} ({Entity} {EntityId}) cannot be replayed: it was recorded without its event; the object syncs when it changes again")]
+    public static partial void NotReplayable(ILogger logger, string entity, string entityId, string memberId, string messageId);
+
     [LoggerMessage(1350, LogLevel.Debug, "Portal {MemberId} is drained by another replica now (it holds the lease); this turn is skipped")]
     public static partial void LeaseHeldElsewhere(ILogger logger, string memberId);
 

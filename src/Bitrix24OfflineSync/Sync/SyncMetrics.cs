@@ -1,12 +1,14 @@
 using System.Diagnostics;
 using System.Diagnostics.Metrics;
+using Bitrix24OfflineSync.Sync.Journal;
 using Bitrix24OfflineSync.Sync.Passes;
 using Bitrix24OfflineSync.Telemetry;
 
 namespace Bitrix24OfflineSync.Sync;
 
 /// <summary>
-/// The drain's instruments: rounds and their duration by mode (<c>extended</c>, <c>basic</c>), dead letters by entity,
+/// The drain's instruments: rounds and their duration by mode (<c>extended</c>, <c>basic</c>), dead letters by entity
+/// and reason (<c>fetch_failed</c>, <c>sink_refused</c>),
 /// and the loads' and drift checks' progress (objects read and steps, by kind). Spans of a drain turn and a round start
 /// here too.
 /// </summary>
@@ -35,7 +37,7 @@ internal sealed class SyncMetrics
             description: "How long one drain round took, from its reservation to its clear.",
             advice: new InstrumentAdvice<double> { HistogramBucketBoundaries = [0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 120] });
         _deadLetters = meter.CreateCounter<long>(
-            "b24sync_dead_letters", unit: "{object}", description: "Objects given up after Sync:MaxItemAttempts failures and kept as dead letters, by entity.");
+            "b24sync_dead_letters", unit: "{object}", description: "Objects given up after Sync:MaxItemAttempts failures and kept as dead letters, by entity and reason (fetch_failed, sink_refused).");
         _passObjects = meter.CreateCounter<long>(
             "b24sync_pass_objects", unit: "{object}", description: "Objects read by initial loads and drift checks, by entity and kind (load, check).");
         _passSteps = meter.CreateCounter<long>(
@@ -51,7 +53,7 @@ internal sealed class SyncMetrics
     /// <summary>Times one round, and spans it; dispose when the round is done.</summary>
     public Round StartRound(string memberId, string mode) => new(this, memberId, mode);
 
-    public void DeadLettered(string memberId, string entity) => _deadLetters.Add(1, _tags.For(memberId, "entity", entity));
+    public void DeadLettered(string memberId, string entity, DeadLetterCause cause) => _deadLetters.Add(1, _tags.For(memberId, "entity", entity, "reason", cause.Name()));
 
     public void PassStep(string memberId, PassKind kind, string entity, long objectsRead)
     {

@@ -4,6 +4,7 @@ using Bitrix24OfflineSync.Emulator.Portals;
 using Bitrix24OfflineSync.Operations;
 using Bitrix24OfflineSync.Portals;
 using Bitrix24OfflineSync.Registration;
+using Bitrix24OfflineSync.Sync.Journal;
 using Bitrix24OfflineSync.TestKit;
 using Bitrix24OfflineSync.Tests.Infrastructure;
 
@@ -20,6 +21,14 @@ public sealed class OperatorCommandTests
     [InlineData("portals unbind --all")]
     [InlineData("portals rebind --everything")]
     [InlineData("portals list extra")]
+    [InlineData("deadletters")]
+    [InlineData("deadletters list")]
+    [InlineData("deadletters list m1 extra")]
+    [InlineData("deadletters replay m1")]
+    [InlineData("deadletters replay --all")]
+    [InlineData("deadletters replay m1 --entity crm.deal")]
+    [InlineData("deadletters replay m1 --entity crm.deal --id")]
+    [InlineData("deadletters replay m1 --id 8 --entity crm.deal")]
     [InlineData("key")]
     [InlineData("key old")]
     [InlineData("key new extra")]
@@ -121,6 +130,52 @@ public sealed class OperatorCommandTests
         Assert.DoesNotContain(text, c => (char.IsControl(c) && c is not ('\n' or '\r')) || c == '\u202E');
         Assert.Contains("m?[31m1", text, StringComparison.Ordinal);
         Assert.Contains("evil?]0;owned??[2J.example?moc", text, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task DeadLettersList_ShowsEachWithWhyTheStatusAndTheAnswer_InPrintableCharactersOnly_AndPortalsListCountsThem()
+    {
+        await using var fixture = await SyncFixture.StartAsync();
+        var portal = await fixture.InstallAndBindAsync();
+        var at = new DateTimeOffset(2026, 11, 22, 10, 0, 0, TimeSpan.Zero);
+        await fixture.Failures.DeadLetterAsync(
+            portal.MemberId,
+            new DeadLetter("0123456789abcdef0123456789abcdef", "ONCRMDEALUPDATE", "crm.deal", "8", "the sink refused it", 5, at,
+                DeadLetterCause.SinkRefused, "HTTP 422", "{\"error\":\"bad\u001b[2J\nTITLE\"}", """{"FIELDS":{"ID":8}}"""),
+            Ct);
+
+        var (code, output, _) = await RunAsync(["deadletters", "list", portal.MemberId], fixture);
+        var portals = await RunAsync(["portals", "list"], fixture);
+
+        Assert.Equal(OperatorCommands.Done, code);
+        var lines = output.Split('\n', StringSplitOptions.RemoveEmptyEntries);
+        var row = Columns(lines[0]).Zip(Columns(lines[1])).ToDictionary(c => c.First, c => c.Second);
+        Assert.Equal(("crm.deal", "8", "ONCRMDEALUPDATE", "sink_refused", "HTTP 422", "5", "2026-11-22 10:00:00Z"),
+            (row["ENTITY"], row["ID"], row["EVENT"], row["REASON"], row["STATUS"], row["ATTEMPTS"], row["SINCE"]));
+        Assert.Equal("  why: the sink refused it", lines[2]);
+        Assert.Equal("  answer: {\"error\":\"bad?[2J?TITLE\"}", lines[3]);
+        Assert.Equal("1 dead letters", lines[4]);
+        Assert.DoesNotContain(output.Replace("\n", "", StringComparison.Ordinal), char.IsControl);
+        var overview = Columns(portals.Output.Split('\n')[0]).Zip(Columns(portals.Output.Split('\n').Single(l => l.StartsWith(portal.MemberId, StringComparison.Ordinal)))).ToDictionary(c => c.First, c => c.Second);
+        Assert.Equal("1", overview["DEAD"]);
+    }
+
+    [Fact]
+    public async Task DeadLetters_OfAnUnknownPortalExitWith3_AndAReplayOfAnObjectWithoutOneWith4()
+    {
+        await using var fixture = await SyncFixture.StartAsync();
+        var portal = await fixture.InstallAndBindAsync();
+
+        var list = await RunAsync(["deadletters", "list", "ffffffffffffffffffffffffffffffff"], fixture);
+        var replay = await RunAsync(["deadletters", "replay", "ffffffffffffffffffffffffffffffff", "--all"], fixture);
+        var noLetter = await RunAsync(["deadletters", "replay", portal.MemberId, "--entity", "crm.deal", "--id", "99"], fixture);
+        var none = await RunAsync(["deadletters", "list", portal.MemberId], fixture);
+
+        Assert.Equal((OperatorCommands.UnknownPortal, OperatorCommands.UnknownPortal), (list.Code, replay.Code));
+        Assert.Contains("no portal", list.Error, StringComparison.Ordinal);
+        Assert.Equal(OperatorCommands.UnknownDeadLetter, noLetter.Code);
+        Assert.Contains("no dead letter of crm.deal 99", noLetter.Error, StringComparison.Ordinal);
+        Assert.Equal((OperatorCommands.Done, "0 dead letters"), (none.Code, none.Output.Split('\n', StringSplitOptions.RemoveEmptyEntries)[^1]));
     }
 
     private static string Add(SyncFixture fixture, EmulatedPortal portal, string title) =>

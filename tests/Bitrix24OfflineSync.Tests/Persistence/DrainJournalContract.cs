@@ -1,4 +1,5 @@
 using System.Text.Json.Nodes;
+using Bitrix24OfflineSync.Sinks;
 using Bitrix24OfflineSync.Sync.Journal;
 using Bitrix24OfflineSync.Sync.Model;
 
@@ -108,6 +109,56 @@ public abstract class DrainJournalContract(StoreTarget target) : StoreContract(t
 
         Assert.Equal([letter, letter with { MessageId = "b", CreatedAt = at.AddMinutes(1) }], await failures.DeadLettersAsync("m1", Ct));
         Assert.Empty(await failures.DeadLettersAsync("m2", Ct));
+    }
+
+    [Fact]
+    public async Task ADeadLetterGivenUpAgain_TakesTheLatestStatusAndAnswer_AndItsReplayRequestHasHadItsGo()
+    {
+        var failures = await StoreAsync<IFailureLog>();
+        var at = new DateTimeOffset(2026, 11, 22, 10, 0, 0, TimeSpan.Zero);
+        var letter = new DeadLetter("a", "ONCRMDEALUPDATE", "crm.deal", "8", "the sink refused it", 5, at,
+            DeadLetterCause.SinkRefused, "HTTP 422", "first\0answer", """{"FIELDS":{"ID":8}}""");
+        await failures.DeadLetterAsync("m1", letter, Ct);
+        await failures.DeadLetterAsync("m1", letter with { MessageId = "b", EntityId = "9" }, Ct);
+
+        var asked = await failures.RequestReplayAsync("m1", new ObjectKey("crm.deal", "8"), Ct);
+        var askedNone = await failures.RequestReplayAsync("m1", new ObjectKey("crm.deal", "10"), Ct);
+        var requested = await failures.ReplayRequestedAsync("m1", Ct);
+        await failures.DeadLetterAsync("m1", letter with { Reason = "other", CreatedAt = at.AddHours(1), Status = "HTTP 400", Answer = "second" }, Ct);
+
+        Assert.Equal((1, 0, true), (asked, askedNone, requested));
+        Assert.False(await failures.ReplayRequestedAsync("m1", Ct));
+        var again = (await failures.DeadLettersAsync("m1", Ct)).Single(l => l.MessageId == "a");
+        Assert.Equal(letter with { Status = "HTTP 400", Answer = "second" }, again);
+        Assert.Equal("first\uFFFDanswer", (await failures.DeadLettersAsync("m1", Ct)).Single(l => l.MessageId == "b").Answer);
+
+        await failures.DeadLetterAsync("m1", letter with { MessageId = "b", Reason = "access denied", Cause = DeadLetterCause.FetchFailed, Status = null, Answer = null }, Ct);
+        var otherCause = (await failures.DeadLettersAsync("m1", Ct)).Single(l => l.MessageId == "b");
+        Assert.Equal(("access denied", DeadLetterCause.FetchFailed, (string?)null), (otherCause.Reason, otherCause.Cause, otherCause.Answer));
+
+        Assert.Equal(2, await failures.RequestReplayAsync("m1", null, Ct));
+        await failures.CancelReplayAsync("m1", ["a", "b"], Ct);
+        Assert.False(await failures.ReplayRequestedAsync("m1", Ct));
+    }
+
+    [Fact]
+    public async Task DeadLetters_EndWhenTheSinkTakesTheirObject_AndOnlyThose()
+    {
+        var failures = await StoreAsync<IFailureLog>();
+        var at = new DateTimeOffset(2026, 11, 22, 10, 0, 0, TimeSpan.Zero);
+        await failures.DeadLetterAsync("m1", new DeadLetter("add", "ONCRMDEALADD", "crm.deal", "8", "access denied", 5, at), Ct);
+        await failures.DeadLetterAsync("m1", new DeadLetter("update", "ONCRMDEALUPDATE", "crm.deal", "8", "access denied", 5, at), Ct);
+        await failures.DeadLetterAsync("m1", new DeadLetter("contact", "ONCRMCONTACTUPDATE", "crm.contact", "8", "access denied", 5, at), Ct);
+        await failures.DeadLetterAsync("m2", new DeadLetter("add", "ONCRMDEALADD", "crm.deal", "8", "access denied", 5, at), Ct);
+
+        var ended = await failures.EndDeadLettersAsync("m1", [new ObjectKey("crm.deal", "8"), new ObjectKey("crm.deal", "9")], Ct);
+        var none = await failures.EndDeadLettersAsync("m1", [], Ct);
+
+        Assert.Equal(["add", "update"], ended.Select(l => l.MessageId).Order(StringComparer.Ordinal));
+        Assert.Empty(none);
+        Assert.Equal(["contact"], (await failures.DeadLettersAsync("m1", Ct)).Select(l => l.MessageId));
+        Assert.Single(await failures.DeadLettersAsync("m2", Ct));
+        Assert.Equal(new Dictionary<string, int> { ["m1"] = 1, ["m2"] = 1 }, await failures.DeadLetterCountsAsync(Ct));
     }
 
     [Fact]

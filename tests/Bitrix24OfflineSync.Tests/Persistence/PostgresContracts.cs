@@ -15,6 +15,8 @@ public sealed class PostgresDrainLeaseTests() : DrainLeaseContract(new PostgresT
 
 public sealed class PostgresMirrorOutageTests() : Sinks.MirrorOutageContract(new PostgresTarget());
 
+public sealed class PostgresMirrorRefusalTests() : Sinks.MirrorRefusalContract(new PostgresTarget());
+
 public sealed class PostgresSinkIndexTests() : Sinks.SinkIndexContract(new PostgresTarget());
 
 public sealed class PostgresPassStoreTests() : Sync.PassStoreContract(new PostgresTarget());

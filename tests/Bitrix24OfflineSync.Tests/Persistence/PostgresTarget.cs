@@ -51,6 +51,17 @@ public sealed class PostgresTarget : StoreTarget
 
     public override Task RepairMirrorAsync() => ScalarAsync("DROP TRIGGER mirror_outage ON mirror;");
 
+    public override Task RefuseMirrorRowAsync(string entity, string entityId) => ScalarAsync(
+        $"""
+        CREATE FUNCTION mirror_refuses() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN
+            IF NEW.entity = '{entity}' AND NEW.entity_id = '{entityId}' THEN
+                RAISE EXCEPTION 'this row is refused' USING ERRCODE = 'check_violation';
+            END IF;
+            RETURN NEW;
+        END $$;
+        CREATE TRIGGER mirror_refuses BEFORE INSERT ON mirror FOR EACH ROW EXECUTE FUNCTION mirror_refuses();
+        """);
+
     /// <summary>Drops the database under running services (as an outage would take it away).</summary>
     public async Task DropAsync()
     {

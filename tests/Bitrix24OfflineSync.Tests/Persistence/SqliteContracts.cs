@@ -15,6 +15,8 @@ public sealed class SqliteDrainLeaseTests() : DrainLeaseContract(new SqliteTarge
 
 public sealed class SqliteMirrorOutageTests() : Sinks.MirrorOutageContract(new SqliteTarget());
 
+public sealed class SqliteMirrorRefusalTests() : Sinks.MirrorRefusalContract(new SqliteTarget());
+
 public sealed class SqliteSinkIndexTests() : Sinks.SinkIndexContract(new SqliteTarget());
 
 public sealed class SqlitePassStoreTests() : Sync.PassStoreContract(new SqliteTarget());

@@ -36,11 +36,17 @@ public abstract class StoreTarget : IAsyncDisposable
     /// <summary>Runs a query that answers one number, straight on the database (to look under the contract).</summary>
     public abstract Task<long> ScalarAsync(string sql);
 
-    /// <summary>Makes every write to the mirror table fail, as an outage of the mirror's database would.</summary>
+    /// <summary>Makes every write to the mirror table fail, whatever the row, as an outage of the mirror's database would.</summary>
     public abstract Task BreakMirrorAsync();
 
     /// <summary>Ends what <see cref="BreakMirrorAsync"/> began.</summary>
     public abstract Task RepairMirrorAsync();
+
+    /// <summary>
+    /// Makes the mirror refuse the row of one object, as a constraint would (a trigger's RAISE on SQLite, a check
+    /// violation on PostgreSQL), while it takes every other row.
+    /// </summary>
+    public abstract Task RefuseMirrorRowAsync(string entity, string entityId);
 
     public abstract ValueTask DisposeAsync();
 

@@ -46,6 +46,10 @@ internal static class HttpSinkKit
 
     public static SinkBatch Batch(string batchId, int count) => Batch(batchId, Enumerable.Range(1, count).Select(Deal).ToList());
 
+    /// <summary>The TITLE of each state a delivery carried, in order (null for a change without one).</summary>
+    public static IReadOnlyList<string?> Titles(ReceivedRequest delivery) =>
+        JsonNode.Parse(delivery.Body)!["changes"]!.AsArray().Select(c => c!["state"]?["TITLE"]?.GetValue<string>()).ToList();
+
     /// <summary>The ids of the changes a delivery carried, in order.</summary>
     public static IReadOnlyList<string> ChangeIds(ReceivedRequest delivery) =>
         JsonNode.Parse(delivery.Body)!["changes"]!.AsArray().Select(c => c!["id"]!.GetValue<string>()).ToList();

@@ -1,6 +1,4 @@
 using System.Text.Json.Nodes;
-using Bitrix24OfflineSync.Emulator;
-using Bitrix24OfflineSync.Emulator.Hosting;
 using Bitrix24OfflineSync.TestKit;
 using Bitrix24OfflineSync.Tests.Infrastructure;
 using Bitrix24OfflineSync.Tests.Persistence;
@@ -8,28 +6,14 @@ using Bitrix24OfflineSync.Tests.Persistence;
 namespace Bitrix24OfflineSync.Tests.Sinks;
 
 /// <summary>An outage of the mirror's database takes the same path on every provider: the reservation waits, nothing is cleared.</summary>
-public abstract class MirrorOutageContract(StoreTarget target) : StoreContract(target)
+public abstract class MirrorOutageContract(StoreTarget target) : MirrorDrainContract(target)
 {
     [Fact]
     public async Task AMirrorOutage_PostponesTheReservation_AndNothingIsClearedUntilTheMirrorTakesItAgain()
     {
-        var options = new EmulatorOptions { Seed = 5 };
-        options.RateLimit.Enabled = false;
-        await using var emulator = await EmulatorServer.StartAsync(new BitrixWorld(options), cancellationToken: Ct);
+        var (emulator, service, portal) = await StartDrainingDealsAsync(new Dictionary<string, string?> { ["Sync:RetryDelay"] = "00:00:00.300" });
+        await using var _ = emulator;
         var world = emulator.World;
-        var service = await StartServiceAsync(world: world, settings: new Dictionary<string, string?>
-        {
-            ["Sync:RetryDelay"] = "00:00:00.300",
-            ["Bitrix24:Resilience:BaseDelay"] = "00:00:00.010",
-            ["Bitrix24:Resilience:MaxDelay"] = "00:00:00.050",
-        });
-        var portal = world.CreatePortal("shop.bitrix24.com");
-        Assert.Equal(200, (await world.InstallAppAsync(portal, service.EventsUrl, cancellationToken: Ct)).CallbackStatus);
-        using (var app = new RestClient(new HttpClient(), portal.ClientEndpoint, world.OAuth.LastIssued(portal, world.DefaultApp)!.AccessToken))
-        {
-            (await app.CallAsync("event.bind", new JsonObject { ["event"] = "ONOFFLINEEVENT", ["handler"] = service.EventsUrl.ToString() }, Ct)).EnsureSuccess();
-            (await app.CallAsync("event.bind", new JsonObject { ["event"] = "ONCRMDEALADD", ["event_type"] = "offline" }, Ct)).EnsureSuccess();
-        }
 
         await Target.BreakMirrorAsync();
         world.CallAsUser(portal, "crm.deal.add", new JsonObject { ["fields"] = new JsonObject { ["TITLE"] = "kept" } });

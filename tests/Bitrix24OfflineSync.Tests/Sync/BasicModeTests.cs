@@ -110,7 +110,7 @@ public sealed class BasicModeTests
 
     private sealed class FailingSink : Bitrix24OfflineSync.Sinks.ISyncSink
     {
-        public Task CommitAsync(Bitrix24OfflineSync.Sinks.SinkBatch batch, CancellationToken cancellationToken) =>
+        public Task<Bitrix24OfflineSync.Sinks.SinkCommitResult> CommitAsync(Bitrix24OfflineSync.Sinks.SinkBatch batch, CancellationToken cancellationToken) =>
             throw new Bitrix24OfflineSync.Sinks.SinkUnavailableException("the sink is down");
 
         public Task ForgetPortalAsync(string memberId, string? domain, CancellationToken cancellationToken) => Task.CompletedTask;

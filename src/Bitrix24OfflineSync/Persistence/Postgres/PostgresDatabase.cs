@@ -73,9 +73,16 @@ internal sealed class PostgresDatabase : ISqlDatabase, IAsyncDisposable, IDispos
         catch (NpgsqlException ex)
         {
             var state = ex is PostgresException postgres ? postgres.SqlState : "no answer";
-            throw new StorageUnavailableException($"the PostgreSQL database failed ({state})", ex);
+            throw new StorageUnavailableException($"the PostgreSQL database failed ({state})", ex, Refusal(ex));
         }
     }
+
+    /// <summary>
+    /// Classes 22 (a value it cannot hold, such as a NUL in text) and 23 (a constraint): about the rows, not the
+    /// database. The message text only: its detail may quote a whole row.
+    /// </summary>
+    private static StorageRefusal? Refusal(NpgsqlException ex) =>
+        ex is PostgresException { SqlState: ['2', '2' or '3', ..] } postgres ? new StorageRefusal($"SQLSTATE {postgres.SqlState}", postgres.MessageText) : null;
 
     public async Task<DbTransaction> BeginWriteAsync(DbConnection connection, CancellationToken cancellationToken) =>
         await connection.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);

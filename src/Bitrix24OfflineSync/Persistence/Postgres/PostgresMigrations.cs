@@ -147,5 +147,14 @@ internal static class PostgresMigrations
             since      timestamptz NOT NULL
         );
         """,
+        // A dead letter says why in the terms an operator acts on (what failed, the sink's status and the start of its
+        // answer), keeps the event its object is resolved from again, and takes an operator's request to replay it.
+        """
+        ALTER TABLE dead_letters ADD COLUMN cause text NOT NULL DEFAULT 'fetch_failed';
+        ALTER TABLE dead_letters ADD COLUMN status text NULL;
+        ALTER TABLE dead_letters ADD COLUMN answer text NULL;
+        ALTER TABLE dead_letters ADD COLUMN event_data text NULL;
+        ALTER TABLE dead_letters ADD COLUMN replay_requested_at timestamptz NULL;
+        """,
     ];
 }

@@ -8,6 +8,10 @@ namespace Bitrix24OfflineSync.Persistence.Sqlite;
 /// <summary>The embedded database: one file, one process, connections opened with the settings every connection needs.</summary>
 internal sealed class SqliteDatabase : ISqlDatabase
 {
+    private const int SqliteTooBig = 18;
+    private const int SqliteConstraint = 19;
+    private const int SqliteMismatch = 20;
+
     public SqliteDatabase(IConfiguration configuration, IOptions<StorageOptions> options, IHostEnvironment host)
     {
         var configured = configuration.GetConnectionString("Sync");
@@ -47,9 +51,16 @@ internal sealed class SqliteDatabase : ISqlDatabase
         }
         catch (SqliteException ex)
         {
-            throw new StorageUnavailableException($"the SQLite database failed (error {ex.SqliteErrorCode})", ex);
+            throw new StorageUnavailableException($"the SQLite database failed (error {ex.SqliteErrorCode})", ex, Refusal(ex));
         }
     }
+
+    /// <summary>A constraint (a trigger's RAISE too), a value too big, a type mismatch: about the rows, not the database.</summary>
+    private static StorageRefusal? Refusal(SqliteException ex) => ex.SqliteErrorCode switch
+    {
+        SqliteConstraint or SqliteTooBig or SqliteMismatch => new StorageRefusal($"SQLite {ex.SqliteErrorCode}", ex.Message),
+        _ => null,
+    };
 
     public Task<DbTransaction> BeginWriteAsync(DbConnection connection, CancellationToken cancellationToken) =>
         Task.FromResult<DbTransaction>(((SqliteConnection)connection).BeginTransaction(deferred: false));

@@ -158,5 +158,14 @@ internal static class SqliteMigrations
         DROP TABLE portal_sync;
         ALTER TABLE portal_sync_v6 RENAME TO portal_sync;
         """,
+        // A dead letter says why in the terms an operator acts on (what failed, the sink's status and the start of its
+        // answer), keeps the event its object is resolved from again, and takes an operator's request to replay it.
+        """
+        ALTER TABLE dead_letters ADD COLUMN cause TEXT NOT NULL DEFAULT 'fetch_failed';
+        ALTER TABLE dead_letters ADD COLUMN status TEXT NULL;
+        ALTER TABLE dead_letters ADD COLUMN answer TEXT NULL;
+        ALTER TABLE dead_letters ADD COLUMN event_data TEXT NULL;
+        ALTER TABLE dead_letters ADD COLUMN replay_requested_at TEXT NULL;
+        """,
     ];
 }

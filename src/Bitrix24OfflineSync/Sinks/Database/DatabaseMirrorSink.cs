@@ -4,21 +4,33 @@ namespace Bitrix24OfflineSync.Sinks.Database;
 
 /// <summary>
 /// The default sink: the service's own database. A commit is one transaction, so it is durable when it returns; a
-/// database that cannot take it (either provider) makes the sink unavailable, and the batch stays reserved.
+/// database that cannot take it (either provider) makes the sink unavailable, and the batch stays reserved. A
+/// database that refuses a row (a constraint, a value it cannot hold) refuses that object: the batch is split to find
+/// it (<see cref="RefusalSearch"/>), the rest is committed, and the object is answered as refused.
 /// Unmapped events are kept too, under the entity <c>event</c> and their MESSAGE_ID.
 /// </summary>
 internal sealed class DatabaseMirrorSink(IMirrorStore store) : ISyncSink
 {
-    public async Task CommitAsync(SinkBatch batch, CancellationToken cancellationToken)
+    public async Task<SinkCommitResult> CommitAsync(SinkBatch batch, CancellationToken cancellationToken)
     {
-        try
+        ArgumentNullException.ThrowIfNull(batch);
+        var refused = await RefusalSearch.CommitAsync(batch.Changes, async part =>
         {
-            await store.UpsertAsync(batch.MemberId, batch.Changes, batch.Fence, cancellationToken).ConfigureAwait(false);
-        }
-        catch (StorageUnavailableException ex)
-        {
-            throw new SinkUnavailableException($"the mirror database refused the commit: {ex.Reason}", ex);
-        }
+            try
+            {
+                await store.UpsertAsync(batch.MemberId, part, batch.Fence, cancellationToken).ConfigureAwait(false);
+                return null;
+            }
+            catch (StorageUnavailableException ex) when (ex.Refusal is { } refusal)
+            {
+                return new RefusalSearch.Refused(refusal.Code, RefusalSearch.Clip(refusal.Message));
+            }
+            catch (StorageUnavailableException ex)
+            {
+                throw new SinkUnavailableException($"the mirror database refused the commit: {ex.Reason}", ex);
+            }
+        }).ConfigureAwait(false);
+        return refused.Count == 0 ? SinkCommitResult.Accepted : new SinkCommitResult(refused);
     }
 
     public async Task ForgetPortalAsync(string memberId, string? domain, CancellationToken cancellationToken)

@@ -6,8 +6,10 @@ namespace Bitrix24OfflineSync.Sinks.Http;
 /// <summary>
 /// Forwards batches to an external receiver as signed Standard Webhooks POSTs. A batch is split into chunks of at
 /// most <see cref="SinkOptions.MaxBatchSize"/> changes, delivered in order; the commit returns only when every
-/// chunk got a 2xx. A chunk's id depends only on the batch and its place in it, so a batch committed again (after
-/// a failed round or a restart) carries the same ids and the receiver can drop what it already stored.
+/// chunk got a 2xx, but for what the receiver refuses: a chunk it refuses (<see cref="WebhookAnswers"/>) is split to
+/// find the objects it refuses alone (<see cref="RefusalSearch"/>), and the rest is delivered. A message's id depends
+/// only on the batch and the objects it carries, so a batch committed again (after a failed round or a restart)
+/// carries the same ids and the receiver can drop what it already stored.
 /// </summary>
 internal sealed class HttpForwarderSink(
     WebhookSender sender,
@@ -15,33 +17,48 @@ internal sealed class HttpForwarderSink(
     IOptions<SinkOptions> options,
     ILogger<HttpForwarderSink> logger) : ISyncSink
 {
-    public async Task CommitAsync(SinkBatch batch, CancellationToken cancellationToken)
+    public async Task<SinkCommitResult> CommitAsync(SinkBatch batch, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(batch);
         var chunks = batch.Changes.Chunk(options.Value.MaxBatchSize).ToList();
-        for (var index = 0; index < chunks.Count; index++)
+        var refused = new List<SinkRefusal>();
+        var messages = 0;
+        foreach (var chunk in chunks)
         {
-            var id = WebhookIds.ForChunk(batch.MemberId, batch.BatchId, index, chunks.Count);
-            var body = SinkPayloadWriter.Changes(batch.MemberId, batch.Domain, chunks[index]);
-            await sender.SendAsync(new WebhookMessage(id, SinkPayloadWriter.ChangesType, batch.MemberId, body), cancellationToken).ConfigureAwait(false);
+            refused.AddRange(await RefusalSearch.CommitAsync(chunk, part =>
+            {
+                messages++;
+                var id = WebhookIds.ForChanges(batch.MemberId, batch.BatchId, part);
+                var body = SinkPayloadWriter.Changes(batch.MemberId, batch.Domain, part);
+                return sender.SendAsync(new WebhookMessage(id, SinkPayloadWriter.ChangesType, batch.MemberId, body), cancellationToken);
+            }).ConfigureAwait(false));
         }
 
-        HttpSinkLog.BatchDelivered(logger, batch.MemberId, batch.BatchId, batch.Changes.Count, chunks.Count);
+        HttpSinkLog.BatchDelivered(logger, batch.MemberId, batch.BatchId, batch.Changes.Count - refused.Count, messages, refused.Count);
+        var refusedKeys = refused.Select(r => r.Key).ToHashSet();
+        var delivered = refusedKeys.Count == 0 ? batch.Changes : [.. batch.Changes.Where(c => !refusedKeys.Contains(c.Key))];
         try
         {
-            await index.RecordAsync(batch.MemberId, batch.Changes, cancellationToken).ConfigureAwait(false);
+            await index.RecordAsync(batch.MemberId, delivered, cancellationToken).ConfigureAwait(false);
         }
         catch (StorageUnavailableException ex)
         {
             // Delivered but not indexed: the batch stays reserved and comes again; the receiver drops the repeat by its id.
             throw new SinkUnavailableException($"the delivery index refused the batch: {ex.Reason}", ex);
         }
+
+        return refused.Count == 0 ? SinkCommitResult.Accepted : new SinkCommitResult(refused);
     }
 
     public async Task ForgetPortalAsync(string memberId, string? domain, CancellationToken cancellationToken)
     {
         var message = new WebhookMessage(WebhookIds.Fresh(), SinkPayloadWriter.ForgetType, memberId, SinkPayloadWriter.Forget(memberId, domain));
-        await sender.SendAsync(message, cancellationToken).ConfigureAwait(false);
+        if (await sender.SendAsync(message, cancellationToken).ConfigureAwait(false) is { } refusal)
+        {
+            // A forget holds no object to leave out: refused, it waits like an undelivered one.
+            throw new SinkUnavailableException($"The HTTP sink refused message {message.Id} ({refusal.Status}).");
+        }
+
         try
         {
             await index.ForgetAsync(memberId, cancellationToken).ConfigureAwait(false);

@@ -3,8 +3,8 @@ namespace Bitrix24OfflineSync.Sinks.Http;
 /// <summary>The HTTP sink, ids 1500–1549. Ids, counts and status codes only: never the secret, a signature or the sink URL.</summary>
 internal static partial class HttpSinkLog
 {
-    [LoggerMessage(1501, LogLevel.Debug, "Batch {BatchId} of portal {MemberId} delivered: {ChangeCount} changes in {ChunkCount} messages")]
-    public static partial void BatchDelivered(ILogger logger, string memberId, string batchId, int changeCount, int chunkCount);
+    [LoggerMessage(1501, LogLevel.Debug, "Batch {BatchId} of portal {MemberId} delivered: {ChangeCount} changes in {ChunkCount} messages, {RefusedCount} refused")]
+    public static partial void BatchDelivered(ILogger logger, string memberId, string batchId, int changeCount, int chunkCount, int refusedCount);
 
     [LoggerMessage(1502, LogLevel.Debug, "Message {WebhookId} ({MessageType}) of portal {MemberId} accepted with {StatusCode} at attempt {Attempt}")]
     public static partial void MessageDelivered(ILogger logger, string webhookId, string messageType, string memberId, int statusCode, int attempt);

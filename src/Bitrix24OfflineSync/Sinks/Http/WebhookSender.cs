@@ -8,18 +8,20 @@ using Polly.Timeout;
 namespace Bitrix24OfflineSync.Sinks.Http;
 
 /// <summary>
-/// POSTs one signed message to the configured URL until a 2xx answers or the attempts run out (the pipeline of
-/// <see cref="AddDeliveryPipeline"/>: retries with jittered backoff, a timeout per attempt, each attempt signed afresh
-/// by <see cref="WebhookAttemptHandler"/>). A redirect is a failure (the handler never follows one): a signed body
-/// goes only where the operator pointed it.
+/// POSTs one signed message to the configured URL until a 2xx answers, the receiver refuses the message, or the
+/// attempts run out (the pipeline of <see cref="AddDeliveryPipeline"/>: retries with jittered backoff, a timeout per
+/// attempt, each attempt signed afresh by <see cref="WebhookAttemptHandler"/>). What an answer means is
+/// <see cref="WebhookAnswers"/>. A redirect is a failure (the handler never follows one): a signed body goes only where
+/// the operator pointed it.
 /// </summary>
-internal sealed class WebhookSender(HttpClient http, IOptions<SinkOptions> options, ILogger<WebhookSender> logger)
+internal sealed class WebhookSender(HttpClient http, IOptions<SinkOptions> options, TimeProvider time, ILogger<WebhookSender> logger)
 {
     public const string HttpClientName = "HttpSink";
 
     private static readonly MediaTypeHeaderValue Json = new("application/json") { CharSet = "utf-8" };
 
-    public async Task SendAsync(WebhookMessage message, CancellationToken cancellationToken)
+    /// <summary>Null once the message is stored; a refusal when the receiver refuses what it holds; throws <see cref="SinkUnavailableException"/> when the receiver is unwell.</summary>
+    public async Task<RefusalSearch.Refused?> SendAsync(WebhookMessage message, CancellationToken cancellationToken)
     {
         using var request = new HttpRequestMessage(HttpMethod.Post, options.Value.Url) { Content = new ByteArrayContent(message.Body) };
         request.Content.Headers.ContentType = Json;
@@ -34,10 +36,15 @@ internal sealed class WebhookSender(HttpClient http, IOptions<SinkOptions> optio
             if (response.IsSuccessStatusCode)
             {
                 HttpSinkLog.MessageDelivered(logger, message.Id, message.Type, message.MemberId, status, WebhookAttemptHandler.Attempt(request));
-                return;
+                return null;
             }
 
             HttpSinkLog.AttemptRefused(logger, message.Id, message.Type, message.MemberId, status, WebhookAttemptHandler.Attempt(request), willRetry: false);
+            if (WebhookAnswers.IsRefusal(status))
+            {
+                return new RefusalSearch.Refused($"HTTP {status}", await WebhookAnswers.ReadStartAsync(response, options.Value.Timeout, time, cancellationToken).ConfigureAwait(false));
+            }
+
             failure = $"HTTP {status}";
         }
         catch (Exception ex) when (ex is TimeoutRejectedException or HttpRequestException)
@@ -70,11 +77,12 @@ internal sealed class WebhookSender(HttpClient http, IOptions<SinkOptions> optio
                     Delay = settings.RetryBaseDelay,
                     MaxDelay = settings.RetryMaxDelay,
                     ShouldRetryAfterHeader = false,
-                    // Every answer but a 2xx is a failed delivery (a redirect too); the caller's cancellation never is.
+                    // Every answer but a 2xx or a refusal of the content is a failed delivery (a redirect too); the
+                    // caller's cancellation never is.
                     ShouldHandle = args => ValueTask.FromResult(args.Outcome switch
                     {
                         { Exception: TimeoutRejectedException or HttpRequestException } => true,
-                        { Result: { IsSuccessStatusCode: false } } => true,
+                        { Result: { IsSuccessStatusCode: false } answer } => !WebhookAnswers.IsRefusal((int)answer.StatusCode),
                         _ => false,
                     }),
                     OnRetry = args =>

@@ -82,16 +82,18 @@ internal sealed class BasicModeDrainer(
 
             using var round = metrics.StartRound(memberId, "basic");
             var resolved = await resolver.ResolveAsync(memberId, rows, CancellationToken.None).ConfigureAwait(false);
-            var (poison, retry) = await failures.CountAsync(memberId, resolved.Failures, CancellationToken.None).ConfigureAwait(false);
             var batchId = BatchIds.For("i_", rows.Select(e => e.MessageId));
-            await turnLease.CommitAsync(new SinkBatch(memberId, portal.Domain, batchId, resolved.Changes), tally.Lease, CancellationToken.None).ConfigureAwait(false);
+            var committed = await turnLease.CommitAsync(new SinkBatch(memberId, portal.Domain, batchId, resolved.Changes), tally.Lease, CancellationToken.None).ConfigureAwait(false);
+            var (taken, refused) = ItemFailures.Split(resolved.Changes, committed);
+            var (poison, retry) = await failures.CountAsync(memberId, [.. resolved.Failures, .. refused], CancellationToken.None).ConfigureAwait(false);
+            await failures.TakenAsync(memberId, taken, CancellationToken.None).ConfigureAwait(false);
             await failures.DeadLetterAsync(memberId, poison, rows.ToDictionary(e => e.MessageId, StringComparer.Ordinal), CancellationToken.None).ConfigureAwait(false);
 
             // Rows of failed objects and of objects whose method is paused stay in the inbox for a later turn.
             var keep = retry.SelectMany(f => f.MessageIds).Concat(resolved.Paused.SelectMany(p => p.MessageIds)).ToHashSet(StringComparer.Ordinal);
             await inbox.RemoveAsync(memberId, [.. rows.Select(e => e.MessageId).Where(m => !keep.Contains(m))], CancellationToken.None).ConfigureAwait(false);
             tally.Events += rows.Count;
-            tally.Objects += resolved.Changes.Count;
+            tally.Objects += taken.Count;
             tally.Rounds++;
             round.Completed();
             if (resolved.PausedUntil is { } until)

@@ -16,6 +16,9 @@ internal sealed class DrainTally
 
     public bool MoreWork { get; set; }
 
+    /// <summary>An operator asked for dead letters of the portal to be replayed: the error rows get their pass now, then the rest (<see cref="DeadLetterReplays"/>).</summary>
+    public bool ReplayRequested { get; init; }
+
     /// <summary>Rows were marked with <c>event.offline.error</c>: the error rows are worth a pass soon.</summary>
     public bool MarkedErrorRows { get; set; }
 

@@ -26,6 +26,7 @@ internal sealed class PortalDrainer(
     IReservationJournal journal,
     PlanDetector plans,
     PassRunner passes,
+    DeadLetterReplays replays,
     DrainTurnLease turnLease,
     IEnumerable<IDrainProgress> progress,
     SyncMetrics metrics,
@@ -37,7 +38,7 @@ internal sealed class PortalDrainer(
 
     public async Task<DrainTally> DrainAsync(PortalRecord portal, CancellationToken stopping, DrainLease? lease = null)
     {
-        var tally = new DrainTally { Lease = lease };
+        var tally = new DrainTally { Lease = lease, ReplayRequested = await replays.RequestedAsync(portal.MemberId).ConfigureAwait(false) };
         var extended = await plans.HasExtendedAsync(portal.MemberId, CancellationToken.None).ConfigureAwait(false) &&
             await DrainReservedAsync(portal, tally, stopping).ConfigureAwait(false);
         if (!extended)
@@ -47,7 +48,8 @@ internal sealed class PortalDrainer(
 
         if (!tally.MoreWork && tally.PausedUntil is null)
         {
-            // The queue is drained: what the turn has left goes to the portal's loads and drift checks.
+            // The queue is drained: dead letters an operator asked to replay go next, then the portal's loads and drift checks.
+            await replays.ReplayAsync(portal, tally).ConfigureAwait(false);
             await passes.RunAsync(portal, basicPlan: !extended, tally, stopping).ConfigureAwait(false);
         }
 
@@ -124,7 +126,7 @@ internal sealed class PortalDrainer(
             schedule.ErrorPassDelay = options.Value.ErrorPassInterval;
             schedule.ErrorPassDue = time.GetUtcNow() + schedule.ErrorPassDelay;
         }
-        else if (!tally.MoreWork && tally.PausedUntil is null && time.GetUtcNow() >= schedule.ErrorPassDue)
+        else if (!tally.MoreWork && tally.PausedUntil is null && (time.GetUtcNow() >= schedule.ErrorPassDue || tally.ReplayRequested))
         {
             return await ErrorPassAsync(portal, schedule, tally).ConfigureAwait(false);
         }

@@ -18,7 +18,6 @@ internal sealed class ReservationProcessor(
     IChangeResolver resolver,
     OfflineQueueClient queue,
     IReservationJournal journal,
-    IFailureLog failureLog,
     ItemFailures failures,
     DrainTurnLease turnLease,
     IEnumerable<IDrainProgress> progress,
@@ -65,12 +64,11 @@ internal sealed class ReservationProcessor(
         }
 
         Report(p => p.Fetched(memberId, processIds));
-        var (poison, retry) = await failures.CountAsync(memberId, resolved.Failures, cancellationToken).ConfigureAwait(false);
-
         var batch = new SinkBatch(memberId, portal.Domain, BatchIds.For("b_", processIds), resolved.Changes, processIds);
+        SinkCommitResult committed;
         try
         {
-            await turnLease.CommitAsync(batch, tally.Lease, cancellationToken).ConfigureAwait(false);
+            committed = await turnLease.CommitAsync(batch, tally.Lease, cancellationToken).ConfigureAwait(false);
         }
         catch (SinkUnavailableException ex)
         {
@@ -79,7 +77,11 @@ internal sealed class ReservationProcessor(
         }
 
         Report(p => p.Committed(memberId, batch));
-        await failureLog.ForgetFailuresAsync(memberId, [.. resolved.Changes.SelectMany(c => c.MessageIds)], cancellationToken).ConfigureAwait(false);
+        // An object the sink refused on its own fails like one that could not be fetched: its rows are kept and
+        // retried, and after Sync:MaxItemAttempts dead-lettered and marked.
+        var (taken, refused) = ItemFailures.Split(resolved.Changes, committed);
+        var (poison, retry) = await failures.CountAsync(memberId, [.. resolved.Failures, .. refused], cancellationToken).ConfigureAwait(false);
+        await failures.TakenAsync(memberId, taken, cancellationToken).ConfigureAwait(false);
         await turnLease.EnsureHeldAsync(tally.Lease, cancellationToken).ConfigureAwait(false);
 
         // A reservation holding a row to retry, or a row of a paused object, keeps that row: only its other rows are
@@ -93,7 +95,7 @@ internal sealed class ReservationProcessor(
             await failures.DeadLetterAsync(memberId, poison, byMessage, cancellationToken).ConfigureAwait(false);
             try
             {
-                await MarkPoisonAsync(memberId, reservations, poison, cancellationToken).ConfigureAwait(false);
+                tally.MarkedErrorRows |= await MarkPoisonAsync(memberId, reservations, poison, cancellationToken).ConfigureAwait(false);
             }
             catch (BitrixMethodPausedException ex)
             {
@@ -102,12 +104,10 @@ internal sealed class ReservationProcessor(
                 tally.Pause(ex.Until);
                 return null;
             }
-
-            tally.MarkedErrorRows = true;
         }
 
         Report(p => p.Clearing(memberId, processIds));
-        return new CommittedRound(memberId, processIds, clears, resolved, retry.Count, events.Count);
+        return new CommittedRound(memberId, processIds, clears, resolved with { Changes = taken }, retry.Count, events.Count);
     }
 
     /// <summary>After the round's clears: the reservations done, the kept rows postponed, or all of them when the clears did not run.</summary>
@@ -149,17 +149,25 @@ internal sealed class ReservationProcessor(
         tally.Objects += round.Resolved.Changes.Count;
     }
 
-    private async Task MarkPoisonAsync(string memberId, IReadOnlyList<Reservation> reservations, IReadOnlyList<ItemFailure> poison, CancellationToken cancellationToken)
+    /// <summary>
+    /// Marks the poison rows of normal reservations; answers whether it marked any. Bitrix24 marks only rows not marked
+    /// yet: a row from the error rows that fails again is cleared with its reservation, and its dead letter stays.
+    /// </summary>
+    private async Task<bool> MarkPoisonAsync(string memberId, IReadOnlyList<Reservation> reservations, IReadOnlyList<ItemFailure> poison, CancellationToken cancellationToken)
     {
         var poisonIds = poison.SelectMany(f => f.MessageIds).ToHashSet(StringComparer.Ordinal);
-        foreach (var reservation in reservations)
+        var markedAny = false;
+        foreach (var reservation in reservations.Where(r => !r.ErrorQueue))
         {
             var marked = reservation.Events.Select(e => e.MessageId).Where(poisonIds.Contains).ToList();
             if (marked.Count > 0)
             {
                 await queue.MarkErrorAsync(memberId, reservation.ProcessId, marked, cancellationToken).ConfigureAwait(false);
+                markedAny = true;
             }
         }
+
+        return markedAny;
     }
 
     private Task PostponeAsync(string memberId, IReadOnlyCollection<string> processIds, string reason, DateTimeOffset next, CancellationToken cancellationToken) =>

@@ -18,12 +18,12 @@ internal sealed class DrainTurnLease(IDrainLeases leases, SinkCommits sink)
     }
 
     /// <summary>Commits <paramref name="batch"/> under the lease: renewed right before, and fenced inside the sink where it can be.</summary>
-    public async Task CommitAsync(SinkBatch batch, DrainLease? lease, CancellationToken cancellationToken)
+    public async Task<SinkCommitResult> CommitAsync(SinkBatch batch, DrainLease? lease, CancellationToken cancellationToken)
     {
         await EnsureHeldAsync(lease, cancellationToken).ConfigureAwait(false);
         try
         {
-            await sink.CommitAsync(lease is null ? batch : batch with { Fence = new CommitFence(lease.MemberId, lease.Owner, lease.Fence) }, cancellationToken).ConfigureAwait(false);
+            return await sink.CommitAsync(lease is null ? batch : batch with { Fence = new CommitFence(lease.MemberId, lease.Owner, lease.Fence) }, cancellationToken).ConfigureAwait(false);
         }
         catch (CommitFenceLostException ex)
         {

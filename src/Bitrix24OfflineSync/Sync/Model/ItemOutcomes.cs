@@ -2,8 +2,11 @@ using Bitrix24OfflineSync.Sinks;
 
 namespace Bitrix24OfflineSync.Sync.Model;
 
-/// <summary>An object that could not be resolved for a reason retrying soon will not fix (e.g. access denied).</summary>
-internal sealed record ItemFailure(ObjectKey Key, IReadOnlyList<string> MessageIds, string Reason);
+/// <summary>
+/// An object that could not be resolved for a reason retrying soon will not fix (e.g. access denied), or that the sink
+/// refused (<see cref="Refusal"/>: its status and answer). <see cref="Reason"/> is logged, so it never holds the answer.
+/// </summary>
+internal sealed record ItemFailure(ObjectKey Key, IReadOnlyList<string> MessageIds, string Reason, SinkRefusal? Refusal = null);
 
 /// <summary>
 /// Objects whose fetch method is paused for its operating time until <see cref="Until"/>: not failures, never counted
