@@ -5,8 +5,8 @@ namespace Bitrix24OfflineSync.Persistence;
 
 /// <summary>
 /// The database a store written once for both providers runs on, and what differs between SQLite and PostgreSQL:
-/// times, booleans, byte-order sorting, row locks, write transactions, running one statement for many rows, and
-/// whether several replicas share it. Work runs through <see cref="RunAsync{T}"/>, where a provider's failure becomes
+/// times, booleans, byte-order sorting, row locks, write transactions, running one statement for many rows,
+/// whether several replicas share it, and how JSON is written. Work runs through <see cref="RunAsync{T}"/>, where a provider's failure becomes
 /// <see cref="StorageUnavailableException"/>. Statements that run for many rows (<see cref="ExecuteEachAsync"/>) name
 /// their parameters <c>$1</c>, <c>$2</c>…, which both providers read.
 /// </summary>
@@ -47,6 +47,9 @@ internal interface ISqlDatabase
 
     /// <summary>A time column's value as read back, or null for NULL.</summary>
     DateTimeOffset? ReadTime(object? value);
+
+    /// <summary>How a parameter holding JSON text is written to a JSON column: as it is on SQLite, as <c>jsonb</c> on PostgreSQL.</summary>
+    string JsonParameter(string parameter);
 }
 
 /// <summary>Shorthands over <see cref="ISqlDatabase"/>.</summary>

@@ -104,5 +104,7 @@ public sealed class ReadinessTests
         public object TimeValue(DateTimeOffset value) => throw new NotSupportedException();
 
         public DateTimeOffset? ReadTime(object? value) => throw new NotSupportedException();
+
+        public string JsonParameter(string parameter) => throw new NotSupportedException();
     }
 }

@@ -109,6 +109,8 @@ internal sealed class PostgresDatabase : ISqlDatabase, IAsyncDisposable, IDispos
 
     public DateTimeOffset? ReadTime(object? value) => value is DateTime time ? PostgresTime.Read(time) : null;
 
+    public string JsonParameter(string parameter) => $"CAST({parameter} AS jsonb)";
+
     public ValueTask DisposeAsync() => _dataSource.DisposeAsync();
 
     // A host disposed synchronously (not the service's own path) must still be able to release the pool.

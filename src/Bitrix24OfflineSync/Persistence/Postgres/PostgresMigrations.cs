@@ -2,8 +2,8 @@ namespace Bitrix24OfflineSync.Persistence.Postgres;
 
 /// <summary>
 /// The shared schema, one script per version; applied in order under an advisory lock, never edited once released.
-/// The tables and columns are those of the embedded schema, in PostgreSQL's own types; JSON stays <c>text</c> so it
-/// comes back exactly as fetched (jsonb would reorder keys and drop duplicates).
+/// The tables and columns are those of the embedded schema, in PostgreSQL's own types; a mirrored state is <c>jsonb</c>
+/// (from version 7), so that views and queries read its fields without parsing it again.
 /// </summary>
 internal static class PostgresMigrations
 {
@@ -155,6 +155,26 @@ internal static class PostgresMigrations
         ALTER TABLE dead_letters ADD COLUMN answer text NULL;
         ALTER TABLE dead_letters ADD COLUMN event_data text NULL;
         ALTER TABLE dead_letters ADD COLUMN replay_requested_at timestamptz NULL;
+        """,
+        // The state becomes jsonb. jsonb refuses a NUL character (\u0000) in a string, which a Bitrix24 text can hold:
+        // such a state keeps its exact text in state_exact, and state has each NUL as U+FFFD (the JSON text's escaped
+        // backslashes are set aside first, so that an escaped backslash followed by "u0000" is not taken for a NUL).
+        // Any other text jsonb would refuse is kept the same way, so that no row can stop the conversion.
+        """
+        CREATE FUNCTION pg_temp.b24_jsonb_or_null(state text) RETURNS jsonb LANGUAGE plpgsql IMMUTABLE AS $$
+        BEGIN
+            RETURN state::jsonb;
+        EXCEPTION WHEN others THEN
+            RETURN NULL;
+        END $$;
+        ALTER TABLE mirror ADD COLUMN state_exact text NULL;
+        UPDATE mirror SET state_exact = state
+        WHERE (strpos(state, E'\\u0000') > 0 OR strpos(lower(state), E'\\ud') > 0) AND pg_temp.b24_jsonb_or_null(state) IS NULL;
+        ALTER TABLE mirror ALTER COLUMN state TYPE jsonb USING CASE
+            WHEN state_exact IS NULL THEN state::jsonb
+            ELSE pg_temp.b24_jsonb_or_null(replace(replace(replace(state, E'\\\\', chr(1)), E'\\u0000', E'\\ufffd'), chr(1), E'\\\\'))
+        END;
+        CREATE INDEX ix_mirror_entity ON mirror (entity, member_id, entity_num);
         """,
     ];
 }

@@ -97,6 +97,8 @@ internal sealed class SqliteDatabase : ISqlDatabase
 
     public DateTimeOffset? ReadTime(object? value) => value is string text ? SqliteTime.Parse(text) : null;
 
+    public string JsonParameter(string parameter) => parameter;
+
     public async Task<SqliteConnection> OpenAsync(CancellationToken cancellationToken)
     {
         var connection = new SqliteConnection(ConnectionString);

@@ -167,5 +167,15 @@ internal static class SqliteMigrations
         ALTER TABLE dead_letters ADD COLUMN event_data TEXT NULL;
         ALTER TABLE dead_letters ADD COLUMN replay_requested_at TEXT NULL;
         """,
+        // A state holding a NUL character (\u0000, which PostgreSQL's jsonb refuses) keeps its exact text in state_exact,
+        // and state has each NUL as U+FFFD for the views, as on PostgreSQL. The JSON text's escaped backslashes are set
+        // aside first, so that an escaped backslash followed by "u0000" is not taken for a NUL. The views read by entity.
+        """
+        ALTER TABLE mirror ADD COLUMN state_exact TEXT NULL;
+        UPDATE mirror SET state_exact = state,
+            state = replace(replace(replace(state, '\\', char(1)), '\u0000', '\ufffd'), char(1), '\\')
+        WHERE instr(replace(state, '\\', char(1)), '\u0000') > 0;
+        CREATE INDEX ix_mirror_entity ON mirror (entity, member_id, entity_num);
+        """,
     ];
 }
