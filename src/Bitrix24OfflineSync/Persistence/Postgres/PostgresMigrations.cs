@@ -176,5 +176,43 @@ internal static class PostgresMigrations
         END;
         CREATE INDEX ix_mirror_entity ON mirror (entity, member_id, entity_num);
         """,
+        // Each portal's field lists and the labels of their list values, and how many portals have each variant of a field
+        // (kept as the lists change, so that what the portals have together is read without going over every portal).
+        """
+        CREATE TABLE portal_fields (
+            member_id    text NOT NULL,
+            entity       text NOT NULL,
+            code         text NOT NULL,
+            state_key    text NOT NULL,
+            name         text NOT NULL,
+            type         text NOT NULL,
+            title        text NOT NULL,
+            multiple     boolean NOT NULL,
+            read_only    boolean NOT NULL,
+            required     boolean NOT NULL,
+            status_list  text NULL,
+            read_at      timestamptz NOT NULL,
+            PRIMARY KEY (member_id, entity, code)
+        );
+        CREATE TABLE field_variants (
+            entity     text NOT NULL,
+            state_key  text NOT NULL,
+            name       text NOT NULL,
+            type       text NOT NULL,
+            multiple   boolean NOT NULL,
+            title      text NOT NULL,
+            portals    integer NOT NULL,
+            PRIMARY KEY (entity, state_key, name, type, multiple, title)
+        );
+        CREATE TABLE portal_labels (
+            member_id  text NOT NULL,
+            entity     text NOT NULL,
+            code       text NOT NULL,
+            value      text NOT NULL,
+            label      text NOT NULL,
+            sort       integer NOT NULL,
+            PRIMARY KEY (member_id, entity, code, value)
+        );
+        """,
     ];
 }

@@ -177,5 +177,43 @@ internal static class SqliteMigrations
         WHERE instr(replace(state, '\\', char(1)), '\u0000') > 0;
         CREATE INDEX ix_mirror_entity ON mirror (entity, member_id, entity_num);
         """,
+        // Each portal's field lists and the labels of their list values, and how many portals have each variant of a field
+        // (kept as the lists change, so that what the portals have together is read without going over every portal).
+        """
+        CREATE TABLE portal_fields (
+            member_id    TEXT NOT NULL,
+            entity       TEXT NOT NULL,
+            code         TEXT NOT NULL,
+            state_key    TEXT NOT NULL,
+            name         TEXT NOT NULL,
+            type         TEXT NOT NULL,
+            title        TEXT NOT NULL,
+            multiple     INTEGER NOT NULL,
+            read_only    INTEGER NOT NULL,
+            required     INTEGER NOT NULL,
+            status_list  TEXT NULL,
+            read_at      TEXT NOT NULL,
+            PRIMARY KEY (member_id, entity, code)
+        );
+        CREATE TABLE field_variants (
+            entity     TEXT NOT NULL,
+            state_key  TEXT NOT NULL,
+            name       TEXT NOT NULL,
+            type       TEXT NOT NULL,
+            multiple   INTEGER NOT NULL,
+            title      TEXT NOT NULL,
+            portals    INTEGER NOT NULL,
+            PRIMARY KEY (entity, state_key, name, type, multiple, title)
+        );
+        CREATE TABLE portal_labels (
+            member_id  TEXT NOT NULL,
+            entity     TEXT NOT NULL,
+            code       TEXT NOT NULL,
+            value      TEXT NOT NULL,
+            label      TEXT NOT NULL,
+            sort       INTEGER NOT NULL,
+            PRIMARY KEY (member_id, entity, code, value)
+        );
+        """,
     ];
 }

@@ -44,4 +44,7 @@ internal sealed class DatabaseMirrorSink(IMirrorStore store) : ISyncSink
             throw new SinkUnavailableException($"the mirror database refused the delete: {ex.Reason}", ex);
         }
     }
+
+    /// <summary>The mirror keeps states as fetched; nothing of it is shaped by the field lists yet.</summary>
+    public Task FieldsReadAsync(bool changed, CancellationToken cancellationToken) => Task.CompletedTask;
 }
