@@ -1,4 +1,5 @@
 using Bitrix24OfflineSync.Sinks.Database;
+using Bitrix24OfflineSync.Sinks.Database.Views;
 using Bitrix24OfflineSync.Sinks.Fields;
 using Bitrix24OfflineSync.Sinks.Http;
 using Microsoft.Extensions.DependencyInjection.Extensions;
@@ -24,6 +25,8 @@ internal static class SinkExtensions
 
         services.AddOptions<SinkOptions>().Bind(configuration.GetSection(SinkOptions.Section)).ValidateOnStart();
         services.TryAddSingleton<ISyncSink, DatabaseMirrorSink>();
+        services.AddSingleton<MirrorViews>();
+        services.AddHostedService<MirrorViewsAtStart>();
         services.AddSingleton<ISinkIndex>(sp => sp.GetRequiredService<SqlMirrorStore>());
         return services;
     }

@@ -214,5 +214,25 @@ internal static class PostgresMigrations
             PRIMARY KEY (member_id, entity, code, value)
         );
         """,
+        // The typed views of the mirror: the last build's views and digest, in one row that builders lock, and the column of
+        // each field in them (what b24_fields and b24_labels name).
+        """
+        CREATE TABLE mirror_views (
+            id        integer PRIMARY KEY CHECK (id = 1),
+            views     text NOT NULL,
+            digest    text NOT NULL,
+            built_at  timestamptz NULL
+        );
+        INSERT INTO mirror_views (id, views, digest) VALUES (1, '', '');
+        CREATE TABLE mirror_view_columns (
+            view_name    text NOT NULL,
+            column_name  text NOT NULL,
+            entity       text NOT NULL,
+            state_key    text NOT NULL,
+            sql_type     text NOT NULL,
+            title        text NOT NULL,
+            PRIMARY KEY (view_name, column_name)
+        );
+        """,
     ];
 }

@@ -215,5 +215,25 @@ internal static class SqliteMigrations
             PRIMARY KEY (member_id, entity, code, value)
         );
         """,
+        // The typed views of the mirror: the last build's views and digest, in one row that builders lock, and the column of
+        // each field in them (what b24_fields and b24_labels name).
+        """
+        CREATE TABLE mirror_views (
+            id        INTEGER PRIMARY KEY CHECK (id = 1),
+            views     TEXT NOT NULL,
+            digest    TEXT NOT NULL,
+            built_at  TEXT NULL
+        );
+        INSERT INTO mirror_views (id, views, digest) VALUES (1, '', '');
+        CREATE TABLE mirror_view_columns (
+            view_name    TEXT NOT NULL,
+            column_name  TEXT NOT NULL,
+            entity       TEXT NOT NULL,
+            state_key    TEXT NOT NULL,
+            sql_type     TEXT NOT NULL,
+            title        TEXT NOT NULL,
+            PRIMARY KEY (view_name, column_name)
+        );
+        """,
     ];
 }
