@@ -127,7 +127,7 @@ internal static class FieldListReader
 
     private static string? Text(JsonNode? node) => node is JsonValue value ? value.ToString() : null;
 
-    private static bool Flag(JsonNode? node) => Text(node) is { } text && (text is "true" or "Y" or "1" || string.Equals(text, "true", StringComparison.OrdinalIgnoreCase));
+    private static bool Flag(JsonNode? node) => Text(node) is "Y" or "1" || string.Equals(Text(node), "true", StringComparison.OrdinalIgnoreCase);
 
     private static int Number(JsonNode? node) => int.TryParse(Text(node), NumberStyles.Integer, CultureInfo.InvariantCulture, out var n) ? n : 0;
 }

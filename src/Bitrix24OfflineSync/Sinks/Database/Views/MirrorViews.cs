@@ -46,6 +46,15 @@ internal sealed class MirrorViews(ISqlDatabase database, IPortalFieldStore field
     {
         try
         {
+            // Most requests find the views as they should be: that is seen without taking the builders' lock (on SQLite
+            // the database's write lock), and the lock is taken only to build.
+            var last = await database.ScalarAsync("SELECT digest FROM mirror_views WHERE id = 1;", null, cancellationToken).ConfigureAwait(false) as string;
+            if (MirrorViewPlan.Build(await fields.SharedAsync(cancellationToken).ConfigureAwait(false), database).Digest == last)
+            {
+                Stale = false;
+                return false;
+            }
+
             var built = await database.RunAsync(
                 async connection =>
                 {
