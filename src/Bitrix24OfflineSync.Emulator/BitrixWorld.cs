@@ -41,6 +41,8 @@ public sealed partial class BitrixWorld : IAsyncDisposable
         CrmItemMethods.Register(Methods);
         ActivityMethods.Register(Methods);
         TaskMethods.Register(Methods);
+        FieldMethods.Register(Methods);
+        StatusMethods.Register(Methods);
         BatchMethod.Register(Methods);
         Invoker = new MethodInvoker(this);
         Writes = new BackgroundWrites(this);

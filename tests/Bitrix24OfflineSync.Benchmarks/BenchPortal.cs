@@ -2,7 +2,6 @@ using System.Diagnostics;
 using System.Text.Json.Nodes;
 using Bitrix24OfflineSync.Emulator;
 using Bitrix24OfflineSync.Emulator.Portals;
-using Bitrix24OfflineSync.Sync.Mapping;
 using Bitrix24OfflineSync.Sync.Passes;
 
 namespace Bitrix24OfflineSync.Benchmarks;
@@ -20,13 +19,14 @@ internal static class BenchPortal
     }
 
     /// <summary>The initial load of what the portal held at the install (its types among it) is over.</summary>
-    public static async Task WaitUntilLoadedAsync(BenchService service, EmulatedPortal portal, bool smartProcesses)
+    public static async Task WaitUntilLoadedAsync(BenchService service, EmulatedPortal portal)
     {
-        var synced = service.Get<SyncedEntities>();
+        var planner = service.Get<PassPlanner>();
         var passes = service.Get<IPassStore>();
         while (true)
         {
-            var entities = (await synced.ForPortalAsync(portal.MemberId, CancellationToken.None)).Select(e => e.Entity).Concat(smartProcesses ? [TypeDiscovery.Entity] : []).ToHashSet();
+            // The passes of the types (where smart processes are synced) and of the field lists come first.
+            var entities = (await planner.NamesAsync(portal.MemberId, CancellationToken.None)).ToHashSet();
             var loaded = (await passes.ForPortalAsync(portal.MemberId, CancellationToken.None)).Where(p => p.Kind == PassKind.Load && p.IsDone).Select(p => p.Entity);
             if (entities.IsSubsetOf(loaded))
             {

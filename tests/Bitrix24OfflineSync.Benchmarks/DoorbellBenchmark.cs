@@ -62,7 +62,7 @@ internal static class DoorbellBenchmark
             var portal = world.CreatePortal("bench.bitrix24.com");
             var changes = UserChanges.Seed(world, portal, 1);
             await BenchPortal.InstallAsync(world, service, portal);
-            await BenchPortal.WaitUntilLoadedAsync(service, portal, smartProcesses: false);
+            await BenchPortal.WaitUntilLoadedAsync(service, portal);
             var doorbell = await RungDoorbellAsync(portal, changes);
             var body = Encoding.UTF8.GetBytes(doorbell.Body!);
             using var http = new HttpClient(new SocketsHttpHandler { MaxConnectionsPerServer = Workers });

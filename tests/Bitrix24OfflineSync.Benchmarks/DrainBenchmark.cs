@@ -50,7 +50,7 @@ internal static class DrainBenchmark
         int[] types = [portal.SmartProcesses.AddType("Orders").EntityTypeId, portal.SmartProcesses.AddType("Shipments").EntityTypeId, 31];
         var owner = world.Seed(portal, "crm.contact", 1, seed: 1).FirstId;
         await BenchPortal.InstallAsync(world, service, portal);
-        await BenchPortal.WaitUntilLoadedAsync(service, portal, smartProcesses: true);
+        await BenchPortal.WaitUntilLoadedAsync(service, portal);
         using var app = BenchPortal.AppClient(world, portal);
         await BenchPortal.BindOfflineAsync(app, OfflineEvents);
         MixedBacklog(world, portal, changes, types, owner);
@@ -79,7 +79,7 @@ internal static class DrainBenchmark
         await using var service = await BenchService.StartAsync(emulator.World, new Dictionary<string, string?> { ["Sync:PollInterval"] = "01:00:00" }, clock);
         var portal = await BenchPortal.InstallAsync(emulator.World, service, emulator.World.CreatePortal("bench.bitrix24.test"));
         // The service's own first turn is over before the backlog is made: the naive drain has the queue to itself.
-        await BenchPortal.WaitUntilLoadedAsync(service, portal, smartProcesses: false);
+        await BenchPortal.WaitUntilLoadedAsync(service, portal);
         using var app = BenchPortal.AppClient(emulator.World, portal);
         await BenchPortal.BindOfflineAsync(app, OfflineEvents);
         Backlog(emulator.World, portal, sample);

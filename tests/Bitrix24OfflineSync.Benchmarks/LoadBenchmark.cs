@@ -35,7 +35,7 @@ internal static class LoadBenchmark
         var watch = Stopwatch.StartNew();
         await world.InstallAppAsync(portal, service.EventsUrl);
         var passes = service.Get<IPassStore>();
-        while ((await passes.ForPortalAsync(portal.MemberId, CancellationToken.None)).Count(p => p.Kind == PassKind.Load && p.IsDone) < Entities.Length)
+        while ((await passes.ForPortalAsync(portal.MemberId, CancellationToken.None)).Count(p => p.Kind == PassKind.Load && p.IsDone && Entities.Contains(p.Entity)) < Entities.Length)
         {
             // Live objects only: what the load holds, not the garbage it has made since the last collection.
             peakHeap = Math.Max(peakHeap, GC.GetTotalMemory(forceFullCollection: true));

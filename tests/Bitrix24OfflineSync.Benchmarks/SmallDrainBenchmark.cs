@@ -26,7 +26,7 @@ internal static class SmallDrainBenchmark
         var portal = world.CreatePortal("small.bitrix24.test");
         var maker = UserChanges.Seed(world, portal, changes * samples);
         await BenchPortal.InstallAsync(world, service, portal);
-        await BenchPortal.WaitUntilLoadedAsync(service, portal, smartProcesses: false);
+        await BenchPortal.WaitUntilLoadedAsync(service, portal);
         var mirror = service.Get<IMirrorStore>();
         var counts = new List<int>();
         for (var sample = 1; sample <= samples; sample++)

@@ -29,7 +29,7 @@ internal static class TrickleBenchmark
         var portal = world.CreatePortal("trickle.bitrix24.test");
         var changes = UserChanges.Seed(world, portal, count);
         await BenchPortal.InstallAsync(world, service, portal);
-        await BenchPortal.WaitUntilLoadedAsync(service, portal, smartProcesses: false);
+        await BenchPortal.WaitUntilLoadedAsync(service, portal);
         await BenchPortal.WaitUntilQuietAsync(portal, TimeSpan.FromSeconds(2));
 
         var mirror = service.Get<IMirrorStore>();

@@ -22,4 +22,6 @@ internal sealed class CrmEntityTable(CrmEntityDefinition definition)
             _userFields.Add(name);
         }
     }
+
+    public void RemoveUserField(string name) => _userFields.Remove(name);
 }

@@ -76,6 +76,7 @@ public sealed class CrmStore
 
         CrmFieldWriter.Apply(table, row, fields, () => ++_lastValueId);
         FillTitle(definition, row, id);
+        DeriveSemantics(type, row);
         table.Rows.Add(id, row);
         return id;
     }
@@ -105,6 +106,7 @@ public sealed class CrmStore
 
         CrmFieldWriter.Apply(table, row, fields, () => ++_lastValueId);
         FillTitle(table.Definition, row, id);
+        DeriveSemantics(type, row);
         row["MODIFY_BY_ID"] = Text(userId);
         row["DATE_MODIFY"] = Portal.FormatTime(now);
         return true;
@@ -155,6 +157,24 @@ public sealed class CrmStore
         else if (string.IsNullOrEmpty(FieldValues.Text(row["TITLE"])))
         {
             row["TITLE"] = $"{definition.Caption} #{Text(id)}";
+        }
+    }
+
+    /// <summary>
+    /// A deal's stage group (<c>STAGE_SEMANTIC_ID</c>: <c>P</c> in progress, <c>S</c> won, <c>F</c> lost) and whether it is
+    /// closed follow its stage, and a lead's status group its status, as the server keeps them.
+    /// </summary>
+    private void DeriveSemantics(CrmEntityType type, JsonObject row)
+    {
+        if (type == CrmEntityType.Deal)
+        {
+            var semantics = Portal.Statuses.Semantics("DEAL_STAGE", FieldValues.Text(row["STAGE_ID"])) ?? "P";
+            row["STAGE_SEMANTIC_ID"] = semantics;
+            row["CLOSED"] = semantics == "P" ? "N" : "Y";
+        }
+        else if (type == CrmEntityType.Lead)
+        {
+            row["STATUS_SEMANTIC_ID"] = Portal.Statuses.Semantics("STATUS", FieldValues.Text(row["STATUS_ID"])) ?? "P";
         }
     }
 

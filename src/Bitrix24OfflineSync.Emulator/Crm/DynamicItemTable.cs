@@ -49,6 +49,13 @@ internal sealed class DynamicItemTable : IItemSet
         }
     }
 
+    public bool HasUserField(string original) => _userFields.Contains(original, StringComparer.Ordinal);
+
+    public void RemoveUserField(string original) => _userFields.Remove(original);
+
+    /// <summary>The user fields its items carry, by their original names.</summary>
+    public IReadOnlyList<string> UserFields => _userFields;
+
     public string? Resolve(string name) =>
         UserFieldNames.ToOriginal(name) is { } userField
             ? (_userFields.Contains(userField, StringComparer.Ordinal) ? userField : null)

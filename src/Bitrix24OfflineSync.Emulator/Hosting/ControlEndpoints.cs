@@ -6,8 +6,8 @@ namespace Bitrix24OfflineSync.Emulator.Hosting;
 
 /// <summary>
 /// The emulator's own control surface under <c>/_emulator/</c>, for driving a running emulator by hand or from a
-/// script: portals, stats, faults, both limits, installs, users, generated changes, seeded objects, silent changes and
-/// smart-process types.
+/// script: portals, stats, faults, both limits, installs, users, generated changes, seeded objects, silent changes,
+/// smart-process types and user fields.
 /// Tests use the C# API instead.
 /// </summary>
 internal static class ControlEndpoints
@@ -36,6 +36,7 @@ internal static class ControlEndpoints
         portal.MapControlGenerators(world, generators, logger);
         portal.MapControlObjects(world);
         portal.MapControlTypes(world);
+        portal.MapControlFields(world);
         return endpoints;
     }
 

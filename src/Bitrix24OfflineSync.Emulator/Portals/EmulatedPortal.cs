@@ -36,6 +36,8 @@ public sealed class EmulatedPortal
         SmartProcesses = new SmartProcessStore(this);
         Activities = new ActivityStore(this);
         Tasks = new TaskStore(this);
+        UserFields = new UserFieldStore(this);
+        Statuses = new StatusStore(this);
     }
 
     public BitrixWorld World { get; }
@@ -78,6 +80,12 @@ public sealed class EmulatedPortal
 
     /// <summary>The portal's users; user 1 is an administrator.</summary>
     public PortalUsers Users { get; } = new();
+
+    /// <summary>The user fields admins defined on the CRM entities: what the field lists describe.</summary>
+    public UserFieldStore UserFields { get; }
+
+    /// <summary>The CRM status lists: stages, statuses, sources, types (<c>crm.status.list</c>).</summary>
+    public StatusStore Statuses { get; }
 
     public IReadOnlyCollection<AppInstallation> Installations => [.. _installations.Values];
 

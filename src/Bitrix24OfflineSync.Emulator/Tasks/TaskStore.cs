@@ -15,6 +15,9 @@ public sealed class TaskStore : KeyedRowStore
     private readonly List<string> _userFields = [];
     private long _lastId;
 
+    /// <summary>The user fields tasks were given, in the order they first were.</summary>
+    internal IReadOnlyList<string> UserFields => _userFields;
+
     internal TaskStore(EmulatedPortal portal)
         : base(portal)
     {

@@ -10,8 +10,9 @@ namespace Bitrix24OfflineSync.Operations;
 
 /// <summary>
 /// Verbs of the service binary for operators: <c>portals list</c>, <c>portals rebind (MEMBER_ID|--all)</c>,
-/// <c>portals unbind MEMBER_ID</c>, <c>portals resync (MEMBER_ID [--entity E] | --all)</c>, and the dead letters'
-/// (<see cref="DeadLetterCommands"/>). They use the service's own configuration (and <c>--Key=value</c> overrides).
+/// <c>portals unbind MEMBER_ID</c>, <c>portals resync (MEMBER_ID [--entity E] | --all)</c>,
+/// <c>portals fields MEMBER_ID [--entity E]</c>, and the dead letters' (<see cref="DeadLetterCommands"/>). They use
+/// the service's own configuration (and <c>--Key=value</c> overrides).
 /// Exit codes: 0 done, 1 failed, 2 bad arguments, 3 no such portal, 4 no such dead letter.
 /// </summary>
 internal static class OperatorCommands
@@ -28,6 +29,7 @@ internal static class OperatorCommands
                Bitrix24OfflineSync portals rebind (MEMBER_ID | --all)
                Bitrix24OfflineSync portals unbind MEMBER_ID
                Bitrix24OfflineSync portals resync (MEMBER_ID [--entity ENTITY] | --all)
+               Bitrix24OfflineSync portals fields MEMBER_ID [--entity ENTITY]
         {DeadLetterCommands.Usage}
         settings as for the service, e.g. --Storage:DataDirectory=/data
         """;
@@ -40,8 +42,9 @@ internal static class OperatorCommands
         var words = args.Where(a => !IsSetting(a)).ToArray();
         if (words is ["deadletters", ..]
             ? !DeadLetterCommands.IsValid(words)
-            : words is not (["portals", "list"] or ["portals", "rebind", _] or ["portals", "unbind", _] or ["portals", "resync", _] or ["portals", "resync", _, "--entity", _]) ||
-              (words[1] == "unbind" && words[2].StartsWith('-')) ||
+            : words is not (["portals", "list"] or ["portals", "rebind", _] or ["portals", "unbind", _] or ["portals", "resync", _] or ["portals", "resync", _, "--entity", _]
+                  or ["portals", "fields", _] or ["portals", "fields", _, "--entity", _]) ||
+              (words[1] is "unbind" or "fields" && words[2].StartsWith('-')) ||
               (words[1] is "rebind" or "resync" && words[2].StartsWith('-') && words[2] != "--all") ||
               (words.Length == 5 && (words[2] == "--all" || words[4].StartsWith('-'))))
         {
@@ -61,6 +64,7 @@ internal static class OperatorCommands
                 {
                     "list" => await PortalListing.WriteAsync(app.Services, output).ConfigureAwait(false),
                     "resync" => await ResyncAsync(app.Services, words[2], words.Length == 5 ? words[4] : null, output, error).ConfigureAwait(false),
+                    "fields" => await FieldListing.WriteAsync(app.Services, words[2], words.Length == 5 ? words[4] : null, output, error).ConfigureAwait(false),
                     "rebind" => await RebindAsync(registry, app.Services.GetRequiredService<EventRegistrar>(), words[2], output, error).ConfigureAwait(false),
                     _ => await UnbindAsync(registry, app.Services.GetRequiredService<EventRegistrar>(), words[2], output, error).ConfigureAwait(false),
                 };

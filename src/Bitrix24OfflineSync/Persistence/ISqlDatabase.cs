@@ -5,8 +5,9 @@ namespace Bitrix24OfflineSync.Persistence;
 
 /// <summary>
 /// The database a store written once for both providers runs on, and what differs between SQLite and PostgreSQL:
-/// times, booleans, byte-order sorting, row locks, write transactions, running one statement for many rows, and
-/// whether several replicas share it. Work runs through <see cref="RunAsync{T}"/>, where a provider's failure becomes
+/// times, booleans, byte-order sorting, row locks, write transactions, running one statement for many rows,
+/// whether several replicas share it, and what a view over JSON needs (keys, literals, conversions that never fail,
+/// column comments). Work runs through <see cref="RunAsync{T}"/>, where a provider's failure becomes
 /// <see cref="StorageUnavailableException"/>. Statements that run for many rows (<see cref="ExecuteEachAsync"/>) name
 /// their parameters <c>$1</c>, <c>$2</c>…, which both providers read.
 /// </summary>
@@ -47,6 +48,46 @@ internal interface ISqlDatabase
 
     /// <summary>A time column's value as read back, or null for NULL.</summary>
     DateTimeOffset? ReadTime(object? value);
+
+    /// <summary>How a parameter holding JSON text is written to a JSON column: as it is on SQLite, as <c>jsonb</c> on PostgreSQL.</summary>
+    string JsonParameter(string parameter);
+
+    /// <summary>A string literal of <paramref name="text"/> for statements that take no parameters (DDL), whatever the server's settings.</summary>
+    string Literal(string text);
+
+    /// <summary>
+    /// The value of the top-level key <paramref name="key"/> of the JSON column <paramref name="column"/> as text: NULL
+    /// when absent or null, JSON text for an object or an array. Any key works, quotes and dots included.
+    /// </summary>
+    string JsonText(string column, string key);
+
+    /// <summary>The same value as JSON: <c>jsonb</c> on PostgreSQL, JSON text on SQLite.</summary>
+    string JsonValue(string column, string key);
+
+    /// <summary>
+    /// The text expression <paramref name="text"/> read as <paramref name="type"/>, or NULL when it is not one: never
+    /// an error, whatever the text (a view that converts must answer every query).
+    /// </summary>
+    string TryConvert(string text, SqlScalar type);
+
+    /// <summary>The statement that gives a view's column a comment; null where the provider keeps none (SQLite).</summary>
+    string? ColumnComment(string view, string column, string comment);
+}
+
+/// <summary>What <see cref="ISqlDatabase.TryConvert"/> reads a text as.</summary>
+internal enum SqlScalar
+{
+    /// <summary>A whole number: <c>bigint</c>, INTEGER on SQLite.</summary>
+    Integer,
+
+    /// <summary>A decimal number: <c>numeric</c>, NUMERIC on SQLite.</summary>
+    Numeric,
+
+    /// <summary>The date at the start of an ISO-8601 text: <c>date</c>, <c>YYYY-MM-DD</c> text on SQLite.</summary>
+    Date,
+
+    /// <summary>An ISO-8601 time with its offset: <c>timestamptz</c>, UTC <c>YYYY-MM-DDTHH:MM:SSZ</c> text on SQLite.</summary>
+    Timestamp,
 }
 
 /// <summary>Shorthands over <see cref="ISqlDatabase"/>.</summary>

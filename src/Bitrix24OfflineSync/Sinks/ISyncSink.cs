@@ -15,6 +15,13 @@ internal interface ISyncSink
 
     /// <summary>Removes what the sink holds of a portal (ONAPPUNINSTALL with CLEAN=1); a sink that holds nothing does nothing.</summary>
     Task ForgetPortalAsync(string memberId, string? domain, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// The portals' field lists were read or dropped (they are in <see cref="Fields.IPortalFieldStore"/>);
+    /// <paramref name="changed"/> says whether any field or label differs from before. A sink that shapes what it holds
+    /// by them follows (the mirror replaces its views), or throws <see cref="SinkUnavailableException"/>; others do nothing.
+    /// </summary>
+    Task FieldsReadAsync(bool changed, CancellationToken cancellationToken);
 }
 
 /// <summary>

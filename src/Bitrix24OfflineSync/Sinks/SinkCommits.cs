@@ -1,6 +1,8 @@
 using System.Diagnostics;
 using System.Diagnostics.Metrics;
+using Bitrix24OfflineSync.Persistence;
 using Bitrix24OfflineSync.Sinks.Database;
+using Bitrix24OfflineSync.Sinks.Fields;
 using Bitrix24OfflineSync.Sinks.Http;
 using Bitrix24OfflineSync.Telemetry;
 
@@ -15,6 +17,7 @@ namespace Bitrix24OfflineSync.Sinks;
 internal sealed class SinkCommits
 {
     private readonly ISyncSink _sink;
+    private readonly IPortalFieldStore _fields;
     private readonly PortalTags _tags;
     private readonly TimeProvider _time;
     private readonly string _name;
@@ -22,9 +25,10 @@ internal sealed class SinkCommits
     private readonly Histogram<double> _duration;
     private readonly ILogger<SinkCommits> _logger;
 
-    public SinkCommits(ISyncSink sink, IMeterFactory meters, PortalTags tags, TimeProvider time, ILogger<SinkCommits> logger)
+    public SinkCommits(ISyncSink sink, IPortalFieldStore fields, IMeterFactory meters, PortalTags tags, TimeProvider time, ILogger<SinkCommits> logger)
     {
         _sink = sink;
+        _fields = fields;
         _logger = logger;
         _tags = tags;
         _time = time;
@@ -101,7 +105,22 @@ internal sealed class SinkCommits
         return result;
     }
 
-    /// <inheritdoc cref="ISyncSink.ForgetPortalAsync"/>
-    public Task ForgetPortalAsync(string memberId, string? domain, CancellationToken cancellationToken) =>
-        _sink.ForgetPortalAsync(memberId, domain, cancellationToken);
+    /// <summary>Removes what the sink holds of a portal and the portal's field lists (ONAPPUNINSTALL with CLEAN=1).</summary>
+    public async Task ForgetPortalAsync(string memberId, string? domain, CancellationToken cancellationToken)
+    {
+        await _sink.ForgetPortalAsync(memberId, domain, cancellationToken).ConfigureAwait(false);
+        try
+        {
+            await _fields.DeletePortalAsync(memberId, cancellationToken).ConfigureAwait(false);
+        }
+        catch (StorageUnavailableException ex)
+        {
+            throw new SinkUnavailableException($"the field lists could not be deleted: {ex.Reason}", ex);
+        }
+
+        await _sink.FieldsReadAsync(changed: true, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <inheritdoc cref="ISyncSink.FieldsReadAsync"/>
+    public Task FieldsReadAsync(bool changed, CancellationToken cancellationToken) => _sink.FieldsReadAsync(changed, cancellationToken);
 }

@@ -1,4 +1,6 @@
 using Bitrix24OfflineSync.Sinks.Database;
+using Bitrix24OfflineSync.Sinks.Database.Views;
+using Bitrix24OfflineSync.Sinks.Fields;
 using Bitrix24OfflineSync.Sinks.Http;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 
@@ -12,6 +14,9 @@ internal static class SinkExtensions
         services.AddSingleton<SqlMirrorStore>();
         services.AddSingleton<IMirrorStore>(sp => sp.GetRequiredService<SqlMirrorStore>());
         services.AddSingleton<SinkCommits>();
+        services.AddSingleton<SqlPortalFieldStore>();
+        services.AddSingleton<IPortalFieldStore>(sp => sp.GetRequiredService<SqlPortalFieldStore>());
+        services.AddSingleton<IPortalFields>(sp => sp.GetRequiredService<SqlPortalFieldStore>());
         var type = configuration.GetValue<SinkType>($"{SinkOptions.Section}:{nameof(SinkOptions.Type)}");
         if (type == SinkType.Http)
         {
@@ -20,6 +25,8 @@ internal static class SinkExtensions
 
         services.AddOptions<SinkOptions>().Bind(configuration.GetSection(SinkOptions.Section)).ValidateOnStart();
         services.TryAddSingleton<ISyncSink, DatabaseMirrorSink>();
+        services.AddSingleton<MirrorViews>();
+        services.AddHostedService<MirrorViewsAtStart>();
         services.AddSingleton<ISinkIndex>(sp => sp.GetRequiredService<SqlMirrorStore>());
         return services;
     }

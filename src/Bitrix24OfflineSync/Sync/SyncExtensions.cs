@@ -27,6 +27,7 @@ internal static class SyncExtensions
         services.AddSingleton<ISmartProcessTypeStore, SqlSmartProcessTypeStore>();
         services.AddSingleton<SyncedEntities>();
         services.AddSingleton<TypeDiscovery>();
+        services.AddSingleton<FieldDiscovery>();
         services.AddSingleton<PassPlanner>();
         services.AddSingleton<PassRunner>();
         services.AddSingleton<PortalDrainer>();

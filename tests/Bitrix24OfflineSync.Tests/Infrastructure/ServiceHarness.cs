@@ -2,7 +2,6 @@ using Bitrix24OfflineSync.Emulator;
 using Bitrix24OfflineSync.Hosting;
 using Bitrix24OfflineSync.Portals;
 using Bitrix24OfflineSync.Security;
-using Bitrix24OfflineSync.Sync.Mapping;
 using Bitrix24OfflineSync.Sync.Passes;
 using Bitrix24OfflineSync.TestKit;
 using Microsoft.AspNetCore.Hosting;
@@ -136,15 +135,13 @@ public sealed class ServiceHarness : IAsyncDisposable
     /// </summary>
     public Task WaitUntilLoadedAsync(string memberId)
     {
-        var synced = Get<SyncedEntities>();
+        var planner = Get<PassPlanner>();
         var passes = Get<IPassStore>();
         return Wait.UntilAsync(
             async () =>
             {
                 // The portal's smart-process types are found by a pass of their own, so the list grows as the load goes.
-                var entities = (await synced.ForPortalAsync(memberId, TestContext.Current.CancellationToken)).Select(e => e.Entity)
-                    .Concat(synced.SmartProcessesSynced ? [TypeDiscovery.Entity] : [])
-                    .ToHashSet(StringComparer.Ordinal);
+                var entities = (await planner.NamesAsync(memberId, TestContext.Current.CancellationToken)).ToHashSet(StringComparer.Ordinal);
                 var loaded = (await passes.ForPortalAsync(memberId, TestContext.Current.CancellationToken))
                     .Where(p => p.Kind == PassKind.Load && p.IsDone)
                     .Select(p => p.Entity);

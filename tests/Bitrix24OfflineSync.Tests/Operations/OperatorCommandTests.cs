@@ -32,6 +32,9 @@ public sealed class OperatorCommandTests
     [InlineData("key")]
     [InlineData("key old")]
     [InlineData("key new extra")]
+    [InlineData("portals fields")]
+    [InlineData("portals fields --all")]
+    [InlineData("portals fields m1 --entity")]
     public async Task BadArguments_PrintTheUsageAndExitWith2(string commandLine)
     {
         var (code, output, error) = await RunAsync(commandLine.Split(' '));
@@ -176,6 +179,33 @@ public sealed class OperatorCommandTests
         Assert.Equal(OperatorCommands.UnknownDeadLetter, noLetter.Code);
         Assert.Contains("no dead letter of crm.deal 99", noLetter.Error, StringComparison.Ordinal);
         Assert.Equal((OperatorCommands.Done, "0 dead letters"), (none.Code, none.Output.Split('\n', StringSplitOptions.RemoveEmptyEntries)[^1]));
+    }
+
+    [Fact]
+    public async Task Fields_ShowThePortalsFieldListsWithTheirLabels_WithoutTheControlCharactersAPortalSent()
+    {
+        await using var fixture = await SyncFixture.StartAsync();
+        var portal = fixture.World.CreatePortal("fields.bitrix24.com");
+        portal.UserFields.Add("crm.deal", new Emulator.Crm.UserFieldDefinition("UF_CRM_REGION", "enumeration", "Region \u001b[31mred\u001b[0m", Items: ["North", "South\r\nInjected: line"]));
+        await fixture.InstallAndBindAsync(portal);
+
+        var all = await RunAsync(["portals", "fields", portal.MemberId], fixture);
+        var deals = await RunAsync(["portals", "fields", portal.MemberId, "--entity", "crm.deal"], fixture);
+        var none = await RunAsync(["portals", "fields", portal.MemberId, "--entity", "crm.quote"], fixture);
+        var unknown = await RunAsync(["portals", "fields", "ffffffffffffffffffffffffffffffff"], fixture);
+
+        Assert.Equal((OperatorCommands.Done, OperatorCommands.Done, OperatorCommands.Done, OperatorCommands.UnknownPortal), (all.Code, deals.Code, none.Code, unknown.Code));
+        Assert.Contains("crm.contact: ", all.Output, StringComparison.Ordinal);
+        Assert.DoesNotContain("crm.contact: ", deals.Output, StringComparison.Ordinal);
+        var region = Assert.Single(deals.Output.Split('\n'), l => l.Contains("UF_CRM_REGION", StringComparison.Ordinal));
+        Assert.Contains("enumeration", region, StringComparison.Ordinal);
+        Assert.Contains("Region ?[31mred?[0m", region, StringComparison.Ordinal);
+        Assert.Contains(deals.Output.Split('\n'), l => l.Contains("South??Injected: line", StringComparison.Ordinal));
+        Assert.Contains(deals.Output.Split('\n'), l => l.Contains("STAGE_ID", StringComparison.Ordinal) && l.Contains("crm_status", StringComparison.Ordinal));
+        Assert.Contains(deals.Output.Split('\n'), l => l.TrimStart().StartsWith("WON ", StringComparison.Ordinal) && l.TrimEnd().EndsWith("Deal won", StringComparison.Ordinal));
+        Assert.DoesNotContain('\u001b', all.Output);
+        Assert.Contains("no field list of crm.quote", none.Output, StringComparison.Ordinal);
+        Assert.Contains("no portal", unknown.Error, StringComparison.Ordinal);
     }
 
     private static string Add(SyncFixture fixture, EmulatedPortal portal, string title) =>

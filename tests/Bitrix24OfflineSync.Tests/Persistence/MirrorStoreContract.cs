@@ -132,6 +132,31 @@ public abstract class MirrorStoreContract(StoreTarget target) : StoreContract(ta
         Assert.All(rows, r => Assert.Equal("""{"TITLE":"v12"}""", r.State));
     }
 
+    /// <summary>
+    /// A Bitrix24 text can hold a NUL character, which PostgreSQL's jsonb refuses: such a state is kept exactly (its
+    /// text in state_exact), and state holds it with U+FFFD in place of each NUL for the views. An escaped backslash
+    /// followed by "u0000" is text, not a NUL, and a state with one is kept as JSON like any other.
+    /// </summary>
+    [Fact]
+    public async Task AStateHoldingANulCharacter_IsStoredAndReadBackExactly_OnBothProviders()
+    {
+        var mirror = await StoreAsync<IMirrorStore>();
+        var nul = new JsonObject { ["TITLE"] = "before\0after", ["COMMENTS"] = "\\u0000 stays text", ["K\0EY"] = new JsonArray("\0", 1.50m) };
+        var literal = new JsonObject { ["TITLE"] = "\\u0000 is text", ["OPPORTUNITY"] = "1.50" };
+        await mirror.UpsertAsync("m1", [State("1", "x", 1, 1) with { State = nul }, State("2", "x", 1, 1) with { State = literal }], null, Ct);
+
+        var kept = (await mirror.FindAsync("m1", "crm.deal", "1", Ct))!;
+        var plain = (await mirror.FindAsync("m1", "crm.deal", "2", Ct))!;
+
+        Assert.Equal(nul.ToJsonString(), kept.State);
+        Assert.Equal("before\0after", JsonNode.Parse(kept.State!)!["TITLE"]!.GetValue<string>());
+        Assert.True(JsonNode.DeepEquals(literal, JsonNode.Parse(plain.State!)));
+        Assert.Equal(nul.ToJsonString(), (await mirror.ListAsync("m1", Ct)).Single(r => r.EntityId == "1").State);
+        Assert.Equal(1, await Target.ScalarAsync("SELECT COUNT(*) FROM mirror WHERE state_exact IS NOT NULL"));
+        Assert.Equal(1, await Target.ScalarAsync(
+            $"SELECT COUNT(*) FROM mirror WHERE entity_id = '1' AND {(Target is PostgresTarget ? "state ->> 'TITLE'" : "json_extract(state, '$.TITLE')")} = 'before\uFFFDafter'"));
+    }
+
     internal static ObjectChange State(string id, string title, int modifiedMinute, int fetchedSecond) =>
         new(new ObjectKey("crm.deal", id), ChangeAction.Upsert, new JsonObject { ["TITLE"] = title }, T0.AddMinutes(modifiedMinute), T0.AddSeconds(fetchedSecond), ["ONCRMDEALUPDATE"], ["m"]);
 }

@@ -20,3 +20,7 @@ public sealed class PostgresMirrorRefusalTests() : Sinks.MirrorRefusalContract(n
 public sealed class PostgresSinkIndexTests() : Sinks.SinkIndexContract(new PostgresTarget());
 
 public sealed class PostgresPassStoreTests() : Sync.PassStoreContract(new PostgresTarget());
+
+public sealed class PostgresMirrorViewsTests() : Sinks.MirrorViewsContract(new PostgresTarget());
+
+public sealed class PostgresMirrorQueriesTests() : Sinks.MirrorQueriesContract(new PostgresTarget());

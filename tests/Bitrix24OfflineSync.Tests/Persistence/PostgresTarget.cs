@@ -43,6 +43,15 @@ public sealed class PostgresTarget : StoreTarget
         return Convert.ToInt64(await command.ExecuteScalarAsync(TestContext.Current.CancellationToken), System.Globalization.CultureInfo.InvariantCulture);
     }
 
+    public override async Task<IReadOnlyList<IReadOnlyDictionary<string, object?>>> RowsAsync(string sql)
+    {
+        await using var connection = new NpgsqlConnection(await ConnectionStringAsync());
+        await connection.OpenAsync(TestContext.Current.CancellationToken);
+        await using var command = new NpgsqlCommand(sql, connection);
+        await using var reader = await command.ExecuteReaderAsync(TestContext.Current.CancellationToken);
+        return await ReadAllAsync(reader);
+    }
+
     public override Task BreakMirrorAsync() => ScalarAsync(
         """
         CREATE FUNCTION mirror_outage() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN RAISE EXCEPTION 'the mirror is down'; END $$;

@@ -104,5 +104,17 @@ public sealed class ReadinessTests
         public object TimeValue(DateTimeOffset value) => throw new NotSupportedException();
 
         public DateTimeOffset? ReadTime(object? value) => throw new NotSupportedException();
+
+        public string JsonParameter(string parameter) => throw new NotSupportedException();
+
+        public string Literal(string text) => throw new NotSupportedException();
+
+        public string JsonText(string column, string key) => throw new NotSupportedException();
+
+        public string JsonValue(string column, string key) => throw new NotSupportedException();
+
+        public string TryConvert(string text, SqlScalar type) => throw new NotSupportedException();
+
+        public string? ColumnComment(string view, string column, string comment) => throw new NotSupportedException();
     }
 }

@@ -73,4 +73,51 @@ public abstract class SchemaMigrationContract(StoreTarget target) : StoreContrac
         Assert.Equal(laterRelease ? 1 : 0, await Target.ScalarAsync("SELECT COUNT(*) FROM drain_reserving"));
         Assert.Equal(HttpStatusCode.OK, (await service.Http.GetAsync(new Uri("health/ready", UriKind.Relative), Ct)).StatusCode);
     }
+
+    /// <summary>
+    /// The version that turns the state into jsonb on PostgreSQL converts every row, a NUL-bearing one too (jsonb
+    /// refuses a NUL inside a string): such a state keeps its exact text, and the mirror reads every state back as it was.
+    /// </summary>
+    [Fact]
+    public async Task MirrorStatesWrittenBeforeTheJsonState_AreConverted_AndEachReadsBackAsItWas()
+    {
+        var before = Target.Scripts.ToList().FindIndex(s => s.Contains("ADD COLUMN state_exact", StringComparison.Ordinal));
+        Assert.True(before > 0, "a version adds the exact state");
+        await Target.SettingsAsync();
+        foreach (var script in Target.Scripts.Take(before))
+        {
+            await Target.ScalarAsync(script);
+        }
+
+        string[] states =
+        [
+            """{"ID":"1","TITLE":"plain","OPPORTUNITY":"1.50"}""",
+            """{"ID":"2","TITLE":"nul \u0000 inside","\u0000KEY":"v"}""",
+            """{"ID":"3","TITLE":"\\u0000 is text"}""",
+            """{"ID":"4","TITLE":"\u0416\u0435\u043b\u0442\u044b\u0439"}""",
+        ];
+        await Target.ScalarAsync(
+            $"""
+            CREATE TABLE schema_migrations (version integer PRIMARY KEY, applied_at {Target.TimeType} NOT NULL);
+            INSERT INTO schema_migrations (version, applied_at) VALUES {string.Join(", ", Enumerable.Range(1, before).Select(v => $"({v}, '2026-11-29T00:00:00Z')"))};
+            INSERT INTO mirror (member_id, entity, entity_id, state, deleted, modified_at, fetched_at, synced_at, events, origin, entity_num) VALUES
+            {string.Join(",\n", states.Select((state, i) => $"('m1', 'crm.deal', '{i + 1}', '{state}', {(Target is PostgresTarget ? "false" : "0")}, NULL, '2026-11-29T00:00:00Z', '2026-11-29T00:00:00Z', '', 'event', {i + 1})"))},
+            ('m1', 'crm.deal', '5', NULL, {(Target is PostgresTarget ? "true" : "1")}, NULL, '2026-11-29T00:00:00Z', '2026-11-29T00:00:00Z', '', 'event', 5);
+            """);
+
+        var service = await StartServiceAsync();
+        var mirror = service.Get<Bitrix24OfflineSync.Sinks.Database.IMirrorStore>();
+
+        var rows = await mirror.ListAsync("m1", Ct);
+        Assert.Equal(5, rows.Count);
+        Assert.Equal(states[1], rows.Single(r => r.EntityId == "2").State);
+        foreach (var (state, i) in states.Select((s, i) => (s, i)).Where(p => p.i != 1))
+        {
+            Assert.True(System.Text.Json.Nodes.JsonNode.DeepEquals(System.Text.Json.Nodes.JsonNode.Parse(state), System.Text.Json.Nodes.JsonNode.Parse(rows.Single(r => r.EntityId == $"{i + 1}").State!)), state);
+        }
+
+        Assert.Null(rows.Single(r => r.EntityId == "5").State);
+        Assert.Equal(1, await Target.ScalarAsync("SELECT COUNT(*) FROM mirror WHERE state_exact IS NOT NULL"));
+        Assert.Equal(Target.SchemaVersions, await Target.ScalarAsync("SELECT MAX(version) FROM schema_migrations"));
+    }
 }

@@ -20,3 +20,7 @@ public sealed class SqliteMirrorRefusalTests() : Sinks.MirrorRefusalContract(new
 public sealed class SqliteSinkIndexTests() : Sinks.SinkIndexContract(new SqliteTarget());
 
 public sealed class SqlitePassStoreTests() : Sync.PassStoreContract(new SqliteTarget());
+
+public sealed class SqliteMirrorViewsTests() : Sinks.MirrorViewsContract(new SqliteTarget());
+
+public sealed class SqliteMirrorQueriesTests() : Sinks.MirrorQueriesContract(new SqliteTarget());

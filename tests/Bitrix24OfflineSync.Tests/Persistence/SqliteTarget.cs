@@ -23,6 +23,16 @@ public sealed class SqliteTarget : StoreTarget
         return Convert.ToInt64(await command.ExecuteScalarAsync(TestContext.Current.CancellationToken), System.Globalization.CultureInfo.InvariantCulture);
     }
 
+    public override async Task<IReadOnlyList<IReadOnlyDictionary<string, object?>>> RowsAsync(string sql)
+    {
+        await using var connection = new SqliteConnection($"Data Source={DatabasePath}");
+        await connection.OpenAsync(TestContext.Current.CancellationToken);
+        await using var command = connection.CreateCommand();
+        command.CommandText = sql;
+        await using var reader = await command.ExecuteReaderAsync(TestContext.Current.CancellationToken);
+        return await ReadAllAsync(reader);
+    }
+
     // A write that meets a table that is not there fails as SQLite's generic error does, not as a constraint: the
     // database fails every write, whatever the row.
     public override Task BreakMirrorAsync() =>

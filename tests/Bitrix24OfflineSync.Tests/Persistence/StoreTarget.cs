@@ -36,6 +36,27 @@ public abstract class StoreTarget : IAsyncDisposable
     /// <summary>Runs a query that answers one number, straight on the database (to look under the contract).</summary>
     public abstract Task<long> ScalarAsync(string sql);
 
+    /// <summary>Runs a query straight on the database and answers its rows, each by column name (as a tool such as psql or sqlite3 would).</summary>
+    public abstract Task<IReadOnlyList<IReadOnlyDictionary<string, object?>>> RowsAsync(string sql);
+
+    /// <summary>Reads every row of a reader, each by column name; a NULL comes back as null.</summary>
+    protected static async Task<IReadOnlyList<IReadOnlyDictionary<string, object?>>> ReadAllAsync(System.Data.Common.DbDataReader reader)
+    {
+        var rows = new List<IReadOnlyDictionary<string, object?>>();
+        while (await reader.ReadAsync(TestContext.Current.CancellationToken))
+        {
+            var row = new Dictionary<string, object?>(StringComparer.Ordinal);
+            for (var i = 0; i < reader.FieldCount; i++)
+            {
+                row[reader.GetName(i)] = reader.IsDBNull(i) ? null : reader.GetValue(i);
+            }
+
+            rows.Add(row);
+        }
+
+        return rows;
+    }
+
     /// <summary>Makes every write to the mirror table fail, whatever the row, as an outage of the mirror's database would.</summary>
     public abstract Task BreakMirrorAsync();
 

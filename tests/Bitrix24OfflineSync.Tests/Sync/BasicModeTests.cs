@@ -114,5 +114,7 @@ public sealed class BasicModeTests
             throw new Bitrix24OfflineSync.Sinks.SinkUnavailableException("the sink is down");
 
         public Task ForgetPortalAsync(string memberId, string? domain, CancellationToken cancellationToken) => Task.CompletedTask;
+
+        public Task FieldsReadAsync(bool changed, CancellationToken cancellationToken) => Task.CompletedTask;
     }
 }

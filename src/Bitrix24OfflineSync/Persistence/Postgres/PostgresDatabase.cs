@@ -61,6 +61,12 @@ internal sealed class PostgresDatabase : ISqlDatabase, IAsyncDisposable, IDispos
 
     public string AnyOf(string column, string parameter) => $"{column} = ANY(@{parameter})";
 
+    private const string DatePattern = "[1-9][0-9]{3}-(0[1-9]|1[0-2])-(0[1-9]|[12][0-9]|3[01])";
+
+    /// <summary>Whether the day of a text that matches <see cref="DatePattern"/> exists in its month.</summary>
+    private static string DayExists(string text) =>
+        $"CAST(substr({text}, 9, 2) AS integer) <= extract(day FROM CAST(substr({text}, 1, 7) || '-01' AS date) + interval '1 month' - interval '1 day')";
+
     public ValueTask<NpgsqlConnection> OpenAsync(CancellationToken cancellationToken) => _dataSource.OpenConnectionAsync(cancellationToken);
 
     public async Task<T> RunAsync<T>(Func<DbConnection, Task<T>> work, CancellationToken cancellationToken)
@@ -108,6 +114,29 @@ internal sealed class PostgresDatabase : ISqlDatabase, IAsyncDisposable, IDispos
     public object TimeValue(DateTimeOffset value) => PostgresTime.Write(value);
 
     public DateTimeOffset? ReadTime(object? value) => value is DateTime time ? PostgresTime.Read(time) : null;
+
+    public string JsonParameter(string parameter) => $"CAST({parameter} AS jsonb)";
+
+    // An escape string reads the same whether standard_conforming_strings is on or off. Text cannot hold a NUL.
+    public string Literal(string text) =>
+        "E'" + text.Replace("\\", "\\\\", StringComparison.Ordinal).Replace("'", "''", StringComparison.Ordinal).Replace('\0', '\uFFFD') + "'";
+
+    public string JsonText(string column, string key) => $"({column} ->> {Literal(key)})";
+
+    public string JsonValue(string column, string key) => $"({column} -> {Literal(key)})";
+
+    // A cast that fails fails the whole query, so each is guarded by a pattern that only castable text matches: the
+    // day of a date is checked against its month too (the pattern lets 2024-02-30 through, the cast would not).
+    public string TryConvert(string text, SqlScalar type) => type switch
+    {
+        SqlScalar.Integer => $"(CASE WHEN {text} ~ '^[[:space:]]*-?[0-9]{{1,18}}[[:space:]]*$' THEN CAST({text} AS bigint) END)",
+        SqlScalar.Numeric => $"(CASE WHEN {text} ~ '^[[:space:]]*-?[0-9]+([.][0-9]+)?([eE][-+]?[0-9]{{1,4}})?[[:space:]]*$' THEN CAST({text} AS numeric) END)",
+        SqlScalar.Date => $"(CASE WHEN {text} ~ '^{DatePattern}' THEN CASE WHEN {DayExists(text)} THEN CAST(substr({text}, 1, 10) AS date) END END)",
+        _ => $"(CASE WHEN {text} ~ '^{DatePattern}[T ]([01][0-9]|2[0-3]):[0-5][0-9](:[0-5][0-9]([.][0-9]{{1,6}})?)?(Z|[-+](0[0-9]|1[0-5]):[0-5][0-9])$' " +
+            $"THEN CASE WHEN {DayExists(text)} THEN CAST({text} AS timestamptz) END END)",
+    };
+
+    public string? ColumnComment(string view, string column, string comment) => $"COMMENT ON COLUMN {view}.{column} IS {Literal(comment)};";
 
     public ValueTask DisposeAsync() => _dataSource.DisposeAsync();
 

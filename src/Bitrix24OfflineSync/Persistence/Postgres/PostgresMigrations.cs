@@ -2,8 +2,8 @@ namespace Bitrix24OfflineSync.Persistence.Postgres;
 
 /// <summary>
 /// The shared schema, one script per version; applied in order under an advisory lock, never edited once released.
-/// The tables and columns are those of the embedded schema, in PostgreSQL's own types; JSON stays <c>text</c> so it
-/// comes back exactly as fetched (jsonb would reorder keys and drop duplicates).
+/// The tables and columns are those of the embedded schema, in PostgreSQL's own types; a mirrored state is <c>jsonb</c>
+/// (from version 7), so that views and queries read its fields without parsing it again.
 /// </summary>
 internal static class PostgresMigrations
 {
@@ -155,6 +155,84 @@ internal static class PostgresMigrations
         ALTER TABLE dead_letters ADD COLUMN answer text NULL;
         ALTER TABLE dead_letters ADD COLUMN event_data text NULL;
         ALTER TABLE dead_letters ADD COLUMN replay_requested_at timestamptz NULL;
+        """,
+        // The state becomes jsonb. jsonb refuses a NUL character (\u0000) in a string, which a Bitrix24 text can hold:
+        // such a state keeps its exact text in state_exact, and state has each NUL as U+FFFD (the JSON text's escaped
+        // backslashes are set aside first, so that an escaped backslash followed by "u0000" is not taken for a NUL).
+        // Any other text jsonb would refuse is kept the same way, so that no row can stop the conversion.
+        """
+        CREATE FUNCTION pg_temp.b24_jsonb_or_null(state text) RETURNS jsonb LANGUAGE plpgsql IMMUTABLE AS $$
+        BEGIN
+            RETURN state::jsonb;
+        EXCEPTION WHEN others THEN
+            RETURN NULL;
+        END $$;
+        ALTER TABLE mirror ADD COLUMN state_exact text NULL;
+        UPDATE mirror SET state_exact = state
+        WHERE (strpos(state, E'\\u0000') > 0 OR strpos(lower(state), E'\\ud') > 0) AND pg_temp.b24_jsonb_or_null(state) IS NULL;
+        ALTER TABLE mirror ALTER COLUMN state TYPE jsonb USING CASE
+            WHEN state_exact IS NULL THEN state::jsonb
+            ELSE pg_temp.b24_jsonb_or_null(replace(replace(replace(state, E'\\\\', chr(1)), E'\\u0000', E'\\ufffd'), chr(1), E'\\\\'))
+        END;
+        CREATE INDEX ix_mirror_entity ON mirror (entity, member_id, entity_num);
+        """,
+        // Each portal's field lists and the labels of their list values, and how many portals have each variant of a field
+        // (kept as the lists change, so that what the portals have together is read without going over every portal).
+        """
+        CREATE TABLE portal_fields (
+            member_id    text NOT NULL,
+            entity       text NOT NULL,
+            code         text NOT NULL,
+            state_key    text NOT NULL,
+            name         text NOT NULL,
+            type         text NOT NULL,
+            title        text NOT NULL,
+            multiple     boolean NOT NULL,
+            read_only    boolean NOT NULL,
+            required     boolean NOT NULL,
+            status_list  text NULL,
+            read_at      timestamptz NOT NULL,
+            PRIMARY KEY (member_id, entity, code)
+        );
+        CREATE TABLE field_variants (
+            entity     text NOT NULL,
+            state_key  text NOT NULL,
+            name       text NOT NULL,
+            type       text NOT NULL,
+            multiple   boolean NOT NULL,
+            title      text NOT NULL,
+            portals    integer NOT NULL,
+            PRIMARY KEY (entity, state_key, name, type, multiple, title)
+        );
+        CREATE TABLE portal_labels (
+            member_id  text NOT NULL,
+            entity     text NOT NULL,
+            code       text NOT NULL,
+            value      text NOT NULL,
+            label      text NOT NULL,
+            sort       integer NOT NULL,
+            PRIMARY KEY (member_id, entity, code, value)
+        );
+        """,
+        // The typed views of the mirror: the last build's views and digest, in one row that builders lock, and the column of
+        // each field in them (what b24_fields and b24_labels name).
+        """
+        CREATE TABLE mirror_views (
+            id        integer PRIMARY KEY CHECK (id = 1),
+            views     text NOT NULL,
+            digest    text NOT NULL,
+            built_at  timestamptz NULL
+        );
+        INSERT INTO mirror_views (id, views, digest) VALUES (1, '', '');
+        CREATE TABLE mirror_view_columns (
+            view_name    text NOT NULL,
+            column_name  text NOT NULL,
+            entity       text NOT NULL,
+            state_key    text NOT NULL,
+            sql_type     text NOT NULL,
+            title        text NOT NULL,
+            PRIMARY KEY (view_name, column_name)
+        );
         """,
     ];
 }

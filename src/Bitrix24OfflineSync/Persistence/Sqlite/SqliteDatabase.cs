@@ -97,6 +97,41 @@ internal sealed class SqliteDatabase : ISqlDatabase
 
     public DateTimeOffset? ReadTime(object? value) => value is string text ? SqliteTime.Parse(text) : null;
 
+    public string JsonParameter(string parameter) => parameter;
+
+    // SQLite reads no escapes in a literal: a quote is doubled, and that is all. A NUL would end the statement.
+    public string Literal(string text) => "'" + text.Replace("'", "''", StringComparison.Ordinal).Replace('\0', '\uFFFD') + "'";
+
+    // A JSON path names a key between double quotes and has no escape for one: such keys are looked up by json_each.
+    public string JsonText(string column, string key) => PathSafe(key)
+        ? $"CAST(json_extract({column}, {Literal(KeyPath(key))}) AS TEXT)"
+        : $"(SELECT CAST(value AS TEXT) FROM json_each({column}) WHERE key = {Literal(key)})";
+
+    public string JsonValue(string column, string key) => PathSafe(key)
+        ? $"({column} -> {Literal(KeyPath(key))})"
+        : $"(SELECT CASE type WHEN 'text' THEN json_quote(value) WHEN 'true' THEN 'true' WHEN 'false' THEN 'false' WHEN 'null' THEN 'null' ELSE CAST(value AS TEXT) END FROM json_each({column}) WHERE key = {Literal(key)})";
+
+    // json_valid, GLOB, date() and strftime() never fail. date() rolls a day past the month's end over into the next
+    // month (2024-02-30 is 2024-03-01), so a date is taken only when date() gives it back unchanged.
+    public string TryConvert(string text, SqlScalar type) => type switch
+    {
+        // Up to 18 digits, as on PostgreSQL: a longer integer would be cut to the largest one SQLite has.
+        SqlScalar.Integer => $"(CASE WHEN json_valid({text}) THEN CASE WHEN json_type({text}) = 'integer' AND length(ltrim(trim({text}), '-')) <= 18 THEN CAST({text} AS INTEGER) END END)",
+        SqlScalar.Numeric => $"(CASE WHEN json_valid({text}) THEN CASE WHEN json_type({text}) IN ('integer', 'real') THEN CAST({text} AS NUMERIC) END END)",
+        SqlScalar.Date => $"(CASE WHEN {IsDate(text)} THEN substr({text}, 1, 10) END)",
+        _ => $"(CASE WHEN {IsDate(text)} AND {text} GLOB '??????????[T ][0-9][0-9]:[0-9][0-9]*' AND ({text} GLOB '*[+-][0-9][0-9]:[0-9][0-9]' OR {text} GLOB '*Z') " +
+            $"THEN strftime('%Y-%m-%dT%H:%M:%SZ', {text}) END)",
+    };
+
+    public string? ColumnComment(string view, string column, string comment) => null;
+
+    private static string IsDate(string text) =>
+        $"{text} GLOB '[1-9][0-9][0-9][0-9]-[0-9][0-9]-[0-9][0-9]*' AND date(substr({text}, 1, 10)) IS substr({text}, 1, 10)";
+
+    private static bool PathSafe(string key) => !key.Any(c => c is '"' or '\\' || char.IsControl(c));
+
+    private static string KeyPath(string key) => "$.\"" + key + "\"";
+
     public async Task<SqliteConnection> OpenAsync(CancellationToken cancellationToken)
     {
         var connection = new SqliteConnection(ConnectionString);

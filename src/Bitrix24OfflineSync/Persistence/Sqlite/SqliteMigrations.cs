@@ -167,5 +167,73 @@ internal static class SqliteMigrations
         ALTER TABLE dead_letters ADD COLUMN event_data TEXT NULL;
         ALTER TABLE dead_letters ADD COLUMN replay_requested_at TEXT NULL;
         """,
+        // A state holding a NUL character (\u0000, which PostgreSQL's jsonb refuses) keeps its exact text in state_exact,
+        // and state has each NUL as U+FFFD for the views, as on PostgreSQL. The JSON text's escaped backslashes are set
+        // aside first, so that an escaped backslash followed by "u0000" is not taken for a NUL. The views read by entity.
+        """
+        ALTER TABLE mirror ADD COLUMN state_exact TEXT NULL;
+        UPDATE mirror SET state_exact = state,
+            state = replace(replace(replace(state, '\\', char(1)), '\u0000', '\ufffd'), char(1), '\\')
+        WHERE instr(replace(state, '\\', char(1)), '\u0000') > 0;
+        CREATE INDEX ix_mirror_entity ON mirror (entity, member_id, entity_num);
+        """,
+        // Each portal's field lists and the labels of their list values, and how many portals have each variant of a field
+        // (kept as the lists change, so that what the portals have together is read without going over every portal).
+        """
+        CREATE TABLE portal_fields (
+            member_id    TEXT NOT NULL,
+            entity       TEXT NOT NULL,
+            code         TEXT NOT NULL,
+            state_key    TEXT NOT NULL,
+            name         TEXT NOT NULL,
+            type         TEXT NOT NULL,
+            title        TEXT NOT NULL,
+            multiple     INTEGER NOT NULL,
+            read_only    INTEGER NOT NULL,
+            required     INTEGER NOT NULL,
+            status_list  TEXT NULL,
+            read_at      TEXT NOT NULL,
+            PRIMARY KEY (member_id, entity, code)
+        );
+        CREATE TABLE field_variants (
+            entity     TEXT NOT NULL,
+            state_key  TEXT NOT NULL,
+            name       TEXT NOT NULL,
+            type       TEXT NOT NULL,
+            multiple   INTEGER NOT NULL,
+            title      TEXT NOT NULL,
+            portals    INTEGER NOT NULL,
+            PRIMARY KEY (entity, state_key, name, type, multiple, title)
+        );
+        CREATE TABLE portal_labels (
+            member_id  TEXT NOT NULL,
+            entity     TEXT NOT NULL,
+            code       TEXT NOT NULL,
+            value      TEXT NOT NULL,
+            label      TEXT NOT NULL,
+            sort       INTEGER NOT NULL,
+            PRIMARY KEY (member_id, entity, code, value)
+        );
+        """,
+        // The typed views of the mirror: the last build's views and digest, in one row that builders lock, and the column of
+        // each field in them (what b24_fields and b24_labels name).
+        """
+        CREATE TABLE mirror_views (
+            id        INTEGER PRIMARY KEY CHECK (id = 1),
+            views     TEXT NOT NULL,
+            digest    TEXT NOT NULL,
+            built_at  TEXT NULL
+        );
+        INSERT INTO mirror_views (id, views, digest) VALUES (1, '', '');
+        CREATE TABLE mirror_view_columns (
+            view_name    TEXT NOT NULL,
+            column_name  TEXT NOT NULL,
+            entity       TEXT NOT NULL,
+            state_key    TEXT NOT NULL,
+            sql_type     TEXT NOT NULL,
+            title        TEXT NOT NULL,
+            PRIMARY KEY (view_name, column_name)
+        );
+        """,
     ];
 }

@@ -1,4 +1,5 @@
 using Bitrix24OfflineSync.Persistence;
+using Bitrix24OfflineSync.Sinks.Database.Views;
 
 namespace Bitrix24OfflineSync.Sinks.Database;
 
@@ -7,9 +8,10 @@ namespace Bitrix24OfflineSync.Sinks.Database;
 /// database that cannot take it (either provider) makes the sink unavailable, and the batch stays reserved. A
 /// database that refuses a row (a constraint, a value it cannot hold) refuses that object: the batch is split to find
 /// it (<see cref="RefusalSearch"/>), the rest is committed, and the object is answered as refused.
-/// Unmapped events are kept too, under the entity <c>event</c> and their MESSAGE_ID.
+/// Unmapped events are kept too, under the entity <c>event</c> and their MESSAGE_ID. Its typed views follow
+/// the portals' field lists.
 /// </summary>
-internal sealed class DatabaseMirrorSink(IMirrorStore store) : ISyncSink
+internal sealed class DatabaseMirrorSink(IMirrorStore store, MirrorViews views) : ISyncSink
 {
     public async Task<SinkCommitResult> CommitAsync(SinkBatch batch, CancellationToken cancellationToken)
     {
@@ -42,6 +44,23 @@ internal sealed class DatabaseMirrorSink(IMirrorStore store) : ISyncSink
         catch (StorageUnavailableException ex)
         {
             throw new SinkUnavailableException($"the mirror database refused the delete: {ex.Reason}", ex);
+        }
+    }
+
+    public async Task FieldsReadAsync(bool changed, CancellationToken cancellationToken)
+    {
+        if (!changed && !views.Stale)
+        {
+            return;
+        }
+
+        try
+        {
+            await views.RefreshAsync(cancellationToken).ConfigureAwait(false);
+        }
+        catch (StorageUnavailableException ex)
+        {
+            throw new SinkUnavailableException($"the mirror database refused the views: {ex.Reason}", ex);
         }
     }
 }

@@ -6,16 +6,16 @@ namespace Bitrix24OfflineSync.Sinks.Database;
 /// <summary>The mirror in the service's database, in the same SQL on both providers; it is its own <see cref="ISinkIndex"/>.</summary>
 internal sealed class SqlMirrorStore(ISqlDatabase database, TimeProvider time) : IMirrorStore, ISinkIndex
 {
-    private const string Columns = "entity, entity_id, state, deleted, modified_at, fetched_at, synced_at, events, origin";
+    private const string Columns = "entity, entity_id, CAST(state AS TEXT) AS state, state_exact, deleted, modified_at, fetched_at, synced_at, events, origin";
 
     // Never backwards: an older fetch, or a state the source modified earlier, does not replace the stored one.
     // Under concurrent writers PostgreSQL re-checks this condition against the latest committed row.
-    private const string Upsert =
-        """
-        INSERT INTO mirror (member_id, entity, entity_id, state, deleted, modified_at, fetched_at, synced_at, events, origin, entity_num)
-        VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)
+    private readonly string _upsert =
+        $"""
+        INSERT INTO mirror (member_id, entity, entity_id, state, state_exact, deleted, modified_at, fetched_at, synced_at, events, origin, entity_num)
+        VALUES ($1, $2, $3, {database.JsonParameter("$4")}, $5, $6, $7, $8, $9, $10, $11, $12)
         ON CONFLICT (member_id, entity, entity_id) DO UPDATE SET
-            state = excluded.state, deleted = excluded.deleted, modified_at = excluded.modified_at,
+            state = excluded.state, state_exact = excluded.state_exact, deleted = excluded.deleted, modified_at = excluded.modified_at,
             fetched_at = excluded.fetched_at, synced_at = excluded.synced_at, events = excluded.events, origin = excluded.origin
         WHERE excluded.fetched_at >= mirror.fetched_at
           AND NOT (excluded.modified_at IS NOT NULL AND mirror.modified_at IS NOT NULL AND excluded.modified_at < mirror.modified_at);
@@ -49,13 +49,17 @@ internal sealed class SqlMirrorStore(ISqlDatabase database, TimeProvider time) :
                 var rows = changes
                     .OrderBy(c => c.Key.Entity, StringComparer.Ordinal)
                     .ThenBy(c => c.Key.Id, StringComparer.Ordinal)
-                    .Select(c => new object?[]
+                    .Select(c =>
                     {
-                        memberId, c.Key.Entity, c.Key.Id, c.State?.ToJsonString(), c.Action == ChangeAction.Delete,
-                        database.TimeValue(c.ModifiedAt), database.TimeValue(c.FetchedAt), syncedAt, string.Join(',', c.Events),
-                        c.Origin.Name(), NumericId(c.Key.Id),
+                        var (state, exact) = MirrorState.Split(c.State?.ToJsonString());
+                        return new object?[]
+                        {
+                            memberId, c.Key.Entity, c.Key.Id, state, exact, c.Action == ChangeAction.Delete,
+                            database.TimeValue(c.ModifiedAt), database.TimeValue(c.FetchedAt), syncedAt, string.Join(',', c.Events),
+                            c.Origin.Name(), NumericId(c.Key.Id),
+                        };
                     });
-                var changed = await database.ExecuteEachAsync(connection, transaction, Upsert, rows, cancellationToken).ConfigureAwait(false);
+                var changed = await database.ExecuteEachAsync(connection, transaction, _upsert, rows, cancellationToken).ConfigureAwait(false);
                 await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
                 return changed;
             },
@@ -114,6 +118,8 @@ internal sealed class SqlMirrorStore(ISqlDatabase database, TimeProvider time) :
 
         public string? state { get; set; }
 
+        public string? state_exact { get; set; }
+
         public object deleted { get; set; } = false;
 
         public object? modified_at { get; set; }
@@ -129,7 +135,7 @@ internal sealed class SqlMirrorStore(ISqlDatabase database, TimeProvider time) :
         public MirrorRow ToMirrorRow(ISqlDatabase database) => new(
             entity,
             entity_id,
-            state,
+            MirrorState.Read(state, state_exact),
             SqlDatabaseExtensions.ReadBool(deleted),
             database.ReadTime(modified_at),
             database.ReadTime(fetched_at)!.Value,

@@ -69,4 +69,7 @@ internal sealed class HttpForwarderSink(
         }
         HttpSinkLog.PortalForgotten(logger, memberId, message.Id);
     }
+
+    /// <summary>The receiver gets states as fetched; the field lists shape nothing here.</summary>
+    public Task FieldsReadAsync(bool changed, CancellationToken cancellationToken) => Task.CompletedTask;
 }

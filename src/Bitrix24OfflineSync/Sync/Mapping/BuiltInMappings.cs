@@ -25,7 +25,9 @@ internal static class BuiltInMappings
         Crm("company", hasMultiFields: true),
         Crm("lead", hasMultiFields: true),
         // Calls, e-mails, meetings and to-dos of the timeline; COMMUNICATIONS comes only when selected by name.
-        new EntityFetch("crm.activity", "crm.activity.get", "id", null, null, "crm.activity.list", null, ["*", "COMMUNICATIONS"], "ID", "LAST_UPDATED"),
+        new EntityFetch(
+            "crm.activity", "crm.activity.get", "id", null, null, "crm.activity.list", null, ["*", "COMMUNICATIONS"], "ID", "LAST_UPDATED",
+            Fields: new FieldList("crm.activity.fields", FieldListShape.Classic)),
         new EntityFetch(
             "task",
             "tasks.task.get",
@@ -37,7 +39,8 @@ internal static class BuiltInMappings
             ["*", "UF_*"],
             "ID",
             "changedDate",
-            "CHANGED_DATE"),
+            "CHANGED_DATE",
+            Fields: new FieldList("tasks.task.getFields", FieldListShape.Task)),
     ];
 
     public static IReadOnlyList<EventMapping> All { get; } = [.. Entities.SelectMany(Events), .. SmartProcesses.Events];
@@ -52,7 +55,8 @@ internal static class BuiltInMappings
         null,
         hasMultiFields ? [.. CrmSelect, .. MultiFields] : CrmSelect,
         "ID",
-        "DATE_MODIFY");
+        "DATE_MODIFY",
+        Fields: new FieldList($"crm.{name}.fields", FieldListShape.Classic));
 
     private static IEnumerable<EventMapping> Events(EntityFetch fetch)
     {

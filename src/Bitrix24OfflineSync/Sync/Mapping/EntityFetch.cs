@@ -20,6 +20,7 @@ namespace Bitrix24OfflineSync.Sync.Mapping;
 /// <param name="ModifiedSelect">The modification time's name in a list's <c>select</c> when it differs from the answer's (tasks: <c>CHANGED_DATE</c>).</param>
 /// <param name="ListParameters">Parameters every list command carries, e.g. a smart process's <c>entityTypeId</c>; null for none.</param>
 /// <param name="InFilterPrefix">The list filter's prefix for "id in" (<c>@</c> in the universal API; the classic lists take a bare array).</param>
+/// <param name="Fields">How the portal's list of the entity's fields is read; null when there is none.</param>
 internal sealed record EntityFetch(
     string Entity,
     string GetMethod,
@@ -33,7 +34,8 @@ internal sealed record EntityFetch(
     string? ModifiedField,
     string? ModifiedSelect = null,
     JsonObject? ListParameters = null,
-    string InFilterPrefix = "")
+    string InFilterPrefix = "",
+    FieldList? Fields = null)
 {
     /// <summary>A list command answers at most this many rows, whatever it asks.</summary>
     public const int PageSize = 50;

@@ -51,5 +51,6 @@ internal static class SmartProcesses
         "id",
         "updatedTime",
         ListParameters: new JsonObject { ["entityTypeId"] = id },
-        InFilterPrefix: "@"));
+        InFilterPrefix: "@",
+        Fields: new FieldList("crm.item.fields", FieldListShape.Item, new JsonObject { ["entityTypeId"] = id })));
 }

@@ -20,4 +20,10 @@ internal static partial class PassLog
 
     [LoggerMessage(1323, LogLevel.Warning, "Portal {MemberId}: {Kind} of {Entity} could not read ids after {AfterId}: {Reason}; it is tried again")]
     public static partial void ReadFailed(ILogger logger, string memberId, PassKind kind, string entity, long afterId, string reason);
+
+    [LoggerMessage(1326, LogLevel.Information, "Portal {MemberId}: field lists of {EntityCount} entities read ({FieldCount} fields); changed: {Changed}")]
+    public static partial void FieldsRead(ILogger logger, string memberId, int entityCount, int fieldCount, bool changed);
+
+    [LoggerMessage(1327, LogLevel.Warning, "Portal {MemberId}: the field list of {Entity} could not be read: {Reason}; its fields stay as they were")]
+    public static partial void FieldsNotRead(ILogger logger, string memberId, string entity, string reason);
 }

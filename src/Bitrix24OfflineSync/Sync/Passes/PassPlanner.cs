@@ -10,12 +10,14 @@ namespace Bitrix24OfflineSync.Sync.Passes;
 /// then, every <see cref="SyncOptions.ReconcileInterval"/> (more often for plans without reservations), a drift check.
 /// Where smart processes are synced, the portal's types are an entity of their own (<see cref="TypeDiscovery.Entity"/>):
 /// loaded at install and checked with the rest, so a new type is loaded once found and a type gone from the portal
-/// is retired (its objects tombstoned).
+/// is retired (its objects tombstoned). The portal's field lists are one more (<see cref="FieldDiscovery.Entity"/>), read
+/// after the types and before the objects, at install and with each check.
 /// </summary>
 internal sealed class PassPlanner(
     IPassStore store,
     IPortalSyncState syncState,
     SyncedEntities entities,
+    FieldDiscovery fields,
     IOptions<SyncOptions> options,
     TimeProvider time,
     ILogger<PassPlanner> logger)
@@ -65,8 +67,8 @@ internal sealed class PassPlanner(
             }
         }
 
-        // The types are found before their items are read.
-        return [.. running.OrderBy(p => p.Entity == TypeDiscovery.Entity ? 0 : 1)];
+        // The types are found before their fields and items are read.
+        return [.. running.OrderBy(p => p.Entity switch { TypeDiscovery.Entity => 0, FieldDiscovery.Entity => 1, _ => 2 })];
     }
 
     /// <summary>Schedules a full load now (the operators' <c>portals resync</c>); null entities: all of them.</summary>
@@ -81,10 +83,14 @@ internal sealed class PassPlanner(
         return chosen;
     }
 
-    /// <summary>The entities the portal's passes go over: its types' discovery where smart processes are synced, and its synced entities.</summary>
-    private async Task<IReadOnlyList<string>> NamesAsync(string memberId, CancellationToken cancellationToken) =>
+    /// <summary>
+    /// The entities the portal's passes go over: its types' discovery where smart processes are synced, the read of its
+    /// field lists, and its synced entities.
+    /// </summary>
+    public async Task<IReadOnlyList<string>> NamesAsync(string memberId, CancellationToken cancellationToken) =>
         [
             .. entities.SmartProcessesSynced ? [TypeDiscovery.Entity] : Array.Empty<string>(),
+            .. fields.Reads ? [FieldDiscovery.Entity] : Array.Empty<string>(),
             .. (await entities.ForPortalAsync(memberId, cancellationToken).ConfigureAwait(false)).Select(e => e.Entity),
         ];
 

@@ -16,12 +16,14 @@ namespace Bitrix24OfflineSync.Sync.Passes;
 /// of keyset pages (ids in ranges, by id ascending, <c>start=-1</c>), its results compared with what the sink holds,
 /// and one commit; then each pass's cursor moves past what it read completely. The live drain comes first: a step is
 /// a round of the portal's turn, and a doorbell during the turn ends the steps so the queue is drained again. A pass
-/// over the smart-process types is a discovery (<see cref="TypeDiscovery"/>); a retirement asks nothing and
-/// tombstones, range by range, what the sink holds of a type gone from the portal.
+/// over the smart-process types or the field lists is a discovery (<see cref="TypeDiscovery"/>,
+/// <see cref="FieldDiscovery"/>: one request each); a retirement asks nothing and tombstones, range by range, what the
+/// sink holds of a type gone from the portal.
 /// </summary>
 internal sealed class PassRunner(
     PassPlanner planner,
     TypeDiscovery discovery,
+    FieldDiscovery fieldDiscovery,
     IPassStore store,
     SyncedEntities entities,
     BitrixBatch batch,
@@ -63,16 +65,18 @@ internal sealed class PassRunner(
 
     private async Task<bool> StepAsync(PortalRecord portal, IReadOnlyList<EntityPass> passes, DrainTally tally)
     {
-        if (passes.FirstOrDefault(p => p.Entity == TypeDiscovery.Entity) is { } types)
+        if (passes.FirstOrDefault(p => p.Entity is TypeDiscovery.Entity or FieldDiscovery.Entity) is { } discovering)
         {
-            var found = await discovery.RunAsync(types, tally).ConfigureAwait(false);
-            if (found == types)
+            var found = discovering.Entity == TypeDiscovery.Entity
+                ? await discovery.RunAsync(discovering, tally).ConfigureAwait(false)
+                : await fieldDiscovery.RunAsync(discovering, tally).ConfigureAwait(false);
+            if (found == discovering)
             {
                 return false;
             }
 
             await SaveAsync(found).ConfigureAwait(false);
-            metrics.PassStep(portal.MemberId, found.Kind, found.Entity, found.ObjectsRead - types.ObjectsRead);
+            metrics.PassStep(portal.MemberId, found.Kind, found.Entity, found.ObjectsRead - discovering.ObjectsRead);
             return true;
         }
 
@@ -342,6 +346,10 @@ internal sealed class PassRunner(
         if (saved.Entity == TypeDiscovery.Entity)
         {
             PassLog.TypesFound(logger, saved.MemberId, saved.ObjectsRead);
+        }
+        else if (saved.Entity == FieldDiscovery.Entity)
+        {
+            // The discovery logged what it read (event 1326).
         }
         else if (saved.Kind == PassKind.Load)
         {
