@@ -8,6 +8,12 @@ using Microsoft.Extensions.Diagnostics.Metrics.Testing;
 
 namespace Bitrix24OfflineSync.Tests.Bitrix;
 
+// Polly reports through one process-wide meter, which every fixture's pipeline feeds: the test that counts its retries
+// runs with no other test beside it.
+[CollectionDefinition(nameof(PollyProcessWideMeter), DisableParallelization = true)]
+public sealed class PollyProcessWideMeter;
+
+[Collection(nameof(PollyProcessWideMeter))]
 public sealed class ResilienceTests
 {
     private static readonly Dictionary<string, string?> FastRetries = new()
