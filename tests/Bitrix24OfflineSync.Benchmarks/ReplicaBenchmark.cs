@@ -35,13 +35,24 @@ internal static class ReplicaBenchmark
             runs.AddRange([("PostgreSQL", 1), ("PostgreSQL", 2), ("PostgreSQL", 3)]);
         }
 
+        var results = new Dictionary<(string Storage, int Instances), (Result Off, Result On)>();
         foreach (var (storage, instances) in runs)
         {
             var (off, on) = await RunBothAsync(storage == "PostgreSQL" ? postgres : null, instances, portals, changes, roundTripMs);
+            results[(storage, instances)] = (off, on);
             Console.WriteLine($"  {storage} x{instances}:");
             Print("off", off, portals);
             Print($"on {roundTripMs} ms", on, portals);
             Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"    cloud profile on / off: {on.Seconds / off.Seconds:0.00}x the drain time, {(double)on.Requests / off.Requests:0.00}x the requests"));
+        }
+
+        // The replicas' targets: no more requests than one instance +10 %, and faster than one.
+        foreach (var instances in Enumerable.Range(2, 2).Where(n => results.ContainsKey(("PostgreSQL", n))))
+        {
+            var one = results[("PostgreSQL", 1)];
+            var many = results[("PostgreSQL", instances)];
+            Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                $"  PostgreSQL x{instances} / x1: profile off {(double)many.Off.Requests / one.Off.Requests:0.00}x the requests, {many.Off.Seconds / one.Off.Seconds:0.00}x the time; profile on {(double)many.On.Requests / one.On.Requests:0.00}x the requests, {many.On.Seconds / one.On.Seconds:0.00}x the time"));
         }
     }
 
