@@ -20,11 +20,14 @@ public sealed partial class BitrixWorld : IAsyncDisposable
     private readonly Random _random;
     private long _sequence;
     private long _requestIds;
+    private long _connections;
+    private volatile CloudProfileOptions _cloudDefaults;
 
     public BitrixWorld(EmulatorOptions? options = null, TimeProvider? time = null, HttpMessageHandler? outboundHandler = null)
     {
         Options = options ?? new EmulatorOptions();
         Time = time ?? TimeProvider.System;
+        _cloudDefaults = Options.Cloud.Clone();
         _random = Options.Seed is { } seed ? new Random(seed) : new Random();
         Apps = [.. Options.Apps.Select(a => new EmulatedApp(a))];
         OAuth = new OAuthServer(this);
@@ -67,6 +70,24 @@ public sealed partial class BitrixWorld : IAsyncDisposable
     public Uri OAuthServerAddress => BaseAddress;
 
     public IReadOnlyCollection<EmulatedPortal> Portals => [.. _portals.Values];
+
+    /// <summary>The cloud profile new portals copy: the options' until <see cref="ConfigureCloudProfile"/> replaces it.</summary>
+    public CloudProfileOptions CloudProfileDefaults => _cloudDefaults.Clone();
+
+    /// <summary>Switches the cloud profile (or changes its costs) for every portal, those created later included.</summary>
+    public void ConfigureCloudProfile(CloudProfileOptions options)
+    {
+        _cloudDefaults = options.Clone();
+        foreach (var portal in _portals.Values)
+        {
+            portal.Cloud.Configure(options);
+        }
+    }
+
+    /// <summary>TCP connections the emulator's server accepted (handshakes), whoever they were for: the REST clients, the OAuth clients, the control API.</summary>
+    public long ConnectionsAccepted => Interlocked.Read(ref _connections);
+
+    internal void CountConnection() => Interlocked.Increment(ref _connections);
 
     public MethodRegistry Methods { get; }
 

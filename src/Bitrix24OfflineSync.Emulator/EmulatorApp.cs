@@ -1,3 +1,4 @@
+using Bitrix24OfflineSync.Emulator.Diagnostics;
 using Bitrix24OfflineSync.Emulator.Hosting;
 using Bitrix24OfflineSync.Emulator.Portals;
 using Microsoft.Extensions.Options;
@@ -11,6 +12,8 @@ internal static class EmulatorApp
     {
         var builder = WebApplication.CreateSlimBuilder(args);
         builder.Services.AddEmulatorSettings(builder.Configuration);
+        BitrixWorld? counted = null;
+        builder.WebHost.CountConnections(() => counted);
         await using var app = builder.Build();
         var logger = app.Services.GetRequiredService<ILoggerFactory>().CreateLogger(typeof(EmulatorApp).Namespace!);
 
@@ -27,6 +30,7 @@ internal static class EmulatorApp
         }
 
         await using var world = new BitrixWorld(options);
+        counted = world;
         foreach (var domain in settings.Portals)
         {
             world.CreatePortal(domain);

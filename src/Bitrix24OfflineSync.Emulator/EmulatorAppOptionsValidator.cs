@@ -95,6 +95,17 @@ internal sealed class EmulatorAppOptionsValidator : IValidateOptions<EmulatorApp
             errors.Add($"{S}:OperatingLimit:CostPerCall:{method} must not be negative, not {cost}.");
         }
 
+        var cloud = options.Cloud;
+        var costs = new Dictionary<string, TimeSpan>
+        {
+            ["RoundTrip"] = cloud.RoundTrip, ["Get"] = cloud.Get, ["ListFewFields"] = cloud.ListFewFields, ["ListAllFields"] = cloud.ListAllFields,
+            ["OfflineGet"] = cloud.OfflineGet, ["Write"] = cloud.Write, ["Fields"] = cloud.Fields, ["Other"] = cloud.Other,
+        };
+        foreach (var (key, cost) in costs.Concat(cloud.CostPerMethod.Select(c => KeyValuePair.Create($"CostPerMethod:{c.Key}", c.Value))).Where(c => c.Value < TimeSpan.Zero))
+        {
+            errors.Add($"{S}:Cloud:{key} must not be negative, not {cost}.");
+        }
+
         if (options.PortalUtcOffset.Duration() > TimeSpan.FromHours(14))
         {
             errors.Add($"{S}:PortalUtcOffset must be within ±14:00.");

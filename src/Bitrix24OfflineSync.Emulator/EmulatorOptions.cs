@@ -21,6 +21,9 @@ public sealed class EmulatorOptions
     /// <summary>Per-method operating-time limit ("resource intensity"); on, as in the cloud. Portals copy it at creation and may change it later.</summary>
     public OperatingLimitOptions OperatingLimit { get; init; } = new();
 
+    /// <summary>The round trip and the server's processing time per command; off unless switched on. Portals copy it at creation and may change it later.</summary>
+    public CloudProfileOptions Cloud { get; init; } = new();
+
     /// <summary>The offset of the portals' local time, as in TIMESTAMP_X and DATE_MODIFY.</summary>
     public TimeSpan PortalUtcOffset { get; set; } = TimeSpan.FromHours(3);
 

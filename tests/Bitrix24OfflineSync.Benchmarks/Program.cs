@@ -1,6 +1,6 @@
 using Bitrix24OfflineSync.Benchmarks;
 
-// Benchmarks print figures; they assert nothing. Usage: dotnet run -c Release --project tests/Bitrix24OfflineSync.Benchmarks [doorbell|client|drain|load|keyset|trickle|small|replicas] [--changes N] [--seconds N] [--every-ms N] [--objects N] [--samples N] [--portals N] [--per-portal N]
+// Benchmarks print figures; they assert nothing. Usage: dotnet run -c Release --project tests/Bitrix24OfflineSync.Benchmarks [doorbell|client|drain|load|keyset|trickle|small|replicas|sweep-doorbell|idle] [--changes N] [--seconds N] [--every-ms N] [--objects N] [--samples N] [--portals N] [--per-portal N] [--round-trip-ms N] [--slow-ms N] [--poll-seconds N] [--polls N]
 int Option(string name, int fallback) => args.SkipWhile(a => a != name).Skip(1).Select(int.Parse).FirstOrDefault(fallback);
 var which = args.FirstOrDefault(a => !a.StartsWith("--", StringComparison.Ordinal) && !int.TryParse(a, out _)) ?? "all";
 
@@ -45,7 +45,18 @@ if (which is "small")
 // Not part of "all": it runs service instances as processes and wants a PostgreSQL server (B24SYNC_BENCH_POSTGRES).
 if (which is "replicas")
 {
-    await ReplicaBenchmark.RunAsync(Option("--portals", 1_000), Option("--per-portal", 100));
+    await ReplicaBenchmark.RunAsync(Option("--portals", 1_000), Option("--per-portal", 100), Option("--round-trip-ms", 150));
+}
+
+// Not part of "all": service instances as processes, with the cloud profile on.
+if (which is "sweep-doorbell")
+{
+    await SweepDoorbellBenchmark.RunAsync(Option("--portals", 1_000), Option("--slow-ms", 1_000), Option("--round-trip-ms", 150));
+}
+
+if (which is "idle")
+{
+    await IdleFleetBenchmark.RunAsync(Option("--portals", 100_000), TimeSpan.FromSeconds(Option("--poll-seconds", 60)), Option("--polls", 3));
 }
 
 return 0;

@@ -10,6 +10,7 @@ public sealed class PortalStats
     private readonly ConcurrentDictionary<string, int> _maxInFlightByMethod = new(StringComparer.OrdinalIgnoreCase);
     private readonly ConcurrentQueue<CallLogEntry> _log = new();
     private int _requests;
+    private int _connections;
     private int _rejectedByLimit;
     private int _rejectedByOperatingLimit;
     private int _inFlight;
@@ -17,6 +18,9 @@ public sealed class PortalStats
 
     /// <summary>HTTP requests that reached the portal's REST endpoint (a batch is one).</summary>
     public int Requests => Volatile.Read(ref _requests);
+
+    /// <summary>TCP connections this portal's REST requests came on (each one a handshake); a client that reuses its connections keeps it small.</summary>
+    public int Connections => Volatile.Read(ref _connections);
 
     /// <summary>Requests answered 503 <c>QUERY_LIMIT_EXCEEDED</c>.</summary>
     public int RejectedByLimit => Volatile.Read(ref _rejectedByLimit);
@@ -44,12 +48,15 @@ public sealed class PortalStats
         _maxInFlightByMethod.Clear();
         _log.Clear();
         Interlocked.Exchange(ref _requests, 0);
+        Interlocked.Exchange(ref _connections, 0);
         Interlocked.Exchange(ref _rejectedByLimit, 0);
         Interlocked.Exchange(ref _rejectedByOperatingLimit, 0);
         Interlocked.Exchange(ref _maxInFlight, Volatile.Read(ref _inFlight));
     }
 
     internal void CountRequest() => Interlocked.Increment(ref _requests);
+
+    internal void CountConnection() => Interlocked.Increment(ref _connections);
 
     internal void CountRejectedByLimit() => Interlocked.Increment(ref _rejectedByLimit);
 

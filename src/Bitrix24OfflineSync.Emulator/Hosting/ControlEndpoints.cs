@@ -24,6 +24,7 @@ internal static class ControlEndpoints
         var root = endpoints.MapGroup("/_emulator");
         root.MapGet("/portals", () => ListPortals(world));
         root.MapPost("/portals", (HttpRequest request) => CreatePortalAsync(world, request, logger));
+        root.MapControlCloud(world);
 
         var portal = root.MapGroup("/portals/{domain}");
         portal.MapGet("/", (string domain) => GetPortal(world, domain));
@@ -31,6 +32,7 @@ internal static class ControlEndpoints
         portal.MapPost("/expire-tokens", (string domain) => ExpireTokens(world, domain));
         portal.MapControlSettings(world);
         portal.MapControlOperatingLimit(world);
+        portal.MapControlPortalCloud(world);
         portal.MapControlInstalls(world);
         portal.MapControlUsers(world);
         portal.MapControlGenerators(world, generators, logger);
@@ -96,6 +98,7 @@ internal static class ControlEndpoints
         var log = stats.CallLog;
         return ControlJson.Json(new StatsView(
             stats.Requests,
+            stats.Connections,
             stats.Calls,
             stats.RejectedByLimit,
             stats.RejectedByOperatingLimit,

@@ -17,6 +17,18 @@ internal sealed record RateLimitRequest(bool? Enabled, int? BurstLimit, double? 
 
 internal sealed record OperatingLimitRequest(bool? Enabled, double? LimitSeconds, double? WindowSeconds, IReadOnlyDictionary<string, double>? CostPerCallSeconds);
 
+internal sealed record CloudProfileRequest(
+    bool? Enabled,
+    double? RoundTripMs,
+    double? GetMs,
+    double? ListFewFieldsMs,
+    double? ListAllFieldsMs,
+    double? OfflineGetMs,
+    double? WriteMs,
+    double? FieldsMs,
+    double? OtherMs,
+    IReadOnlyDictionary<string, double>? CostPerMethodMs);
+
 internal sealed record InstallRequest(string? InstallUrl, string? ClientId);
 
 internal sealed record UninstallRequest(bool? Clean, string? ClientId);

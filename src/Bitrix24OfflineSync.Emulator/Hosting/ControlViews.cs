@@ -18,6 +18,7 @@ internal sealed record InstalledAppView(string ClientId, int UserId, bool IsAdmi
 
 internal sealed record StatsView(
     int Requests,
+    int Connections,
     IReadOnlyDictionary<string, int> Calls,
     int RejectedByLimit,
     int RejectedByOperatingLimit,
@@ -26,6 +27,20 @@ internal sealed record StatsView(
     IReadOnlyList<CallLogEntry> CallLog);
 
 internal sealed record FaultsView(long LatencyMs, double ServerErrorRate, double DropResponseRate);
+
+internal sealed record CloudProfileView(
+    bool Enabled,
+    double RoundTripMs,
+    double GetMs,
+    double ListFewFieldsMs,
+    double ListAllFieldsMs,
+    double OfflineGetMs,
+    double WriteMs,
+    double FieldsMs,
+    double OtherMs,
+    IReadOnlyDictionary<string, double> CostPerMethodMs);
+
+internal sealed record ConnectionsView(long Accepted, IReadOnlyDictionary<string, int> ByPortal);
 
 internal sealed record FeatureView(string Code, bool Enabled);
 

@@ -1,3 +1,4 @@
+using Bitrix24OfflineSync.Emulator.Diagnostics;
 using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
 
@@ -26,6 +27,7 @@ public sealed class EmulatorServer : IAsyncDisposable
     {
         var builder = WebApplication.CreateSlimBuilder();
         builder.WebHost.UseUrls(url);
+        builder.WebHost.CountConnections(() => world);
         builder.Logging.ClearProviders();
         var app = builder.Build();
         app.MapEmulator(world);

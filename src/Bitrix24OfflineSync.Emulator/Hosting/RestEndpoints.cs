@@ -1,5 +1,6 @@
 using System.Net;
 using System.Text.Json.Nodes;
+using Bitrix24OfflineSync.Emulator.Diagnostics;
 using Bitrix24OfflineSync.Emulator.Portals;
 using Bitrix24OfflineSync.Emulator.Rest;
 
@@ -7,8 +8,8 @@ namespace Bitrix24OfflineSync.Emulator.Hosting;
 
 /// <summary>
 /// <c>{base}/{domain}/rest/{method}</c> (and <c>/rest/{method}</c> with the portal in the Host header): the order of
-/// checks follows the server: latency, the request-intensity bucket, auth, injected 5xx, the method, finalize, and
-/// a response that may be dropped after the change is committed.
+/// checks follows the server: the round trip, the request-intensity bucket, auth, injected 5xx, the method, finalize,
+/// the processing time the cloud profile charged, and a response that may be dropped after the change is committed.
 /// </summary>
 internal static class RestEndpoints
 {
@@ -30,8 +31,8 @@ internal static class RestEndpoints
         }
 
         var name = MethodInvoker.NormalizeName(method);
-        var start = world.Time.GetUtcNow();
         var cancellation = http.RequestAborted;
+        ConnectionCounter.Seen(http, portal);
         JsonObject parameters;
         try
         {
@@ -45,10 +46,13 @@ internal static class RestEndpoints
 
         using var inFlight = portal.Stats.Enter(MethodsIn(name, parameters));
         portal.Stats.CountRequest();
-        if (portal.Faults.Latency > TimeSpan.Zero)
+        // The network first: the round trip (or a slow portal's latency fault) is spent before the server sees the request.
+        if (portal.Cloud.RoundTrip(portal.Faults.Latency) is { Ticks: > 0 } roundTrip)
         {
-            await Task.Delay(portal.Faults.Latency, world.Time, cancellation).ConfigureAwait(false);
+            await Task.Delay(roundTrip, world.Time, cancellation).ConfigureAwait(false);
         }
+
+        var start = world.Time.GetUtcNow();
 
         if (!portal.Bucket.TryTake())
         {
@@ -88,6 +92,12 @@ internal static class RestEndpoints
         finally
         {
             world.Events.FinishHit(hit);
+        }
+
+        if (hit.Processing > TimeSpan.Zero)
+        {
+            // The server's work as the cloud profile prices it: an asynchronous wait, so any number of requests wait at once.
+            await Task.Delay(hit.Processing, world.Time, cancellation).ConfigureAwait(false);
         }
 
         if (portal.Faults.TakeTargetedDrop(MethodsIn(name, parameters)) ||

@@ -52,7 +52,8 @@ internal static class BatchMethod
             var q = command.IndexOf('?', StringComparison.Ordinal);
             var method = q < 0 ? command : command[..q];
             var parameters = BatchReferences.Resolve(PhpQuery.Parse(q < 0 ? "" : command[(q + 1)..]), sections);
-            var started = ctx.Now;
+            // The commands run one after another: with the cloud profile each one starts when the one before finished.
+            var started = ctx.Now + ctx.Hit.Processing;
             try
             {
                 var answer = ctx.World.Invoker.Invoke(ctx.Hit, method, parameters, inBatch: true);
@@ -67,7 +68,7 @@ internal static class BatchMethod
                     totals[key] = total;
                 }
 
-                times[key] = TimeBlock.For(ctx.Portal, ctx.Caller, MethodInvoker.NormalizeName(method), started, ctx.Now);
+                times[key] = TimeBlock.For(ctx.Portal, ctx.Caller, MethodInvoker.NormalizeName(method), started, ctx.Now + ctx.Hit.Processing);
             }
             catch (RestException ex)
             {

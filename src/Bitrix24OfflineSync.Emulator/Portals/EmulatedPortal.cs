@@ -1,6 +1,7 @@
 using System.Collections.Concurrent;
 using System.Security.Cryptography;
 using System.Text;
+using Bitrix24OfflineSync.Emulator.Cloud;
 using Bitrix24OfflineSync.Emulator.Crm;
 using Bitrix24OfflineSync.Emulator.Diagnostics;
 using Bitrix24OfflineSync.Emulator.Events;
@@ -30,6 +31,7 @@ public sealed class EmulatedPortal
         MemberId = Convert.ToHexStringLower(MD5.HashData(Encoding.UTF8.GetBytes("member|" + domain)));
         Bucket = new LeakyBucket(world.Options.RateLimit, world.Time);
         OperatingLimiter = new OperatingTimeLimiter(world.Options.OperatingLimit, world.Time);
+        Cloud = new CloudProfile(world.CloudProfileDefaults);
         Queue = new OfflineEventTable(this);
         Bindings = new EventBindings(this);
         Crm = new CrmStore(this);
@@ -59,6 +61,9 @@ public sealed class EmulatedPortal
     public OperatingTimeLimiter OperatingLimiter { get; }
 
     public PortalFaults Faults { get; } = new();
+
+    /// <summary>The round trip and the server's processing per command; the world's settings until <see cref="CloudProfile.Configure"/> changes them.</summary>
+    public CloudProfile Cloud { get; }
 
     public PortalStats Stats { get; } = new();
 

@@ -7,7 +7,10 @@ public sealed class PortalFaults
 {
     private readonly ConcurrentDictionary<string, int> _dropNext = new(StringComparer.OrdinalIgnoreCase);
 
-    /// <summary>Added to every request before it is handled.</summary>
+    /// <summary>
+    /// Added to every request before it is handled: the portal's round trip. Set, it stands in for the cloud profile's
+    /// round trip (a slow portal); the two are one wait, never added together.
+    /// </summary>
     public TimeSpan Latency { get; set; }
 
     /// <summary>Share of requests answered 500 before they run (nothing is committed).</summary>

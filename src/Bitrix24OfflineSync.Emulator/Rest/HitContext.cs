@@ -10,6 +10,7 @@ namespace Bitrix24OfflineSync.Emulator.Rest;
 public sealed class HitContext(BitrixWorld world, EmulatedPortal portal, Caller caller)
 {
     private readonly List<RaisedEvent> _events = [];
+    private long _processingTicks;
 
     public BitrixWorld World { get; } = world;
 
@@ -21,6 +22,11 @@ public sealed class HitContext(BitrixWorld world, EmulatedPortal portal, Caller 
 
     /// <summary>One number per hit: every call of a batch request carries its request's.</summary>
     public long RequestId { get; } = world.NextRequestId();
+
+    /// <summary>The server processing the cloud profile charged the hit's commands so far (a batch: their sum).</summary>
+    public TimeSpan Processing => TimeSpan.FromTicks(Interlocked.Read(ref _processingTicks));
+
+    internal void AddProcessing(TimeSpan cost) => Interlocked.Add(ref _processingTicks, cost.Ticks);
 
     public IReadOnlyList<RaisedEvent> Events
     {

@@ -7,7 +7,8 @@ namespace Bitrix24OfflineSync.Emulator.Rest;
 
 /// <summary>
 /// Runs one method for a hit, whether it came alone or inside a batch: lookup, scope, the operating-time limit,
-/// the call itself under the portal's lock, accounting, counters and the call log.
+/// the call itself under the portal's lock, the cloud profile's processing cost (charged to the hit, waited for by
+/// the endpoint once the request is handled), accounting, counters and the call log.
 /// </summary>
 internal sealed class MethodInvoker(BitrixWorld world)
 {
@@ -44,6 +45,8 @@ internal sealed class MethodInvoker(BitrixWorld world)
             }
 
             var context = new MethodContext(hit, name, parameters);
+            var cost = portal.Cloud.CostOf(name, parameters);
+            hit.AddProcessing(cost);
             if (name == "batch")
             {
                 result = descriptor.Handler(context);
@@ -60,7 +63,8 @@ internal sealed class MethodInvoker(BitrixWorld world)
                     }
                     finally
                     {
-                        took = Stopwatch.GetElapsedTime(started);
+                        // With the cloud profile on, the server's processing is part of what the call cost.
+                        took = Stopwatch.GetElapsedTime(started) + cost;
                     }
                 }
             }

@@ -44,6 +44,13 @@ internal sealed class Bitrix24Options
     [Range(64 * 1024, 1024 * 1024 * 1024)]
     public int MaxResponseBytes { get; set; } = 32 * 1024 * 1024;
 
+    /// <summary>
+    /// The most connections the REST client holds open to one host at once (each portal is its own host; requests
+    /// beyond it wait for a free connection). A drain sends one request at a time, so a portal needs one or two.
+    /// </summary>
+    [Range(1, 100_000)]
+    public int MaxConnectionsPerHost { get; set; } = 32;
+
     public static IReadOnlyList<string> DefaultEvents { get; } =
         [.. new[] { "DEAL", "CONTACT", "COMPANY", "LEAD" }.SelectMany(e => new[] { "ADD", "UPDATE", "DELETE" }.Select(a => $"ONCRM{e}{a}"))];
 

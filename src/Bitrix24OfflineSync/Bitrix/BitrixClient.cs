@@ -163,6 +163,9 @@ internal sealed class BitrixClient(
         using var request = new HttpRequestMessage(HttpMethod.Post, new Uri(credentials.ClientEndpoint, method))
         {
             Content = new StringContent(body.ToJsonString(), Encoding.UTF8, "application/json"),
+            // HTTP/2 where the portal offers it (over TLS, ALPN decides), else HTTP/1.1 on a kept-alive connection.
+            Version = HttpVersion.Version20,
+            VersionPolicy = HttpVersionPolicy.RequestVersionOrLower,
         };
         BitrixRequest.Describe(request, credentials.MemberId, method, RetrySafety.IsSafe(method, parameters));
         var response = await http.SendAsync(request, HttpCompletionOption.ResponseContentRead, cancellationToken).ConfigureAwait(false);

@@ -25,9 +25,24 @@ internal static class BitrixExtensions
         services.AddSingleton<BitrixMetrics>();
         services.AddSingleton<Batch.BitrixBatch>();
         services.AddHttpClient<BitrixClient>(BitrixClient.HttpClientName, http => http.Timeout = Timeout.InfiniteTimeSpan)
-            .ConfigurePrimaryHttpMessageHandler(() => new SocketsHttpHandler { AllowAutoRedirect = false, PooledConnectionLifetime = TimeSpan.FromMinutes(5) })
+            .ConfigurePrimaryHttpMessageHandler(RestHandler)
             .ConfigurePrimaryHttpMessageHandler(AddressGuard.Configure)
             .AddBitrixPipeline();
         return services;
     }
+
+    /// <summary>
+    /// The REST client's connections: kept open and reused per portal host (each portal is its own host), at most
+    /// <see cref="Bitrix24Options.MaxConnectionsPerHost"/> at once, replaced every five minutes so that a portal whose
+    /// address changed is reached at its new one (the connect step resolves the name again); HTTP/2, where the portal
+    /// offers it, carries the requests of one host on one connection.
+    /// </summary>
+    private static SocketsHttpHandler RestHandler(IServiceProvider services) => new()
+    {
+        AllowAutoRedirect = false,
+        PooledConnectionLifetime = TimeSpan.FromMinutes(5),
+        PooledConnectionIdleTimeout = TimeSpan.FromMinutes(2),
+        MaxConnectionsPerServer = services.GetRequiredService<IOptions<Bitrix24Options>>().Value.MaxConnectionsPerHost,
+        EnableMultipleHttp2Connections = true,
+    };
 }

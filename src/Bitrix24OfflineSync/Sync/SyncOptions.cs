@@ -38,6 +38,14 @@ internal sealed class SyncOptions
     public int GetLimit { get; set; } = 100;
 
     /// <summary>
+    /// The <c>limit</c> of a turn's first reservation (and of the look after a round that was not full): one
+    /// <c>event.offline.get</c> of up to this many rows, so a moderate backlog is reserved, fetched and cleared in three
+    /// requests. The server sets no maximum (bitrix24-api.md §1); at most 1,000, the limit of a re-read by process id.
+    /// </summary>
+    [Range(1, 1000)]
+    public int FirstGetLimit { get; set; } = 500;
+
+    /// <summary>
     /// The most <c>event.offline.get</c> commands one reservation request carries (each reserves its own process id). A
     /// turn starts with one and grows to this while they come back full; at most 25, so that a round's clears and the
     /// next reservation fit the 50 commands of one batch request.

@@ -9,22 +9,21 @@ namespace Bitrix24OfflineSync.Sync.Drain;
 
 /// <summary>
 /// The portal's offline queue through REST, packed for the budget: a reservation is up to
-/// <see cref="SyncOptions.GetsPerRequest"/> <c>event.offline.get</c> commands of <see cref="SyncOptions.GetLimit"/>
-/// rows, and the clears of a round travel in the same batch request as the next round's reservation.
+/// <see cref="SyncOptions.GetsPerRequest"/> <c>event.offline.get</c> commands of the limit the drain asks for (a lone
+/// look of up to <see cref="SyncOptions.FirstGetLimit"/> rows, or gets of <see cref="SyncOptions.GetLimit"/>), and the clears of a round travel in the same batch request as the next round's reservation.
 /// </summary>
 internal sealed class OfflineQueueClient(BitrixClient client, BitrixBatch batch, IOptions<SyncOptions> options)
 {
-    /// <summary>The limit of a re-read by process id: above any reservation this service makes.</summary>
+    /// <summary>The limit of a re-read by process id: above any reservation this service makes (the options stay below it).</summary>
     private const int RereadLimit = 1000;
 
     /// <summary>
-    /// Reserves new rows with <c>clear=0</c>, <paramref name="gets"/> reservations of up to
-    /// <see cref="SyncOptions.GetLimit"/> rows. Not safe to repeat: a lost answer leaves orphans for the scan. The
+    /// Reserves new rows with <c>clear=0</c>, <paramref name="gets"/> reservations of up to <paramref name="limit"/> rows. Not safe to repeat: a lost answer leaves orphans for the scan. The
     /// reservations that came back are returned even when other commands of the request failed or were paused.
     /// </summary>
-    public async Task<QueueRead> ReserveAsync(string memberId, int gets, bool errorQueue, CancellationToken cancellationToken)
+    public async Task<QueueRead> ReserveAsync(string memberId, int gets, int limit, bool errorQueue, CancellationToken cancellationToken)
     {
-        var results = await batch.RunAsync(memberId, Gets(gets, errorQueue), cancellationToken).ConfigureAwait(false);
+        var results = await batch.RunAsync(memberId, Gets(gets, limit, errorQueue), cancellationToken).ConfigureAwait(false);
         return Read(results, _ => errorQueue);
     }
 
@@ -34,10 +33,10 @@ internal sealed class OfflineQueueClient(BitrixClient client, BitrixBatch batch,
     /// repeat (it reserves). The reservations come back with what became of the clears; neither throws for the other.
     /// </summary>
     public async Task<(QueueRead Read, QueueClear Cleared)> ClearAndReserveAsync(
-        string memberId, IReadOnlyList<(string ProcessId, IReadOnlyList<string>? MessageIds)> clears, int gets, CancellationToken cancellationToken)
+        string memberId, IReadOnlyList<(string ProcessId, IReadOnlyList<string>? MessageIds)> clears, int gets, int limit, CancellationToken cancellationToken)
     {
         var clearCommands = Clears(clears);
-        var results = await batch.RunAsync(memberId, [.. clearCommands, .. Gets(gets, errorQueue: false)], cancellationToken).ConfigureAwait(false);
+        var results = await batch.RunAsync(memberId, [.. clearCommands, .. Gets(gets, limit, errorQueue: false)], cancellationToken).ConfigureAwait(false);
         return (Read(results.Skip(clearCommands.Count).ToList(), _ => false), Cleared(results.Take(clearCommands.Count)));
     }
 
@@ -59,11 +58,11 @@ internal sealed class OfflineQueueClient(BitrixClient client, BitrixBatch batch,
     public async Task<QueueClear> ClearAsync(string memberId, IReadOnlyList<(string ProcessId, IReadOnlyList<string>? MessageIds)> clears, CancellationToken cancellationToken) =>
         Cleared(await batch.RunAsync(memberId, Clears(clears), cancellationToken).ConfigureAwait(false));
 
-    private List<BatchCommand> Gets(int gets, bool errorQueue) =>
+    private static List<BatchCommand> Gets(int gets, int limit, bool errorQueue) =>
         [.. Enumerable.Range(0, gets).Select(i => new BatchCommand($"g{i}", "event.offline.get", new JsonObject
         {
             ["clear"] = 0,
-            ["limit"] = options.Value.GetLimit,
+            ["limit"] = limit,
             ["error"] = errorQueue ? 1 : 0,
         }))];
 

@@ -66,14 +66,16 @@ internal sealed class PortalDrainer(
             return false;
         }
 
-        // A turn begins with one small reservation (most backlogs are a handful of rows), unless the last one left a
-        // backlog, and grows it while they come back full; each round's clears travel with the next round's reservation.
+        // A turn begins with one reservation of up to FirstGetLimit rows (most backlogs are a handful of rows, and a
+        // moderate one is then read in one command), unless the last turn left a backlog, and grows while they come
+        // back full; each round's clears travel with the next round's reservation.
         var gets = schedule.FirstGets;
+        var limit = LimitOf(gets, growing: false);
         schedule.FirstGets = 1;
         if (tally.PausedUntil is null && !stopping.IsCancellationRequested)
         {
             await turnLease.EnsureHeldAsync(tally.Lease, CancellationToken.None).ConfigureAwait(false);
-            if (await ReserveAsync(portal, schedule, tally, gets, errorQueue: false, clears: null).ConfigureAwait(false) is not { } first)
+            if (await ReserveAsync(portal, schedule, tally, gets, limit, errorQueue: false, clears: null).ConfigureAwait(false) is not { } first)
             {
                 return false;
             }
@@ -81,7 +83,7 @@ internal sealed class PortalDrainer(
             var reservations = first.Reservations;
             while (reservations.Count > 0)
             {
-                var full = reservations.Sum(r => r.Events.Count) >= gets * options.Value.GetLimit;
+                var full = reservations.Sum(r => r.Events.Count) >= gets * limit;
                 using var round = metrics.StartRound(portal.MemberId, "extended");
                 if (await processor.CommitAsync(portal, reservations, tally, CancellationToken.None).ConfigureAwait(false) is not { } committed)
                 {
@@ -106,7 +108,8 @@ internal sealed class PortalDrainer(
                 }
 
                 gets = NextGets(full, reservations.Sum(r => r.Events.Count), committed.Resolved.Fetched);
-                if (await ReserveAsync(portal, schedule, tally, gets, errorQueue: false, committed).ConfigureAwait(false) is not { } next)
+                limit = LimitOf(gets, growing: full);
+                if (await ReserveAsync(portal, schedule, tally, gets, limit, errorQueue: false, committed).ConfigureAwait(false) is not { } next)
                 {
                     return false;
                 }
@@ -160,11 +163,19 @@ internal sealed class PortalDrainer(
     }
 
     /// <summary>
+    /// The <c>limit</c> of each get: a look (a turn's first reservation, or the one after a round that was not full)
+    /// is a lone get of up to <see cref="SyncOptions.FirstGetLimit"/> rows, so a moderate backlog costs one command;
+    /// the gets of a drain that found its reservations full take <see cref="SyncOptions.GetLimit"/> each.
+    /// </summary>
+    private int LimitOf(int gets, bool growing) =>
+        gets == 1 && !growing ? Math.Max(options.Value.FirstGetLimit, options.Value.GetLimit) : options.Value.GetLimit;
+
+    /// <summary>
     /// Reserves (with the previous round's clears, when given) and records; only reservations that hold rows are
     /// recorded (an empty one holds nothing, ever). Null when the plan refused the reservation. The journal notes the
     /// reservation before it is asked for: a lost answer leaves it to the orphan scan, across a restart too.
     /// </summary>
-    private async Task<QueueRead?> ReserveAsync(PortalRecord portal, PortalSchedule schedule, DrainTally tally, int gets, bool errorQueue, CommittedRound? clears)
+    private async Task<QueueRead?> ReserveAsync(PortalRecord portal, PortalSchedule schedule, DrainTally tally, int gets, int limit, bool errorQueue, CommittedRound? clears)
     {
         QueueRead read;
         QueueClear? cleared = null;
@@ -173,11 +184,11 @@ internal sealed class PortalDrainer(
         {
             if (clears is null)
             {
-                read = await queue.ReserveAsync(portal.MemberId, gets, errorQueue, CancellationToken.None).ConfigureAwait(false);
+                read = await queue.ReserveAsync(portal.MemberId, gets, limit, errorQueue, CancellationToken.None).ConfigureAwait(false);
             }
             else
             {
-                (read, cleared) = await queue.ClearAndReserveAsync(portal.MemberId, clears.Clears, gets, CancellationToken.None).ConfigureAwait(false);
+                (read, cleared) = await queue.ClearAndReserveAsync(portal.MemberId, clears.Clears, gets, limit, CancellationToken.None).ConfigureAwait(false);
             }
         }
         catch (BitrixUnavailableException)
@@ -341,7 +352,7 @@ internal sealed class PortalDrainer(
     /// <summary>Rows marked with event.offline.error come back only with error=1; later changes of their objects merge into them.</summary>
     private async Task<bool> ErrorPassAsync(PortalRecord portal, PortalSchedule schedule, DrainTally tally)
     {
-        if (await ReserveAsync(portal, schedule, tally, gets: 1, errorQueue: true, clears: null).ConfigureAwait(false) is not { } read)
+        if (await ReserveAsync(portal, schedule, tally, gets: 1, options.Value.GetLimit, errorQueue: true, clears: null).ConfigureAwait(false) is not { } read)
         {
             return false;
         }
