@@ -27,6 +27,9 @@ internal static class BitrixExtensions
         services.AddHttpClient<BitrixClient>(BitrixClient.HttpClientName, http => http.Timeout = Timeout.InfiniteTimeSpan)
             .ConfigurePrimaryHttpMessageHandler(RestHandler)
             .ConfigurePrimaryHttpMessageHandler(AddressGuard.Configure)
+            // The handler's own pool replaces connections (PooledConnectionLifetime); the factory's rotation of handlers
+            // would drop every portal's kept-alive connections every two minutes and pay their handshakes again.
+            .SetHandlerLifetime(Timeout.InfiniteTimeSpan)
             .AddBitrixPipeline();
         return services;
     }
