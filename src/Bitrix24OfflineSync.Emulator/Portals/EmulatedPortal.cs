@@ -60,6 +60,9 @@ public sealed class EmulatedPortal
 
     public PortalFaults Faults { get; } = new();
 
+    /// <summary>Rules that change an object in the same request as a REST update of it.</summary>
+    public PortalAutomation Automation { get; } = new();
+
     public PortalStats Stats { get; } = new();
 
     public DeliveryLog Deliveries { get; } = new();
