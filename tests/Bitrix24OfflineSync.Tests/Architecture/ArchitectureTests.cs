@@ -12,6 +12,7 @@ public sealed partial class ArchitectureTests
     {
         ["Hosting"] = ["*"],
         ["Operations"] = ["Hosting", "Bitrix", "Portals", "Registration", "Sync", "Sinks", "Persistence", "Security"],
+        ["Writes"] = ["Sync", "Bitrix", "Portals", "Sinks", "Persistence", "Telemetry"],
         ["Webhooks"] = ["Registration", "Portals", "Bitrix", "Sinks", "Security", "Persistence", "Telemetry"],
         ["Registration"] = ["Bitrix", "Portals"],
         ["Sync"] = ["Bitrix", "Portals", "Sinks", "Persistence", "Telemetry"],
