@@ -70,7 +70,7 @@ internal sealed class SqlWriteStore(ISqlDatabase database) : IWriteStore
         seqs.Count == 0
             ? Task.CompletedTask
             : database.ExecuteAsync(
-                $"UPDATE writes SET status = 'applying', sent = 1, attempts = attempts + 1, updated_at = @now WHERE {database.AnyOf("seq", "@seqs")};",
+                $"UPDATE writes SET status = 'applying', sent = 1, attempts = attempts + 1, updated_at = @now WHERE {database.AnyOf("seq", "seqs")};",
                 new { seqs = seqs.ToArray(), now = database.TimeValue(now) },
                 cancellationToken);
 
