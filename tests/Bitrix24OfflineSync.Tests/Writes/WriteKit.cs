@@ -30,11 +30,14 @@ internal sealed class WriteKit : IAsyncDisposable
     ];
 
     private readonly PostgresTarget? _database;
+    private readonly Dictionary<string, string?> _settings;
+    private readonly List<ServiceHarness> _replicas = [];
 
-    private WriteKit(SyncFixture fixture, PostgresTarget? database, HttpClient api)
+    private WriteKit(SyncFixture fixture, PostgresTarget? database, Dictionary<string, string?> settings, HttpClient api)
     {
         Fixture = fixture;
         _database = database;
+        _settings = settings;
         Api = api;
     }
 
@@ -61,7 +64,7 @@ internal sealed class WriteKit : IAsyncDisposable
         }
 
         var fixture = await SyncFixture.StartAsync(all, services: services);
-        return new WriteKit(fixture, database, Client(fixture.Service));
+        return new WriteKit(fixture, database, all, Client(fixture.Service));
     }
 
     /// <summary>Installs a portal and binds the doorbell and the offline events under the service's connector.</summary>
@@ -77,6 +80,20 @@ internal sealed class WriteKit : IAsyncDisposable
         }
 
         return portal;
+    }
+
+    /// <summary>Another instance of the service on the same database (PostgreSQL), with a write API of its own.</summary>
+    public async Task<(ServiceHarness Replica, HttpClient Api)> StartReplicaAsync()
+    {
+        var settings = new Dictionary<string, string?>(_settings)
+        {
+            ["Metrics:Urls"] = $"http://127.0.0.1:{MetricsKit.FreePort()}",
+            ["Sync:RetryDelay"] = "00:00:00.200",
+            ["Sync:MinDrainInterval"] = "00:00:00",
+        };
+        var replica = await ServiceHarness.StartAsync(World, settings);
+        _replicas.Add(replica);
+        return (replica, Client(replica));
     }
 
     public async Task RestartAsync(Action<IServiceCollection>? services = null)
@@ -110,8 +127,11 @@ internal sealed class WriteKit : IAsyncDisposable
     public Task<HttpResponseMessage> PostAsync(string memberId, params JsonObject[] writes) =>
         PostRawAsync(memberId, new JsonObject { ["writes"] = new JsonArray([.. writes]) }.ToJsonString());
 
-    public Task<HttpResponseMessage> PostRawAsync(string memberId, string body, string contentType = "application/json") =>
-        Api.PostAsync($"api/v1/portals/{memberId}/writes", new StringContent(body, Encoding.UTF8, contentType), TestContext.Current.CancellationToken);
+    public Task<HttpResponseMessage> PostAsync(HttpClient api, string memberId, params JsonObject[] writes) =>
+        PostRawAsync(memberId, new JsonObject { ["writes"] = new JsonArray([.. writes]) }.ToJsonString(), api: api);
+
+    public Task<HttpResponseMessage> PostRawAsync(string memberId, string body, string contentType = "application/json", HttpClient? api = null) =>
+        (api ?? Api).PostAsync($"api/v1/portals/{memberId}/writes", new StringContent(body, Encoding.UTF8, contentType), TestContext.Current.CancellationToken);
 
     public async Task<JsonObject> AcceptAsync(string memberId, params JsonObject[] writes)
     {
@@ -146,7 +166,7 @@ internal sealed class WriteKit : IAsyncDisposable
         return status!;
     }
 
-    private static HttpClient Client(ServiceHarness service)
+    internal static HttpClient Client(ServiceHarness service)
     {
         var api = new HttpClient { BaseAddress = service.ManagementAddress };
         api.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", ApiKey);
@@ -156,6 +176,11 @@ internal sealed class WriteKit : IAsyncDisposable
     public async ValueTask DisposeAsync()
     {
         Api.Dispose();
+        foreach (var replica in _replicas)
+        {
+            await replica.DisposeAsync();
+        }
+
         await Fixture.DisposeAsync();
         if (_database is not null)
         {
