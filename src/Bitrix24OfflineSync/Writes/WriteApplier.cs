@@ -4,7 +4,6 @@ using Bitrix24OfflineSync.Bitrix.Batch;
 using Bitrix24OfflineSync.Sinks;
 using Bitrix24OfflineSync.Sync;
 using Bitrix24OfflineSync.Sync.Drain;
-using Bitrix24OfflineSync.Sync.Fetching;
 using Bitrix24OfflineSync.Sync.Mapping;
 using Microsoft.Extensions.Options;
 
@@ -12,12 +11,13 @@ namespace Bitrix24OfflineSync.Writes;
 
 /// <summary>
 /// Applies a portal's queued writes in its turn, under its lease, oldest first, at most
-/// <see cref="WriteApiOptions.WritesPerTurn"/> a turn. Fields are checked first (<see cref="WriteFieldCheck"/>). Writes
-/// with <c>ifUnmodifiedSince</c>, and creates sent before whose answer never came, are read in one batch request
-/// (<see cref="WritePreReads"/>); the writes then go 25 to a batch request, each followed in the same request by the
-/// read-back of its object, which is committed to the sinks with origin <c>write</c> and the write's key before the
-/// writes are marked applied. A write is marked sent before its request goes, so a create whose outcome is unknown is
-/// looked up by its origin, never sent again blindly.
+/// <see cref="WriteApiOptions.WritesPerTurn"/> a turn. Fields are checked first (<see cref="WriteFieldCheck"/>); creates
+/// sent before whose answer never came are looked up by their origin (<see cref="WritePreReads"/>). The writes then go
+/// in batch requests of 50 commands (25 writes): a write with <c>ifUnmodifiedSince</c> is preceded by its condition
+/// (<see cref="WriteMethods.GuardParameters"/>), and each is followed in the same request by the read-back of its
+/// object, which is committed to the sinks with origin <c>write</c> and the write's key before the writes are marked
+/// applied (<see cref="WriteResults"/>). A write is marked sent before its request goes, so a create whose outcome is
+/// unknown is looked up by its origin, never sent again blindly.
 /// </summary>
 internal sealed class WriteApplier(
     IWriteStore store,
@@ -31,9 +31,6 @@ internal sealed class WriteApplier(
     TimeProvider time,
     ILogger<WriteApplier> logger) : IPortalTurnStep
 {
-    /// <summary>A write and its read-back: 25 writes fill the 50 commands of one batch request.</summary>
-    public const int WritesPerRequest = BitrixBatch.MaxCommands / 2;
-
     public async Task RunAsync(PortalTurn turn, CancellationToken stopping)
     {
         var settings = options.Value;
@@ -89,7 +86,7 @@ internal sealed class WriteApplier(
 
             ready.RemoveAll(w => failures.ContainsKey(w.Key));
             var found = await preReads.RunAsync(turn, ready).ConfigureAwait(false);
-            foreach (var chunk in ready.Where(w => !found.Done.Contains(w.Key)).Chunk(WritesPerRequest))
+            foreach (var chunk in Requests(ready.Where(w => !found.Done.Contains(w.Key)), found.FoundIds))
             {
                 if (stopping.IsCancellationRequested)
                 {
@@ -117,11 +114,14 @@ internal sealed class WriteApplier(
         }
     }
 
-    /// <summary>One batch request: each write, then its read-back; the read-backs go to the sinks, then the outcomes to the store.</summary>
+    /// <summary>
+    /// One batch request: each write (after its condition, when it has one), then its read-back; the read-backs go to
+    /// the sinks, then the outcomes to the store.
+    /// </summary>
     private async Task ApplyAsync(PortalTurn turn, StoredWrite[] chunk, IReadOnlyDictionary<string, string> foundIds)
     {
         var memberId = turn.Portal.MemberId;
-        var commands = new List<BatchCommand>(chunk.Length * 2);
+        var commands = new List<BatchCommand>(chunk.Length * 3);
         var plans = new List<Plan>(chunk.Length);
         for (var i = 0; i < chunk.Length; i++)
         {
@@ -129,25 +129,33 @@ internal sealed class WriteApplier(
             var request = write.Request;
             var methods = WriteMethods.For(request.Entity);
             var fetch = entities.Find(request.Entity)!;
-            var (writeKey, readKey) = ("w" + Index(i), "r" + Index(i));
+            var (guardKey, writeKey, readKey) = ("g" + Index(i), "w" + Index(i), "r" + Index(i));
             if (foundIds.TryGetValue(write.Key, out var foundId))
             {
                 // The create was made by an attempt whose answer was lost: only read it back.
                 commands.Add(new BatchCommand(readKey, fetch.GetMethod, fetch.GetCommandParameters(foundId)));
-                plans.Add(new Plan(write, fetch, methods, null, readKey, foundId));
+                plans.Add(new Plan(write, fetch, methods, null, readKey, foundId, Guarded: false));
                 continue;
             }
 
-            commands.Add(new BatchCommand(writeKey, methods.Method(request.Action), methods.Parameters(request, request.Action == WriteActions.Create ? null : request.Id)));
-            if (request.Action == WriteActions.Delete)
+            var id = request.Id;
+            var guarded = request.IfUnmodifiedSince is { } since && fetch.ModifiedField is { } modifiedField;
+            if (guarded)
             {
-                plans.Add(new Plan(write, fetch, methods, writeKey, null, request.Id));
-                continue;
+                commands.Add(new BatchCommand(guardKey, methods.ListMethod, methods.GuardParameters(id!, fetch.ModifiedField!, request.IfUnmodifiedSince!.Value)));
             }
 
-            var readId = request.Action == WriteActions.Create ? methods.CreatedIdReference(writeKey) : request.Id!;
-            commands.Add(new BatchCommand(readKey, fetch.GetMethod, fetch.GetCommandParameters(readId)));
-            plans.Add(new Plan(write, fetch, methods, writeKey, readKey, request.Id));
+            var writeId = request.Action == WriteActions.Create ? null : guarded ? methods.GuardedIdReference(guardKey) : id;
+            commands.Add(new BatchCommand(writeKey, methods.Method(request.Action), methods.Parameters(request, writeId)));
+            string? readBack = null;
+            if (request.Action != WriteActions.Delete || guarded)
+            {
+                // A guarded delete is read back too: what is still there tells a conflict from a delete.
+                readBack = readKey;
+                commands.Add(new BatchCommand(readKey, fetch.GetMethod, fetch.GetCommandParameters(request.Action == WriteActions.Create ? methods.CreatedIdReference(writeKey) : id!)));
+            }
+
+            plans.Add(new Plan(write, fetch, methods, writeKey, readBack, id, guarded));
         }
 
         // Durable before the request goes: from here a create's outcome is unknown until an answer says otherwise.
@@ -159,51 +167,13 @@ internal sealed class WriteApplier(
         var ended = new List<(StoredWrite Write, WriteOutcome Outcome)>();
         foreach (var plan in plans)
         {
-            var (write, request) = (plan.Write, plan.Write.Request);
-            var id = plan.KnownId;
-            if (plan.WriteCommand is { } key && results[key] is var answer && !answer.Succeeded)
+            var outcome = WriteResults.Read(plan, results, fetchedAt, changes);
+            if (outcome.PausedUntil is { } until)
             {
-                if (answer.PausedUntil is { } until)
-                {
-                    turn.Pause(until);
-                    ended.Add((write, new WriteOutcome(WriteStatus.Queued)));
-                }
-                else if (request.Action == WriteActions.Delete && answer.Error!.IsNotFound && write.Sent)
-                {
-                    // An earlier attempt deleted it and its answer was lost.
-                    changes.Add(Tombstone(plan.Fetch.Entity, id!, write.Key, fetchedAt));
-                    ended.Add((write, new WriteOutcome(WriteStatus.Applied, id)));
-                }
-                else if (answer.Error!.IsQueryLimit)
-                {
-                    ended.Add((write, new WriteOutcome(WriteStatus.Queued)));
-                }
-                else
-                {
-                    ended.Add((write, WriteOutcomes.Refused(answer.Error!)));
-                }
-
-                continue;
+                turn.Pause(until);
             }
 
-            if (plan.WriteCommand is { } created && request.Action == WriteActions.Create)
-            {
-                id = plan.Methods.CreatedId(results[created].Result);
-            }
-
-            if (request.Action == WriteActions.Delete)
-            {
-                changes.Add(Tombstone(plan.Fetch.Entity, id!, write.Key, fetchedAt));
-            }
-            else if (plan.ReadCommand is { } read && results[read] is { Succeeded: true } readBack &&
-                     FetchAnswers.Single(readBack.Result, plan.Fetch.GetResultKey) is { } state)
-            {
-                id ??= FetchAnswers.Id(state, plan.Fetch.IdField);
-                changes.Add(new ObjectChange(
-                    new ObjectKey(plan.Fetch.Entity, id!), ChangeAction.Upsert, state, FetchAnswers.Time(state, plan.Fetch.ModifiedField), fetchedAt, [], [], ChangeOrigin.Write, write.Key));
-            }
-
-            ended.Add((write, new WriteOutcome(WriteStatus.Applied, id)));
+            ended.Add((plan.Write, outcome.Outcome));
         }
 
         if (changes.Count > 0)
@@ -218,10 +188,36 @@ internal sealed class WriteApplier(
         }
     }
 
-    private static ObjectChange Tombstone(string entity, string id, string writeKey, DateTimeOffset fetchedAt) =>
-        new(new ObjectKey(entity, id), ChangeAction.Delete, null, null, fetchedAt, [], [], ChangeOrigin.Write, writeKey);
+    /// <summary>
+    /// The writes in requests of at most 50 commands, in order: a write with its condition and read-back stays in one
+    /// request (references work within a request only). A write costs its command and its read-back, one more with a
+    /// condition; a create found by its origin only its read-back.
+    /// </summary>
+    private static IEnumerable<StoredWrite[]> Requests(IEnumerable<StoredWrite> writes, IReadOnlyDictionary<string, string> foundIds)
+    {
+        var request = new List<StoredWrite>();
+        var commands = 0;
+        foreach (var write in writes)
+        {
+            var cost = foundIds.ContainsKey(write.Key) ? 1
+                : 1 + (write.Request.IfUnmodifiedSince is null ? 0 : 1) + (write.Request.Action != WriteActions.Delete || write.Request.IfUnmodifiedSince is not null ? 1 : 0);
+            if (commands + cost > BitrixBatch.MaxCommands)
+            {
+                yield return [.. request];
+                request.Clear();
+                commands = 0;
+            }
+
+            request.Add(write);
+            commands += cost;
+        }
+
+        if (request.Count > 0)
+        {
+            yield return [.. request];
+        }
+    }
 
     private static string Index(int i) => i.ToString(CultureInfo.InvariantCulture);
 
-    private sealed record Plan(StoredWrite Write, EntityFetch Fetch, WriteMethods Methods, string? WriteCommand, string? ReadCommand, string? KnownId);
 }

@@ -87,6 +87,26 @@ internal sealed class WriteMethods
     /// <summary>The reference a read-back in the same batch takes to a create's new id.</summary>
     public string CreatedIdReference(string commandKey) => IsItem ? $"$result[{commandKey}][item][id]" : $"$result[{commandKey}]";
 
+    /// <summary>
+    /// The condition of a write with <c>ifUnmodifiedSince</c>, as a list in the same batch: the object only while its
+    /// modification time is not after <paramref name="since"/>. The write takes its id from this list's first row
+    /// (<see cref="GuardedIdReference"/>): when the object changed, the list is empty, the reference substitutes
+    /// nothing and the write is refused for its missing id; nothing is changed (bitrix24-api.md §9, §15).
+    /// </summary>
+    public JsonObject GuardParameters(string id, string modifiedField, DateTimeOffset since)
+    {
+        var parameters = Typed();
+        parameters["filter"] = new JsonObject
+        {
+            [IdField] = id,
+            ["<=" + modifiedField] = since.ToString("yyyy-MM-dd'T'HH:mm:sszzz", CultureInfo.InvariantCulture),
+        };
+        parameters["select"] = new JsonArray(IdField);
+        return parameters;
+    }
+
+    public string GuardedIdReference(string guardKey) => IsItem ? $"$result[{guardKey}][items][0][id]" : $"$result[{guardKey}][0][{IdField}]";
+
     /// <summary>The first id a lookup answered, or null when it found nothing.</summary>
     public string? FoundId(JsonNode? result) =>
         FetchAnswers.Rows(result, IsItem ? "items" : null) is { Count: > 0 } rows && rows[0] is JsonObject row ? FetchAnswers.Id(row, IdField) : null;
