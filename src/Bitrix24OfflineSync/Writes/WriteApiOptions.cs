@@ -18,7 +18,7 @@ internal sealed class WriteApiOptions
 
     /// <summary>How many writes one portal's turn applies at most; the rest wait for the next turn, so the drain's rounds get theirs.</summary>
     [Range(1, 10_000)]
-    public int WritesPerTurn { get; set; } = 250;
+    public int WritesPerTurn { get; set; } = 500;
 
     /// <summary>How many times a write is tried when the portal or the network fails (not when Bitrix24 refuses it).</summary>
     [Range(1, 1000)]

@@ -17,7 +17,4 @@ internal static partial class WritesLog
 
     [LoggerMessage(1805, LogLevel.Warning, "Writes of portal {MemberId} wait: {Reason}; they are tried again in a later turn")]
     public static partial void Waiting(ILogger logger, string memberId, string reason);
-
-    [LoggerMessage(1806, LogLevel.Information, "Write API on the management address: {KeyCount} keys")]
-    public static partial void ApiOn(ILogger logger, int keyCount);
 }
