@@ -9,7 +9,9 @@ internal sealed class SqlMirrorStore(ISqlDatabase database, TimeProvider time) :
     private const string Columns = "entity, entity_id, CAST(state AS TEXT) AS state, state_exact, deleted, modified_at, fetched_at, synced_at, events, origin, write_key";
 
     // Never backwards: an older fetch, or a state the source modified earlier, does not replace the stored one.
-    // Under concurrent writers PostgreSQL re-checks this condition against the latest committed row.
+    // Under concurrent writers PostgreSQL re-checks this condition against the latest committed row. A state equal to
+    // the stored one changes nothing: the row keeps where it came from (the read-back of a write keeps its key when
+    // the object's event, a load or a drift check brings the same state again).
     private readonly string _upsert =
         $"""
         INSERT INTO mirror (member_id, entity, entity_id, state, state_exact, deleted, modified_at, fetched_at, synced_at, events, origin, entity_num, write_key)
@@ -19,7 +21,9 @@ internal sealed class SqlMirrorStore(ISqlDatabase database, TimeProvider time) :
             fetched_at = excluded.fetched_at, synced_at = excluded.synced_at, events = excluded.events, origin = excluded.origin,
             write_key = excluded.write_key
         WHERE excluded.fetched_at >= mirror.fetched_at
-          AND NOT (excluded.modified_at IS NOT NULL AND mirror.modified_at IS NOT NULL AND excluded.modified_at < mirror.modified_at);
+          AND NOT (excluded.modified_at IS NOT NULL AND mirror.modified_at IS NOT NULL AND excluded.modified_at < mirror.modified_at)
+          AND NOT (excluded.deleted = mirror.deleted AND CAST(excluded.state AS TEXT) IS NOT DISTINCT FROM CAST(mirror.state AS TEXT)
+                   AND excluded.state_exact IS NOT DISTINCT FROM mirror.state_exact AND excluded.modified_at IS NOT DISTINCT FROM mirror.modified_at);
         """;
 
     public Task<int> UpsertAsync(string memberId, IReadOnlyList<ObjectChange> changes, CommitFence? fence, CancellationToken cancellationToken)
