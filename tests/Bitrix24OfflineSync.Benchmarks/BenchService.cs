@@ -109,7 +109,7 @@ internal sealed class BenchService : IAsyncDisposable
         return new BenchService(app, data, productionLogging);
     }
 
-    private static int FreePort()
+    internal static int FreePort()
     {
         using var listener = new System.Net.Sockets.TcpListener(System.Net.IPAddress.Loopback, 0);
         listener.Start();

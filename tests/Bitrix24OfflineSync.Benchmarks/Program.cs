@@ -1,6 +1,6 @@
 using Bitrix24OfflineSync.Benchmarks;
 
-// Benchmarks print figures; they assert nothing. Usage: dotnet run -c Release --project tests/Bitrix24OfflineSync.Benchmarks [doorbell|client|drain|load|keyset|trickle|small|replicas|sweep-doorbell|idle] [--changes N] [--seconds N] [--every-ms N] [--objects N] [--samples N] [--portals N] [--per-portal N] [--round-trip-ms N] [--slow-ms N] [--poll-seconds N] [--polls N]
+// Benchmarks print figures; they assert nothing. Usage: dotnet run -c Release --project tests/Bitrix24OfflineSync.Benchmarks [doorbell|client|drain|load|keyset|trickle|small|replicas|sweep-doorbell|idle|writes] [--changes N] [--seconds N] [--every-ms N] [--objects N] [--samples N] [--portals N] [--per-portal N] [--round-trip-ms N] [--slow-ms N] [--poll-seconds N] [--polls N]
 int Option(string name, int fallback) => args.SkipWhile(a => a != name).Skip(1).Select(int.Parse).FirstOrDefault(fallback);
 var which = args.FirstOrDefault(a => !a.StartsWith("--", StringComparison.Ordinal) && !int.TryParse(a, out _)) ?? "all";
 
@@ -40,6 +40,12 @@ if (which is "trickle")
 if (which is "small")
 {
     await SmallDrainBenchmark.RunAsync(Option("--changes", 5), Option("--samples", 5));
+}
+
+// Not part of "all": --changes is the number of creates (and of updates after them).
+if (which is "writes")
+{
+    await WriteBackBenchmark.RunAsync(Option("--changes", 1_000));
 }
 
 // Not part of "all": it runs service instances as processes and wants a PostgreSQL server (B24SYNC_BENCH_POSTGRES).

@@ -26,6 +26,7 @@ internal static class DynamicItemFields
     private static readonly ItemField[] Head =
     [
         new(Id, ItemFieldKind.Integer, Writable: false), new("xmlId", ItemFieldKind.Text), new("title", ItemFieldKind.Text),
+        new("originatorId", ItemFieldKind.Text), new("originId", ItemFieldKind.Text),
         new("createdBy", ItemFieldKind.Integer, Writable: false), new("updatedBy", ItemFieldKind.Integer, Writable: false),
         new("movedBy", ItemFieldKind.Integer, Writable: false), new("createdTime", ItemFieldKind.DateTime, Writable: false),
         new("updatedTime", ItemFieldKind.DateTime, Writable: false), new("movedTime", ItemFieldKind.DateTime, Writable: false),

@@ -12,6 +12,8 @@ internal static class ItemFieldSpecs
         ["id"] = new("integer", "ID", "r"),
         ["xmlId"] = new("string", "External code"),
         ["title"] = new("string", "Name"),
+        ["originatorId"] = new("string", "External source"),
+        ["originId"] = new("string", "Item ID in data source"),
         ["createdBy"] = new("user", "Created by", "r"),
         ["updatedBy"] = new("user", "Updated by", "r"),
         ["movedBy"] = new("user", "Moved by", "r"),

@@ -43,6 +43,12 @@ internal static class CrmItemMethods
         if (changed)
         {
             CrmItemRequest.Raise(ctx, items, "UPDATE", id);
+            if (ctx.Portal.Automation.OnUpdate($"crm.item.{items.EntityTypeId}") is { } automated &&
+                items.Update(id, automated, ctx.Caller.UserId, ctx.Now, out var automatedChange) && automatedChange)
+            {
+                // A robot of the same request: its change is raised in this request too.
+                CrmItemRequest.Raise(ctx, items, "UPDATE", id);
+            }
         }
 
         return new JsonObject { ["item"] = CrmItemRequest.Item(ctx, items, id) };

@@ -46,6 +46,13 @@ internal static class CrmMethods
         }
 
         Raise(ctx, type, "UPDATE", id);
+        if (ctx.Portal.Automation.OnUpdate($"crm.{CrmEntityDefinition.Of(type).Name}") is { } automated)
+        {
+            // A robot of the same request: its change is raised in this request too.
+            ctx.Portal.Crm.Update(type, id, automated, ctx.Caller.UserId, ctx.Now);
+            Raise(ctx, type, "UPDATE", id);
+        }
+
         return JsonValue.Create(true);
     }
 

@@ -65,6 +65,9 @@ public sealed class EmulatedPortal
     /// <summary>The round trip and the server's processing per command; the world's settings until <see cref="CloudProfile.Configure"/> changes them.</summary>
     public CloudProfile Cloud { get; }
 
+    /// <summary>Rules that change an object in the same request as a REST update of it.</summary>
+    public PortalAutomation Automation { get; } = new();
+
     public PortalStats Stats { get; } = new();
 
     public DeliveryLog Deliveries { get; } = new();

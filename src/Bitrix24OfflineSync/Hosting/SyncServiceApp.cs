@@ -8,6 +8,7 @@ using Bitrix24OfflineSync.Sync;
 using Bitrix24OfflineSync.Sync.Mapping;
 using Bitrix24OfflineSync.Telemetry;
 using Bitrix24OfflineSync.Webhooks;
+using Bitrix24OfflineSync.Writes;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 
 namespace Bitrix24OfflineSync.Hosting;
@@ -36,6 +37,7 @@ internal static class SyncServiceApp
         builder.Services.AddRegistration();
         builder.Services.AddSinks(builder.Configuration);
         builder.Services.AddSync(builder.Configuration);
+        builder.Services.AddWrites(builder.Configuration);
 
         var app = builder.Build();
         app.UseProxySupport();
@@ -43,6 +45,7 @@ internal static class SyncServiceApp
         app.UseManagementAddress();
         app.MapHealth();
         app.MapBitrixEvents();
+        app.MapWrites();
         return app;
     }
 

@@ -12,8 +12,8 @@ namespace Bitrix24OfflineSync.Operations;
 /// Verbs of the service binary for operators: <c>portals list</c>, <c>portals rebind (MEMBER_ID|--all)</c>,
 /// <c>portals unbind MEMBER_ID</c>, <c>portals resync (MEMBER_ID [--entity E] | --all)</c>,
 /// <c>portals fields MEMBER_ID [--entity E]</c>, and the dead letters' (<see cref="DeadLetterCommands"/>). They use
-/// the service's own configuration (and <c>--Key=value</c> overrides).
-/// Exit codes: 0 done, 1 failed, 2 bad arguments, 3 no such portal, 4 no such dead letter.
+/// the service's own configuration (and <c>--Key=value</c> overrides). The write API's verbs are <see cref="WriteCommands"/>'.
+/// Exit codes: 0 done, 1 failed, 2 bad arguments, 3 no such portal, 4 no such dead letter, 5 no such write to retry.
 /// </summary>
 internal static class OperatorCommands
 {
@@ -31,17 +31,18 @@ internal static class OperatorCommands
                Bitrix24OfflineSync portals resync (MEMBER_ID [--entity ENTITY] | --all)
                Bitrix24OfflineSync portals fields MEMBER_ID [--entity ENTITY]
         {DeadLetterCommands.Usage}
+        {WriteCommands.Usage}
         settings as for the service, e.g. --Storage:DataDirectory=/data
         """;
 
-    public static bool IsCommand(string[] args) => args.Length > 0 && args[0] is "portals" or "deadletters";
+    public static bool IsCommand(string[] args) => args.Length > 0 && args[0] is "portals" or "deadletters" or "writes";
 
     public static async Task<int> RunAsync(string[] args, TextWriter output, TextWriter error, Action<WebApplicationBuilder>? configure = null)
     {
         var settings = args.Where(IsSetting).ToArray();
         var words = args.Where(a => !IsSetting(a)).ToArray();
-        if (words is ["deadletters", ..]
-            ? !DeadLetterCommands.IsValid(words)
+        if (words is ["deadletters", ..] ? !DeadLetterCommands.IsValid(words)
+            : words is ["writes", ..] ? !WriteCommands.IsValid(words)
             : words is not (["portals", "list"] or ["portals", "rebind", _] or ["portals", "unbind", _] or ["portals", "resync", _] or ["portals", "resync", _, "--entity", _]
                   or ["portals", "fields", _] or ["portals", "fields", _, "--entity", _]) ||
               (words[1] is "unbind" or "fields" && words[2].StartsWith('-')) ||
@@ -60,6 +61,11 @@ internal static class OperatorCommands
             var registry = app.Services.GetRequiredService<IPortalRegistry>();
             try
             {
+                if (words[0] == "writes")
+                {
+                    return await WriteCommands.RunAsync(app.Services, words, output, error).ConfigureAwait(false);
+                }
+
                 return words[0] == "deadletters" ? await DeadLetterCommands.RunAsync(app.Services, words, output, error).ConfigureAwait(false) : words[1] switch
                 {
                     "list" => await PortalListing.WriteAsync(app.Services, output).ConfigureAwait(false),

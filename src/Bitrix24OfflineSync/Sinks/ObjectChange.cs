@@ -31,6 +31,9 @@ internal enum ChangeOrigin
 
     /// <summary>A drift check found the sink out of step with the portal and put it right.</summary>
     Repair,
+
+    /// <summary>The service wrote the object back (the write API) and read it back after the write.</summary>
+    Write,
 }
 
 internal static class ChangeOriginNames
@@ -41,6 +44,7 @@ internal static class ChangeOriginNames
         ChangeOrigin.Event => "event",
         ChangeOrigin.Load => "load",
         ChangeOrigin.Repair => "repair",
+        ChangeOrigin.Write => "write",
         _ => throw new ArgumentOutOfRangeException(nameof(origin), origin, "Unknown change origin."),
     };
 }
@@ -48,7 +52,7 @@ internal static class ChangeOriginNames
 /// <summary>
 /// What the sink receives for one object: its current state or a tombstone, when the source last modified it and
 /// when we fetched it (the mirror never goes backwards on these), the events that led here and their queue rows, and
-/// where the change came from.
+/// where the change came from; for a change read back after a write of the write API, the write's key.
 /// </summary>
 internal sealed record ObjectChange(
     ObjectKey Key,
@@ -58,4 +62,5 @@ internal sealed record ObjectChange(
     DateTimeOffset FetchedAt,
     IReadOnlyList<string> Events,
     IReadOnlyList<string> MessageIds,
-    ChangeOrigin Origin = ChangeOrigin.Event);
+    ChangeOrigin Origin = ChangeOrigin.Event,
+    string? WriteKey = null);

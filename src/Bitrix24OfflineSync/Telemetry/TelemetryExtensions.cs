@@ -82,8 +82,9 @@ internal static class TelemetryExtensions
     }
 
     /// <summary>
-    /// On the management address: <c>/metrics</c> and the health endpoints, nothing else. Elsewhere <c>/metrics</c> is
-    /// not mapped at all, so the public URLs answer it with 404.
+    /// On the management address: <c>/metrics</c>, the health endpoints and the management API (<c>/api/*</c>, whose
+    /// endpoints answer only there: <see cref="IsManagementRequest"/>), nothing else. Elsewhere <c>/metrics</c> is not
+    /// mapped at all, so the public URLs answer it with 404.
     /// </summary>
     public static IApplicationBuilder UseManagementAddress(this IApplicationBuilder app)
     {
@@ -101,7 +102,7 @@ internal static class TelemetryExtensions
             optionsName: null);
         return app.Use((context, next) =>
         {
-            if (context.Connection.LocalPort == management.Port && !context.Request.Path.StartsWithSegments("/health"))
+            if (context.Connection.LocalPort == management.Port && !context.Request.Path.StartsWithSegments("/health") && !context.Request.Path.StartsWithSegments("/api"))
             {
                 context.Response.StatusCode = StatusCodes.Status404NotFound;
                 return Task.CompletedTask;
@@ -110,6 +111,11 @@ internal static class TelemetryExtensions
             return next(context);
         });
     }
+
+    /// <summary>Whether the request came in on the management address (never true when there is none).</summary>
+    public static bool IsManagementRequest(HttpContext context) =>
+        ManagementAddress.Parse(context.RequestServices.GetRequiredService<IOptions<MetricsOptions>>().Value.Urls) is { } management &&
+        context.Connection.LocalPort == management.Port;
 
     /// <summary>Health probes and scrapes: frequent, uninteresting one by one.</summary>
     public static bool IsOperational(PathString path) => path.StartsWithSegments("/health") || path.StartsWithSegments("/metrics");

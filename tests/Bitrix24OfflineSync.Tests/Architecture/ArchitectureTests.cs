@@ -11,7 +11,8 @@ public sealed partial class ArchitectureTests
     private static readonly Dictionary<string, string[]> Allowed = new(StringComparer.Ordinal)
     {
         ["Hosting"] = ["*"],
-        ["Operations"] = ["Hosting", "Bitrix", "Portals", "Registration", "Sync", "Sinks", "Persistence", "Security"],
+        ["Operations"] = ["Hosting", "Bitrix", "Portals", "Registration", "Sync", "Sinks", "Writes", "Persistence", "Security"],
+        ["Writes"] = ["Sync", "Bitrix", "Portals", "Sinks", "Persistence", "Telemetry"],
         ["Webhooks"] = ["Registration", "Portals", "Bitrix", "Sinks", "Security", "Persistence", "Telemetry"],
         ["Registration"] = ["Bitrix", "Portals"],
         ["Sync"] = ["Bitrix", "Portals", "Sinks", "Persistence", "Telemetry"],

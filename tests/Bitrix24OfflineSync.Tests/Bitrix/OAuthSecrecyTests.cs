@@ -57,6 +57,8 @@ public sealed class OAuthSecrecyTests
         var secrets = new[] { world.DefaultApp.ClientSecret, install.Tokens.RefreshToken, stored.RefreshToken };
         var lines = service.Logs.Lines;
         var traced = activities.ToList();
+        // The exporter goes on adding the spans of the service's background work: read a copy of what it has.
+        var exported = spans.ToArray().Select(Describe).ToList();
         // What was captured would show a URL: the REST calls' requests are logged and traced with theirs.
         Assert.Contains(lines, l => l.Contains("/rest/user.admin", StringComparison.Ordinal));
         Assert.Contains(traced, a => a.Contains("/rest/user.admin", StringComparison.Ordinal));
@@ -64,7 +66,7 @@ public sealed class OAuthSecrecyTests
         {
             Assert.DoesNotContain(lines, l => l.Contains(secret, StringComparison.Ordinal));
             Assert.DoesNotContain(traced, a => a.Contains(secret, StringComparison.Ordinal));
-            Assert.DoesNotContain(spans.Select(Describe), a => a.Contains(secret, StringComparison.Ordinal));
+            Assert.DoesNotContain(exported, a => a.Contains(secret, StringComparison.Ordinal));
         }
 
         Assert.DoesNotContain(lines, l => l.Contains("oauth/token", StringComparison.Ordinal));

@@ -25,6 +25,23 @@ public abstract class MirrorStoreContract(StoreTarget target) : StoreContract(ta
     }
 
     [Fact]
+    public async Task TheReadBackOfAWrite_KeepsItsOriginAndKey_WhenAnEventBringsTheSameStateAgain_AndNotWhenItBringsAnother()
+    {
+        var mirror = await StoreAsync<IMirrorStore>();
+
+        await mirror.UpsertAsync("m1", [State("7", "written", 1, 10) with { Origin = ChangeOrigin.Write, WriteKey = "erp-1" }], null, Ct);
+        var echo = await mirror.UpsertAsync("m1", [State("7", "written", 1, 20)], null, Ct);
+        var kept = (await mirror.FindAsync("m1", "crm.deal", "7", Ct))!;
+        var edit = await mirror.UpsertAsync("m1", [State("7", "edited by a user", 2, 30)], null, Ct);
+        var edited = (await mirror.FindAsync("m1", "crm.deal", "7", Ct))!;
+
+        Assert.Equal(0, echo);
+        Assert.Equal(("write", "erp-1"), (kept.Origin, kept.WriteKey));
+        Assert.Equal(1, edit);
+        Assert.Equal(("event", null), (edited.Origin, edited.WriteKey));
+    }
+
+    [Fact]
     public async Task AStateFetchedEarlier_NeverReplacesOneFetchedLater()
     {
         var mirror = await StoreAsync<IMirrorStore>();

@@ -27,7 +27,7 @@ public sealed partial class PrometheusTests
 
     /// <summary>Families printed only after their event: a drain of new deals need not make any.</summary>
     private static readonly string[] EventFamilies =
-        ["b24sync_dead_letters_total", "b24sync_operating_time_blocks_total", "b24sync_token_refreshes_total", "b24sync_passes_unfinished"];
+        ["b24sync_dead_letters_total", "b24sync_operating_time_blocks_total", "b24sync_token_refreshes_total", "b24sync_passes_unfinished", "b24sync_writes_total"];
 
     /// <summary>The dashboard's variables, as Grafana would fill them for the test's Prometheus.</summary>
     private static readonly (string Variable, string Value)[] DashboardVariables =

@@ -235,5 +235,31 @@ internal static class SqliteMigrations
             PRIMARY KEY (view_name, column_name)
         );
         """,
+        // The write API's queue (Writes/): one row per accepted write, applied in acceptance order (seq) per portal; the
+        // mirror keeps the key of the write whose read-back a row is.
+        """
+        CREATE TABLE writes (
+            seq                   INTEGER PRIMARY KEY AUTOINCREMENT,
+            member_id             TEXT NOT NULL,
+            write_key             TEXT NOT NULL,
+            content_hash          TEXT NOT NULL,
+            entity                TEXT NOT NULL,
+            action                TEXT NOT NULL,
+            object_id             TEXT NULL,
+            fields                TEXT NULL,
+            if_unmodified_since   TEXT NULL,
+            status                TEXT NOT NULL,
+            sent                  INTEGER NOT NULL DEFAULT 0,
+            attempts              INTEGER NOT NULL DEFAULT 0,
+            error_code            TEXT NULL,
+            error_message         TEXT NULL,
+            accepted_at           TEXT NOT NULL,
+            applied_at            TEXT NULL,
+            updated_at            TEXT NOT NULL,
+            UNIQUE (member_id, write_key)
+        );
+        CREATE INDEX ix_writes_open ON writes (member_id, seq) WHERE status IN ('queued', 'applying');
+        ALTER TABLE mirror ADD COLUMN write_key TEXT NULL;
+        """,
     ];
 }

@@ -22,7 +22,8 @@ internal interface IMirrorStore
 
 /// <summary>
 /// One mirrored object. <see cref="State"/> is the JSON text as fetched; null for a tombstone or an event.
-/// <see cref="Origin"/> is where its last change came from: <c>event</c>, <c>load</c> or <c>repair</c>.
+/// <see cref="Origin"/> is where its last change came from: <c>event</c>, <c>load</c>, <c>repair</c> or <c>write</c>;
+/// <see cref="WriteKey"/> the key of the write-back whose read-back it is (null otherwise).
 /// </summary>
 internal sealed record MirrorRow(
     string Entity,
@@ -33,4 +34,5 @@ internal sealed record MirrorRow(
     DateTimeOffset FetchedAt,
     DateTimeOffset SyncedAt,
     string Events,
-    string Origin);
+    string Origin,
+    string? WriteKey = null);

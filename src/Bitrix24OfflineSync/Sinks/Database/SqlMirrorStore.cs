@@ -6,19 +6,24 @@ namespace Bitrix24OfflineSync.Sinks.Database;
 /// <summary>The mirror in the service's database, in the same SQL on both providers; it is its own <see cref="ISinkIndex"/>.</summary>
 internal sealed class SqlMirrorStore(ISqlDatabase database, TimeProvider time) : IMirrorStore, ISinkIndex
 {
-    private const string Columns = "entity, entity_id, CAST(state AS TEXT) AS state, state_exact, deleted, modified_at, fetched_at, synced_at, events, origin";
+    private const string Columns = "entity, entity_id, CAST(state AS TEXT) AS state, state_exact, deleted, modified_at, fetched_at, synced_at, events, origin, write_key";
 
     // Never backwards: an older fetch, or a state the source modified earlier, does not replace the stored one.
-    // Under concurrent writers PostgreSQL re-checks this condition against the latest committed row.
+    // Under concurrent writers PostgreSQL re-checks this condition against the latest committed row. A state equal to
+    // the stored one changes nothing: the row keeps where it came from (the read-back of a write keeps its key when
+    // the object's event, a load or a drift check brings the same state again).
     private readonly string _upsert =
         $"""
-        INSERT INTO mirror (member_id, entity, entity_id, state, state_exact, deleted, modified_at, fetched_at, synced_at, events, origin, entity_num)
-        VALUES ($1, $2, $3, {database.JsonParameter("$4")}, $5, $6, $7, $8, $9, $10, $11, $12)
+        INSERT INTO mirror (member_id, entity, entity_id, state, state_exact, deleted, modified_at, fetched_at, synced_at, events, origin, entity_num, write_key)
+        VALUES ($1, $2, $3, {database.JsonParameter("$4")}, $5, $6, $7, $8, $9, $10, $11, $12, $13)
         ON CONFLICT (member_id, entity, entity_id) DO UPDATE SET
             state = excluded.state, state_exact = excluded.state_exact, deleted = excluded.deleted, modified_at = excluded.modified_at,
-            fetched_at = excluded.fetched_at, synced_at = excluded.synced_at, events = excluded.events, origin = excluded.origin
+            fetched_at = excluded.fetched_at, synced_at = excluded.synced_at, events = excluded.events, origin = excluded.origin,
+            write_key = excluded.write_key
         WHERE excluded.fetched_at >= mirror.fetched_at
-          AND NOT (excluded.modified_at IS NOT NULL AND mirror.modified_at IS NOT NULL AND excluded.modified_at < mirror.modified_at);
+          AND NOT (excluded.modified_at IS NOT NULL AND mirror.modified_at IS NOT NULL AND excluded.modified_at < mirror.modified_at)
+          AND NOT (excluded.deleted = mirror.deleted AND CAST(excluded.state AS TEXT) IS NOT DISTINCT FROM CAST(mirror.state AS TEXT)
+                   AND excluded.state_exact IS NOT DISTINCT FROM mirror.state_exact AND excluded.modified_at IS NOT DISTINCT FROM mirror.modified_at);
         """;
 
     public Task<int> UpsertAsync(string memberId, IReadOnlyList<ObjectChange> changes, CommitFence? fence, CancellationToken cancellationToken)
@@ -56,7 +61,7 @@ internal sealed class SqlMirrorStore(ISqlDatabase database, TimeProvider time) :
                         {
                             memberId, c.Key.Entity, c.Key.Id, state, exact, c.Action == ChangeAction.Delete,
                             database.TimeValue(c.ModifiedAt), database.TimeValue(c.FetchedAt), syncedAt, string.Join(',', c.Events),
-                            c.Origin.Name(), NumericId(c.Key.Id),
+                            c.Origin.Name(), NumericId(c.Key.Id), c.WriteKey,
                         };
                     });
                 var changed = await database.ExecuteEachAsync(connection, transaction, _upsert, rows, cancellationToken).ConfigureAwait(false);
@@ -132,6 +137,8 @@ internal sealed class SqlMirrorStore(ISqlDatabase database, TimeProvider time) :
 
         public string origin { get; set; } = "";
 
+        public string? write_key { get; set; }
+
         public MirrorRow ToMirrorRow(ISqlDatabase database) => new(
             entity,
             entity_id,
@@ -141,6 +148,7 @@ internal sealed class SqlMirrorStore(ISqlDatabase database, TimeProvider time) :
             database.ReadTime(fetched_at)!.Value,
             database.ReadTime(synced_at)!.Value,
             events,
-            origin);
+            origin,
+            write_key);
     }
 }

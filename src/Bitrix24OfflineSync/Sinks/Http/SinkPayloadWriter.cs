@@ -73,6 +73,12 @@ internal static class SinkPayloadWriter
         writer.WriteString("id", change.Key.Id);
         writer.WriteString("action", ActionName(change.Action));
         writer.WriteString("origin", change.Origin.Name());
+        if (change.WriteKey is not null)
+        {
+            // The external system tells its own write's echo from a user's change by it.
+            writer.WriteString("writeKey", change.WriteKey);
+        }
+
         writer.WritePropertyName("state");
         var state = change.Action switch
         {

@@ -29,6 +29,7 @@ internal sealed class PortalDrainer(
     DeadLetterReplays replays,
     DrainTurnLease turnLease,
     IEnumerable<IDrainProgress> progress,
+    IEnumerable<IPortalTurnStep> steps,
     SyncMetrics metrics,
     IOptions<SyncOptions> options,
     TimeProvider time,
@@ -51,6 +52,16 @@ internal sealed class PortalDrainer(
             // The queue is drained: dead letters an operator asked to replay go next, then the portal's loads and drift checks.
             await replays.ReplayAsync(portal, tally).ConfigureAwait(false);
             await passes.RunAsync(portal, basicPlan: !extended, tally, stopping).ConfigureAwait(false);
+        }
+
+        if (!stopping.IsCancellationRequested)
+        {
+            // The features' steps (the write-back) take their share of every turn, backlog or not.
+            var turn = new PortalTurn(portal, tally, turnLease);
+            foreach (var step in steps)
+            {
+                await step.RunAsync(turn, stopping).ConfigureAwait(false);
+            }
         }
 
         tally.RetryPending = extended && (await journal.KnownPendingAsync(portal.MemberId, CancellationToken.None).ConfigureAwait(false)).Count > 0;
