@@ -236,7 +236,8 @@ internal static class SqliteMigrations
         );
         """,
         // The write API's queue (Writes/): one row per accepted write, applied in acceptance order (seq) per portal; the
-        // mirror keeps the key of the write whose read-back a row is.
+        // mirror keeps the key of the write whose read-back a row is, and the HTTP forwarder's index a hash of the state it
+        // delivered (a queue row of the service's own write then brings an equal state, which is not sent again).
         """
         CREATE TABLE writes (
             seq                   INTEGER PRIMARY KEY AUTOINCREMENT,
@@ -260,6 +261,7 @@ internal static class SqliteMigrations
         );
         CREATE INDEX ix_writes_open ON writes (member_id, seq) WHERE status IN ('queued', 'applying');
         ALTER TABLE mirror ADD COLUMN write_key TEXT NULL;
+        ALTER TABLE delivered_index ADD COLUMN state_hash TEXT NULL;
         """,
     ];
 }

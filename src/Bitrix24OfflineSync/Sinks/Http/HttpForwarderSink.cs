@@ -20,7 +20,8 @@ internal sealed class HttpForwarderSink(
     public async Task<SinkCommitResult> CommitAsync(SinkBatch batch, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(batch);
-        var chunks = batch.Changes.Chunk(options.Value.MaxBatchSize).ToList();
+        var changes = await LeaveOutRepeatsAsync(batch, cancellationToken).ConfigureAwait(false);
+        var chunks = changes.Chunk(options.Value.MaxBatchSize).ToList();
         var refused = new List<SinkRefusal>();
         var messages = 0;
         foreach (var chunk in chunks)
@@ -34,9 +35,9 @@ internal sealed class HttpForwarderSink(
             }).ConfigureAwait(false));
         }
 
-        HttpSinkLog.BatchDelivered(logger, batch.MemberId, batch.BatchId, batch.Changes.Count - refused.Count, messages, refused.Count);
+        HttpSinkLog.BatchDelivered(logger, batch.MemberId, batch.BatchId, changes.Count - refused.Count, messages, refused.Count);
         var refusedKeys = refused.Select(r => r.Key).ToHashSet();
-        var delivered = refusedKeys.Count == 0 ? batch.Changes : [.. batch.Changes.Where(c => !refusedKeys.Contains(c.Key))];
+        var delivered = refusedKeys.Count == 0 ? changes : [.. changes.Where(c => !refusedKeys.Contains(c.Key))];
         try
         {
             await index.RecordAsync(batch.MemberId, delivered, cancellationToken).ConfigureAwait(false);
@@ -48,6 +49,38 @@ internal sealed class HttpForwarderSink(
         }
 
         return refused.Count == 0 ? SinkCommitResult.Accepted : new SinkCommitResult(refused);
+    }
+
+    /// <summary>
+    /// A change the queue brought with the very state delivered last for its object is not sent again: the queue row of
+    /// the service's own write (a portal without a connector, another connector) reaches the receiver once, as the
+    /// write's read-back. Loads and drift checks send what they read, and the write's read-back always goes.
+    /// </summary>
+    private async Task<IReadOnlyList<ObjectChange>> LeaveOutRepeatsAsync(SinkBatch batch, CancellationToken cancellationToken)
+    {
+        var fromQueue = batch.Changes.Where(c => c.Origin == ChangeOrigin.Event).ToList();
+        if (fromQueue.Count == 0)
+        {
+            return batch.Changes;
+        }
+
+        IReadOnlySet<ObjectChange> repeats;
+        try
+        {
+            repeats = await index.DeliveredAlreadyAsync(batch.MemberId, fromQueue, cancellationToken).ConfigureAwait(false);
+        }
+        catch (StorageUnavailableException ex)
+        {
+            throw new SinkUnavailableException($"the delivery index could not be read: {ex.Reason}", ex);
+        }
+
+        if (repeats.Count == 0)
+        {
+            return batch.Changes;
+        }
+
+        HttpSinkLog.RepeatsLeftOut(logger, batch.MemberId, batch.BatchId, repeats.Count);
+        return [.. batch.Changes.Where(c => !repeats.Contains(c))];
     }
 
     public async Task ForgetPortalAsync(string memberId, string? domain, CancellationToken cancellationToken)

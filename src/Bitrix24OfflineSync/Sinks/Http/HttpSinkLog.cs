@@ -6,6 +6,9 @@ internal static partial class HttpSinkLog
     [LoggerMessage(1501, LogLevel.Debug, "Batch {BatchId} of portal {MemberId} delivered: {ChangeCount} changes in {ChunkCount} messages, {RefusedCount} refused")]
     public static partial void BatchDelivered(ILogger logger, string memberId, string batchId, int changeCount, int chunkCount, int refusedCount);
 
+    [LoggerMessage(1507, LogLevel.Debug, "Batch {BatchId} of portal {MemberId}: {RepeatCount} changes brought the state delivered last for their object and were not sent again")]
+    public static partial void RepeatsLeftOut(ILogger logger, string memberId, string batchId, int repeatCount);
+
     [LoggerMessage(1502, LogLevel.Debug, "Message {WebhookId} ({MessageType}) of portal {MemberId} accepted with {StatusCode} at attempt {Attempt}")]
     public static partial void MessageDelivered(ILogger logger, string webhookId, string messageType, string memberId, int statusCode, int attempt);
 
