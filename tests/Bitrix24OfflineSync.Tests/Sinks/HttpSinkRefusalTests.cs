@@ -47,7 +47,7 @@ public sealed class HttpSinkRefusalTests
     }
 
     [Fact]
-    public async Task TheSameBatchCommittedAgain_IsSplitTheSameWay_EachPartWithTheIdItHadBefore()
+    public async Task TheSameBatchCommittedAgain_SendsOnlyWhatWasRefused_EachRefusedObjectWithTheIdItHadBefore()
     {
         await using var receiver = await HttpReceiver.StartAsync();
         await using var service = await StartAsync(receiver.BaseAddress, NewSecret(), maxBatchSize: 10);
@@ -62,7 +62,10 @@ public sealed class HttpSinkRefusalTests
 
         Assert.Equal(["8", "17"], first.Refused.Select(r => r.Key.Id));
         Assert.Equal(["8", "17"], again.Refused.Select(r => r.Key.Id));
-        Assert.Equal(firstIds, againIds);
+        // The objects delivered the first time bring the same states: they are not sent again. The refused ones are
+        // split down to themselves again, each alone under the id it had alone before.
+        Assert.All(againIds, d => Assert.Subset(new HashSet<string> { "8", "17" }, d.Item2.Split(',').ToHashSet()));
+        Assert.Equal(firstIds.Where(d => d.Item2 is "8" or "17"), againIds.Where(d => d.Item2 is "8" or "17"));
         Assert.Empty(otherBatch.Intersect(firstIds.Select(d => d.WebhookId)));
     }
 
