@@ -171,7 +171,19 @@ internal sealed class SqlPortalTokenStore(ISqlDatabase database, TokenProtector 
         protector.Unprotect(row.access_token!, memberId, TokenPurpose.Access),
         Enum.Parse<PortalStatus>(row.status));
 
-    private sealed record TokenRow(string client_endpoint, string status, byte[]? access_token, byte[]? refresh_token, object? refresh_claimed_until);
+    /// <summary>A portal's row as Dapper fills it (by property: the claim's time comes back as text or a timestamp).</summary>
+    private sealed class TokenRow
+    {
+        public string client_endpoint { get; set; } = "";
+
+        public string status { get; set; } = "";
+
+        public byte[]? access_token { get; set; }
+
+        public byte[]? refresh_token { get; set; }
+
+        public object? refresh_claimed_until { get; set; }
+    }
 
     private sealed record Claim(TokenRefreshResult? Result, PortalCredentials? Current, string? RefreshToken);
 }

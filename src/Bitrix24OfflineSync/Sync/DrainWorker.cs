@@ -146,8 +146,9 @@ internal sealed class DrainWorker(
         }
 
         // The safety net polls the portal a poll interval from now, or when something known falls due sooner (a turn
-        // cut short is due at once): another replica, or this one after a restart, takes it up then.
-        var next = outcome.End == TurnEnd.MoreWork ? now : now + settings.PollInterval;
+        // cut short is due at once): another replica, or this one after a restart, takes it up then
+        // (a turn the stop cut short may have left its queue unread).
+        var next = outcome.End == TurnEnd.MoreWork || stopping.IsCancellationRequested ? now : now + settings.PollInterval;
         next = Earliest(next, outcome.Due?.At, outcome.CheckDue);
         try
         {

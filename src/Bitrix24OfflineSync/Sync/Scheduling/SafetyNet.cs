@@ -17,6 +17,8 @@ internal sealed class SafetyNet(
     TimeProvider time,
     ILogger<SafetyNet> logger)
 {
+    private int _slices;
+
     /// <summary>The portals claimed by one statement at most.</summary>
     internal const int PageSize = 1000;
 
@@ -28,14 +30,17 @@ internal sealed class SafetyNet(
     public static int LimitPerSlice(int active, TimeSpan pollInterval) =>
         (int)Math.Clamp(Math.Ceiling(2.0 * active * SliceOf(pollInterval).Ticks / pollInterval.Ticks), 1, int.MaxValue);
 
+    /// <summary>Slices swept since the start (for the scheduler's gauges and tests).</summary>
+    public int SlicesSwept => Volatile.Read(ref _slices);
+
     public async Task RunAsync(CancellationToken stoppingToken)
     {
         var interval = options.Value.PollInterval;
         var slice = SliceOf(interval);
+        using var timer = new PeriodicTimer(slice, time);
         try
         {
             await ClaimOverdueAsync(stoppingToken).ConfigureAwait(false);
-            using var timer = new PeriodicTimer(slice, time);
             var limit = 1;
             var counted = DateTimeOffset.MinValue;
             var warned = time.GetUtcNow();
@@ -66,6 +71,8 @@ internal sealed class SafetyNet(
                 {
                     SyncLog.WorkerLoopFailed(logger, ex);
                 }
+
+                Interlocked.Increment(ref _slices);
             }
         }
         catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
