@@ -43,7 +43,7 @@ internal sealed class DrainWorker(
         var active = await polls.CountActiveAsync(stoppingToken).ConfigureAwait(false);
         SyncLog.WorkerStarted(logger, active, settings.PollInterval, settings.MaxConcurrentDrains);
         SyncLog.LeaseOwnerStarted(logger, owner.Id, settings.LeaseDuration);
-        var sweep = safetyNet.RunAsync(stoppingToken);
+        var sweep = safetyNet.RunAsync(startUpPass: true, stoppingToken);
         var scan = ScanSignalsAsync(stoppingToken);
         try
         {

@@ -12,9 +12,9 @@ internal interface IPollSchedule
     /// <summary>
     /// Claims up to <paramref name="limit"/> active portals whose poll is due at <paramref name="now"/> (never polled
     /// first, then the most overdue), moves their next poll to <paramref name="next"/>, and answers them. Rows another
-    /// replica is claiming are passed over. With <paramref name="overdueOnly"/> portals never polled are left to the sweep.
+    /// replica is claiming are passed over.
     /// </summary>
-    Task<IReadOnlyList<string>> ClaimDueAsync(DateTimeOffset now, DateTimeOffset next, int limit, bool overdueOnly, CancellationToken cancellationToken);
+    Task<IReadOnlyList<string>> ClaimDueAsync(DateTimeOffset now, DateTimeOffset next, int limit, CancellationToken cancellationToken);
 
     /// <summary>Sets when the portal is next due (after a turn: a poll interval on, or sooner when something falls due sooner).</summary>
     Task SetNextPollAsync(string memberId, DateTimeOffset at, CancellationToken cancellationToken);

@@ -6,6 +6,6 @@ internal enum ReadyLine
     /// <summary>News to drain: a doorbell, a backlog left by the last turn, a retry, an operating-time reset, an install.</summary>
     Urgent,
 
-    /// <summary>Nothing known to drain: the safety net's sweep, the start-up pass, a drift check falling due.</summary>
+    /// <summary>Nothing known to drain: the safety net's sweep and start-up pass, a drift check falling due.</summary>
     Background,
 }

@@ -7,8 +7,8 @@ namespace Bitrix24OfflineSync.Sync.Scheduling;
 /// wakes it, spread evenly over the interval. Each slice of the interval claims, in the database, the portals whose next
 /// poll is due (<see cref="IPollSchedule"/>: a turn moves it a poll interval on, so a portal drained recently is not
 /// due), at most twice the fleet's average rate per slice, and readies them in the background line, behind any doorbell.
-/// Replicas on one database claim different portals. At start the portals already overdue (a turn cut short or failed
-/// before a stop) are claimed at once. It also warns, page by page, about portals not drained for long.
+/// Replicas on one database claim different portals. At start a replica claims the whole fleet once (the start-up
+/// pass: doorbells rung while it was down are lost). It also warns, page by page, about portals not drained for long.
 /// </summary>
 internal sealed class SafetyNet(
     IPollSchedule polls,
@@ -33,14 +33,19 @@ internal sealed class SafetyNet(
     /// <summary>Slices swept since the start (for the scheduler's gauges and tests).</summary>
     public int SlicesSwept => Volatile.Read(ref _slices);
 
-    public async Task RunAsync(CancellationToken stoppingToken)
+    /// <summary>Sweeps until <paramref name="stoppingToken"/>; with <paramref name="startUpPass"/> it first claims every active portal (see <see cref="StartUpPassAsync"/>).</summary>
+    public async Task RunAsync(bool startUpPass, CancellationToken stoppingToken)
     {
         var interval = options.Value.PollInterval;
         var slice = SliceOf(interval);
         using var timer = new PeriodicTimer(slice, time);
         try
         {
-            await ClaimOverdueAsync(stoppingToken).ConfigureAwait(false);
+            if (startUpPass)
+            {
+                await StartUpPassAsync(stoppingToken).ConfigureAwait(false);
+            }
+
             var limit = 1;
             var counted = DateTimeOffset.MinValue;
             var warned = time.GetUtcNow();
@@ -55,7 +60,7 @@ internal sealed class SafetyNet(
                         counted = now;
                     }
 
-                    var claimed = await polls.ClaimDueAsync(now, now + interval, limit, overdueOnly: false, stoppingToken).ConfigureAwait(false);
+                    var claimed = await polls.ClaimDueAsync(now, now + interval, limit, stoppingToken).ConfigureAwait(false);
                     foreach (var memberId in claimed)
                     {
                         scheduler.Wake(memberId, ReadyLine.Background);
@@ -80,15 +85,20 @@ internal sealed class SafetyNet(
         }
     }
 
-    /// <summary>Portals whose poll fell due while no replica ran (a turn cut short by a stop, a retry pending) go at once.</summary>
-    private async Task ClaimOverdueAsync(CancellationToken stoppingToken)
+    /// <summary>
+    /// The start-up pass: doorbells rung while no replica ran were lost, so a starting replica claims every active
+    /// portal, a page at a time, and readies it in the background line (doorbells go first). Replicas starting together
+    /// share the fleet, as each claim moves the portals' next poll a poll interval on.
+    /// </summary>
+    private async Task StartUpPassAsync(CancellationToken stoppingToken)
     {
+        var start = time.GetUtcNow();
+        var bound = start + options.Value.PollInterval;
         try
         {
             while (true)
             {
-                var now = time.GetUtcNow();
-                var claimed = await polls.ClaimDueAsync(now, now + options.Value.PollInterval, PageSize, overdueOnly: true, stoppingToken).ConfigureAwait(false);
+                var claimed = await polls.ClaimDueAsync(bound, bound + TimeSpan.FromMilliseconds(1), PageSize, stoppingToken).ConfigureAwait(false);
                 foreach (var memberId in claimed)
                 {
                     scheduler.Wake(memberId, ReadyLine.Background);

@@ -14,7 +14,7 @@ internal sealed class SqlPollSchedule(ISqlDatabase database) : IPollSchedule
             await database.ScalarAsync("SELECT COUNT(*) FROM portals WHERE status = @Active;", new { Active }, cancellationToken).ConfigureAwait(false),
             System.Globalization.CultureInfo.InvariantCulture);
 
-    public Task<IReadOnlyList<string>> ClaimDueAsync(DateTimeOffset now, DateTimeOffset next, int limit, bool overdueOnly, CancellationToken cancellationToken) =>
+    public Task<IReadOnlyList<string>> ClaimDueAsync(DateTimeOffset now, DateTimeOffset next, int limit, CancellationToken cancellationToken) =>
         database.RunAsync<IReadOnlyList<string>>(
             async connection =>
             {
@@ -24,7 +24,7 @@ internal sealed class SqlPollSchedule(ISqlDatabase database) : IPollSchedule
                     UPDATE portals SET next_poll_at = @Next
                     WHERE member_id IN (
                         SELECT member_id FROM portals
-                        WHERE status = @Active AND ({(overdueOnly ? "" : "next_poll_at IS NULL OR ")}next_poll_at <= @Now)
+                        WHERE status = @Active AND (next_poll_at IS NULL OR next_poll_at <= @Now)
                         ORDER BY next_poll_at NULLS FIRST, member_id
                         LIMIT @Limit{database.SkipLocked})
                     RETURNING member_id;

@@ -102,7 +102,7 @@ public abstract class SafetyNetContract(StoreTarget target) : StoreContract(targ
             return (Scheduler: scheduler, Net: new SafetyNet(store, scheduler, options, time, NullLogger<SafetyNet>.Instance));
         }).ToList();
         using var stop = CancellationTokenSource.CreateLinkedTokenSource(Ct);
-        var runs = replicas.Select(r => r.Net.RunAsync(stop.Token)).ToList();
+        var runs = replicas.Select(r => r.Net.RunAsync(startUpPass: false, stop.Token)).ToList();
         var perSlice = new List<List<string>[]>();
         try
         {
