@@ -14,7 +14,13 @@ public sealed class SchedulingEndToEndTests
     [Fact]
     public async Task TurnsOfFiftySlowPortals_AreAllInFlightAtOnce()
     {
-        await using var fixture = await SyncFixture.StartAsync(new Dictionary<string, string?> { ["Sync:PollInterval"] = "01:00:00" });
+        await using var fixture = await SyncFixture.StartAsync(new Dictionary<string, string?>
+        {
+            ["Sync:PollInterval"] = "01:00:00",
+            // Fifty installs in a row are the test's setup, not a flood.
+            ["Installs:Burst"] = "100",
+            ["Installs:PerSecond"] = "100",
+        });
         var portals = new List<Bitrix24OfflineSync.Emulator.Portals.EmulatedPortal>();
         for (var i = 0; i < 50; i++)
         {
