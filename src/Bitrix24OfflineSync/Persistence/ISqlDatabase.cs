@@ -26,6 +26,12 @@ internal interface ISqlDatabase
     string SharedRowLock { get; }
 
     /// <summary>
+    /// Appended to a sub-<c>SELECT</c> that claims rows for an <c>UPDATE</c>: rows another transaction has locked are
+    /// passed over (<c>FOR UPDATE SKIP LOCKED</c> on PostgreSQL; nothing on SQLite, whose writers take turns).
+    /// </summary>
+    string SkipLocked { get; }
+
+    /// <summary>
     /// A condition that <paramref name="column"/> is one of the array parameter <paramref name="parameter"/>: <c>IN</c>
     /// with the list expanded on SQLite, <c>= ANY</c> of one array on PostgreSQL. Pass the values as an array.
     /// </summary>

@@ -10,7 +10,7 @@ namespace Bitrix24OfflineSync.Portals;
 /// "dirty"). Signal writes are coalesced per portal: doorbells that arrive while a write is under way are answered by
 /// the next write, which starts after they arrived, so a burst of a thousand doorbells costs two writes.
 /// </summary>
-internal sealed class DirtyPortals(IPortalSyncState state, PortalDirectory directory, PortalWakeUps wakeUps, ISqlDatabase database)
+internal sealed class DirtyPortals(IPortalSyncState state, PortalDirectory directory, IPortalWaker wakeUps, ISqlDatabase database)
 {
     private readonly ConcurrentDictionary<string, Slot> _slots = new(StringComparer.Ordinal);
 

@@ -7,10 +7,11 @@ internal interface IPortalTokenStore
     Task<PortalCredentials?> ReadCredentialsAsync(string memberId, CancellationToken cancellationToken);
 
     /// <summary>
-    /// Refreshes the portal's tokens under the portal's lock, so one refresh happens per expiry across processes:
-    /// the stored pair is re-read after the lock is taken, and <paramref name="refresh"/> is called with the stored
-    /// refresh token only when the stored access token is still <paramref name="staleAccessToken"/>. The new pair is
-    /// committed before it is returned.
+    /// Refreshes the portal's tokens once per expiry across processes: a short transaction under the portal's lock
+    /// re-reads the stored pair and, when the stored access token is still <paramref name="staleAccessToken"/>, claims
+    /// the refresh for a while; <paramref name="refresh"/> is then called with the stored refresh token outside any
+    /// transaction, and a second short one stores the new pair before it is returned. Another process that finds the
+    /// refresh claimed waits for the claimant's pair (or for the claim to lapse, if the claimant died).
     /// </summary>
     Task<TokenRefreshResult> RefreshTokensAsync(
         string memberId,

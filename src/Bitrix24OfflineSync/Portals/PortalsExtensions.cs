@@ -8,7 +8,6 @@ internal static class PortalsExtensions
         services.AddSingleton<IPortalTokenStore, SqlPortalTokenStore>();
         services.AddSingleton<IPortalSyncState, SqlPortalSyncState>();
         services.AddSingleton<PortalDirectory>();
-        services.AddSingleton<PortalWakeUps>();
         services.AddSingleton<DirtyPortals>();
         return services;
     }

@@ -16,7 +16,7 @@ internal sealed class EventRegistrar(
     BitrixBatch batch,
     AuthConnectorUse connectors,
     IPortalSyncState syncState,
-    PortalWakeUps wakeUps,
+    IPortalWaker wakeUps,
     IOptions<Bitrix24Options> options,
     TimeProvider time,
     ILogger<EventRegistrar> logger)

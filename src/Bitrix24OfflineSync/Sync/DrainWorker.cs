@@ -3,18 +3,24 @@ using Bitrix24OfflineSync.Bitrix;
 using Bitrix24OfflineSync.Portals;
 using Bitrix24OfflineSync.Sync.Drain;
 using Bitrix24OfflineSync.Sync.Leases;
+using Bitrix24OfflineSync.Sync.Scheduling;
 using Microsoft.Extensions.Options;
 
 namespace Bitrix24OfflineSync.Sync;
 
 /// <summary>
-/// Schedules drains: portals woken by doorbells, by the start-up pass and by the safety-net poll, at most
-/// <see cref="SyncOptions.MaxConcurrentDrains"/> at once, never two turns of one portal at once, and each turn bounded
-/// so a huge backlog goes to the back of the line instead of starving small portals. Across replicas on one database
-/// a portal's turn runs under its lease (<see cref="IDrainLeases"/>): one replica at a time drains it.
+/// Runs drains: takes the portals <see cref="DrainScheduler"/> has ready (the urgent line first), at most
+/// <see cref="SyncOptions.MaxConcurrentDrains"/> turns at once (turns wait on the network, so this is high; each
+/// portal's request budget and operating time are the real limits), never two turns of one portal at once, and each
+/// turn bounded so a huge backlog goes to the back of the line instead of starving small portals. After a turn it tells
+/// the scheduler when the portal is due again (its cadence, a retry, an operating-time reset, a drift check) and records
+/// that time durably for the safety net. Across replicas on one database a portal's turn runs under its lease
+/// (<see cref="IDrainLeases"/>): one replica at a time drains it.
 /// </summary>
 internal sealed class DrainWorker(
-    PortalWakeUps wakeUps,
+    DrainScheduler scheduler,
+    SafetyNet safetyNet,
+    IPollSchedule polls,
     IPortalRegistry registry,
     IPortalSyncState syncState,
     DirtyPortals dirty,
@@ -22,6 +28,7 @@ internal sealed class DrainWorker(
     IDrainLeases leases,
     LeaseOwner owner,
     DrainHeartbeat heartbeat,
+    SchedulingGauges gauges,
     IOptions<SyncOptions> options,
     TimeProvider time,
     ILogger<DrainWorker> logger) : BackgroundService
@@ -31,19 +38,31 @@ internal sealed class DrainWorker(
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
         var settings = options.Value;
+        gauges.Observe();
         using var slots = new SemaphoreSlim(settings.MaxConcurrentDrains, settings.MaxConcurrentDrains);
-        var active = await WakeAllActiveAsync(stoppingToken).ConfigureAwait(false);
+        var active = await polls.CountActiveAsync(stoppingToken).ConfigureAwait(false);
         SyncLog.WorkerStarted(logger, active, settings.PollInterval, settings.MaxConcurrentDrains);
         SyncLog.LeaseOwnerStarted(logger, owner.Id, settings.LeaseDuration);
-        var poll = PollAsync(stoppingToken);
+        var sweep = safetyNet.RunAsync(startUpPass: true, stoppingToken);
         var scan = ScanSignalsAsync(stoppingToken);
         try
         {
             while (!stoppingToken.IsCancellationRequested)
             {
-                var memberId = await wakeUps.TakeAsync(stoppingToken).ConfigureAwait(false);
-                heartbeat.Beat();
+                // A slot first, then the portal: the line is read when a turn can start, so urgent news taken meanwhile goes first.
                 await slots.WaitAsync(stoppingToken).ConfigureAwait(false);
+                string memberId;
+                try
+                {
+                    memberId = await scheduler.TakeAsync(stoppingToken).ConfigureAwait(false);
+                }
+                catch
+                {
+                    slots.Release();
+                    throw;
+                }
+
+                heartbeat.Beat();
                 var turn = TurnAsync(memberId, slots, stoppingToken);
                 _turns[turn] = true;
                 _ = turn.ContinueWith(t => _turns.TryRemove(t, out _), TaskScheduler.Default);
@@ -55,18 +74,18 @@ internal sealed class DrainWorker(
 
         SyncLog.WorkerStopping(logger, _turns.Count);
         await Task.WhenAll(_turns.Keys).ConfigureAwait(false);
-        await poll.ConfigureAwait(false);
+        await sweep.ConfigureAwait(false);
         await scan.ConfigureAwait(false);
     }
 
     private async Task TurnAsync(string memberId, SemaphoreSlim slots, CancellationToken stopping)
     {
         var started = time.GetUtcNow();
-        var next = TurnEnd.Done;
+        var outcome = TurnOutcome.Done;
         try
         {
             await Task.Yield();
-            next = await LeasedTurnAsync(memberId, stopping).ConfigureAwait(false);
+            outcome = await LeasedTurnAsync(memberId, stopping).ConfigureAwait(false);
         }
         catch (PortalNeedsReauthException)
         {
@@ -76,38 +95,76 @@ internal sealed class DrainWorker(
         {
             // No retry from here: the replica that took the lease over drains the portal.
             SyncLog.LeaseLost(logger, memberId, ex.Lease.Fence);
+            outcome = TurnOutcome.Skipped;
         }
         catch (BitrixMethodPausedException ex)
         {
             // A pause is not a failure: nothing of the turn is lost, and the portal goes on when the method may.
             SyncLog.MethodPaused(logger, memberId, ex.Method, ex.Until);
-            _ = WakeLaterAsync(memberId, ex.Until - time.GetUtcNow(), stopping);
+            outcome = TurnOutcome.Done with { Due = (DueReason.Paused, ex.Until) };
         }
         catch (Exception ex)
         {
             SyncLog.DrainFailed(logger, ex, memberId, ex.Message);
-            _ = WakeLaterAsync(memberId, options.Value.RetryDelay, stopping);
+            outcome = TurnOutcome.Done with { Due = (DueReason.Retry, time.GetUtcNow() + options.Value.RetryDelay) };
         }
         finally
         {
             slots.Release();
             heartbeat.Beat();
-            if (next == TurnEnd.Dirty)
-            {
-                wakeUps.Wake(memberId);
-            }
+        }
 
-            // The cadence: the portal's next turn starts no sooner than MinDrainInterval after this one did, unless
-            // this one left a backlog.
-            wakeUps.Finished(memberId, next == TurnEnd.MoreWork && !stopping.IsCancellationRequested, started + options.Value.MinDrainInterval - time.GetUtcNow());
+        await ScheduleAfterAsync(memberId, started, outcome, stopping).ConfigureAwait(false);
+    }
+
+    /// <summary>Tells the scheduler when the portal is due again, and records it durably for the safety net.</summary>
+    private async Task ScheduleAfterAsync(string memberId, DateTimeOffset started, TurnOutcome outcome, CancellationToken stopping)
+    {
+        var settings = options.Value;
+        var now = time.GetUtcNow();
+        if (outcome.Due is { } due)
+        {
+            scheduler.WakeAt(memberId, due.Reason, due.At);
+        }
+
+        if (outcome.CheckDue is { } check)
+        {
+            scheduler.WakeAt(memberId, DueReason.DriftCheck, check);
+        }
+
+        if (outcome.End == TurnEnd.Dirty)
+        {
+            scheduler.Wake(memberId);
+        }
+
+        // The cadence: the portal's next turn starts no sooner than MinDrainInterval after this one did, unless this one
+        // left a backlog.
+        scheduler.Finished(memberId, outcome.End == TurnEnd.MoreWork && !stopping.IsCancellationRequested, started + settings.MinDrainInterval - now);
+        if (outcome.End == TurnEnd.Skipped)
+        {
+            return;
+        }
+
+        // The safety net polls the portal a poll interval from now, or when something known falls due sooner (a turn
+        // cut short is due at once): another replica, or this one after a restart, takes it up then
+        // (a turn the stop cut short may have left its queue unread).
+        var next = outcome.End == TurnEnd.MoreWork || stopping.IsCancellationRequested ? now : now + settings.PollInterval;
+        next = Earliest(next, outcome.Due?.At, outcome.CheckDue);
+        try
+        {
+            await polls.SetNextPollAsync(memberId, next, CancellationToken.None).ConfigureAwait(false);
+        }
+        catch (Exception ex)
+        {
+            SyncLog.WorkerLoopFailed(logger, ex);
         }
     }
 
     /// <summary>
     /// One turn under the portal's lease; without the lease the turn is skipped, as its holder drains the portal.
-    /// Answers whether the portal needs another turn, at once or after its rest.
+    /// Answers whether the portal needs another turn, at once or after its rest, and what falls due later.
     /// </summary>
-    private async Task<TurnEnd> LeasedTurnAsync(string memberId, CancellationToken stopping)
+    private async Task<TurnOutcome> LeasedTurnAsync(string memberId, CancellationToken stopping)
     {
         using var span = SyncMetrics.StartTurn(memberId);
         var portal = await registry.FindAsync(memberId, CancellationToken.None).ConfigureAwait(false);
@@ -118,33 +175,27 @@ internal sealed class DrainWorker(
                 SyncLog.SkippedNeedsReauth(logger, memberId);
             }
 
-            return TurnEnd.Done;
+            return TurnOutcome.Skipped;
         }
 
         var lease = await leases.TryAcquireAsync(memberId, owner.Id, options.Value.LeaseDuration, CancellationToken.None).ConfigureAwait(false);
         if (lease is null)
         {
             SyncLog.LeaseHeldElsewhere(logger, memberId);
-            return TurnEnd.Done;
+            return TurnOutcome.Skipped;
         }
 
-        bool moreWork;
-        bool retryPending;
-        DateTimeOffset? pausedUntil;
+        DrainTally tally;
         try
         {
             // Signals are taken before the drain looks at the queue: a doorbell from here on marks the portal dirty again.
             await dirty.ConsumeAsync(memberId, CancellationToken.None).ConfigureAwait(false);
-            var tally = await drainer.DrainAsync(portal, stopping, lease).ConfigureAwait(false);
+            tally = await drainer.DrainAsync(portal, stopping, lease).ConfigureAwait(false);
             await syncState.RecordDrainAsync(memberId, time.GetUtcNow(), tally.Events, tally.Objects, CancellationToken.None).ConfigureAwait(false);
             if (tally.Events > 0)
             {
                 SyncLog.Drained(logger, memberId, tally.Objects, tally.Events, tally.Rounds, tally.MoreWork);
             }
-
-            moreWork = tally.MoreWork;
-            retryPending = tally.RetryPending;
-            pausedUntil = tally.PausedUntil;
         }
         finally
         {
@@ -153,44 +204,16 @@ internal sealed class DrainWorker(
 
         // Read after the release: a replica rung while this one held the lease skipped its turn, so its signal,
         // written before that attempt, is seen here and this replica goes again.
-        var again = moreWork ? TurnEnd.MoreWork
+        var again = tally.MoreWork ? TurnEnd.MoreWork
             : (await registry.FindAsync(memberId, CancellationToken.None).ConfigureAwait(false))?.IsDirty == true ? TurnEnd.Dirty
             : TurnEnd.Done;
-        if (pausedUntil is { } until)
-        {
-            // Reservations waiting for a method's operating-time reset are due then; the poll may be too far away.
-            _ = WakeLaterAsync(memberId, until - time.GetUtcNow(), stopping);
-        }
-        else if (retryPending && again == TurnEnd.Done)
-        {
-            // Postponed reservations are due one retry delay from now at the latest; the poll is too far away.
-            _ = WakeLaterAsync(memberId, options.Value.RetryDelay, stopping);
-        }
 
-        return again;
-    }
-
-    private async Task PollAsync(CancellationToken stoppingToken)
-    {
-        using var timer = new PeriodicTimer(options.Value.PollInterval, time);
-        try
-        {
-            while (await timer.WaitForNextTickAsync(stoppingToken).ConfigureAwait(false))
-            {
-                try
-                {
-                    await WakeAllActiveAsync(stoppingToken).ConfigureAwait(false);
-                    await WarnAboutStalePortalsAsync(stoppingToken).ConfigureAwait(false);
-                }
-                catch (Exception ex) when (ex is not OperationCanceledException)
-                {
-                    SyncLog.WorkerLoopFailed(logger, ex);
-                }
-            }
-        }
-        catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
-        {
-        }
+        // Reservations waiting for a method's operating-time reset are due then, postponed ones one retry delay from now
+        // at the latest: the safety net may be too far away.
+        (DueReason, DateTimeOffset)? due = tally.PausedUntil is { } until ? (DueReason.Paused, until)
+            : tally.RetryPending && again == TurnEnd.Done ? (DueReason.Retry, time.GetUtcNow() + options.Value.RetryDelay)
+            : null;
+        return new TurnOutcome(again, due, tally.NextCheckAt);
     }
 
     /// <summary>Wakes the portals that another process marked dirty; this one's doorbells wake theirs at once.</summary>
@@ -199,13 +222,13 @@ internal sealed class DrainWorker(
         using var timer = new PeriodicTimer(options.Value.SignalScanInterval, time);
         try
         {
-            while (await timer.WaitForNextTickAsync(stoppingToken).ConfigureAwait(false))
+            do
             {
                 try
                 {
                     foreach (var memberId in await syncState.DirtyAsync(stoppingToken).ConfigureAwait(false))
                     {
-                        wakeUps.Wake(memberId);
+                        scheduler.Wake(memberId);
                     }
                 }
                 catch (Exception ex) when (ex is not OperationCanceledException)
@@ -213,48 +236,15 @@ internal sealed class DrainWorker(
                     SyncLog.WorkerLoopFailed(logger, ex);
                 }
             }
+            while (await timer.WaitForNextTickAsync(stoppingToken).ConfigureAwait(false));
         }
         catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
         {
         }
     }
 
-    private async Task<int> WakeAllActiveAsync(CancellationToken cancellationToken)
-    {
-        var portals = await registry.ListAsync(cancellationToken).ConfigureAwait(false);
-        var active = portals.Where(p => p.Status == PortalStatus.Active).ToList();
-        foreach (var portal in active)
-        {
-            wakeUps.Wake(portal.MemberId);
-        }
-
-        return active.Count;
-    }
-
-    /// <summary>A portal whose last drain is three polls old is stuck somewhere an operator should look.</summary>
-    private async Task WarnAboutStalePortalsAsync(CancellationToken cancellationToken)
-    {
-        var limit = time.GetUtcNow() - (3 * options.Value.PollInterval);
-        foreach (var portal in await registry.OverviewAsync(cancellationToken).ConfigureAwait(false))
-        {
-            if (portal.Status == PortalStatus.Active && portal.LastDrainAt is { } last && last < limit)
-            {
-                SyncLog.NotDrainedForLong(logger, portal.MemberId, last);
-            }
-        }
-    }
-
-    private async Task WakeLaterAsync(string memberId, TimeSpan delay, CancellationToken stoppingToken)
-    {
-        try
-        {
-            await Task.Delay(delay > TimeSpan.Zero ? delay : TimeSpan.Zero, time, stoppingToken).ConfigureAwait(false);
-            wakeUps.Wake(memberId);
-        }
-        catch (OperationCanceledException)
-        {
-        }
-    }
+    private static DateTimeOffset Earliest(DateTimeOffset first, params DateTimeOffset?[] others) =>
+        others.Aggregate(first, (min, other) => other is { } o && o < min ? o : min);
 
     private enum TurnEnd
     {
@@ -266,5 +256,18 @@ internal sealed class DrainWorker(
 
         /// <summary>The turn was used up with a backlog left: another turn at once.</summary>
         MoreWork,
+
+        /// <summary>Not this replica's to drain (another holds the lease, or the portal is not active): nothing recorded.</summary>
+        Skipped,
+    }
+
+    /// <param name="End">Whether the portal goes again.</param>
+    /// <param name="Due">A retry or an operating-time reset, when one falls due.</param>
+    /// <param name="CheckDue">When the portal's next drift check falls due, when known.</param>
+    private sealed record TurnOutcome(TurnEnd End, (DueReason Reason, DateTimeOffset At)? Due, DateTimeOffset? CheckDue)
+    {
+        public static readonly TurnOutcome Done = new(TurnEnd.Done, null, null);
+
+        public static readonly TurnOutcome Skipped = new(TurnEnd.Skipped, null, null);
     }
 }

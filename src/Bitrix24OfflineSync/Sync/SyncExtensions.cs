@@ -1,8 +1,10 @@
+using Bitrix24OfflineSync.Portals;
 using Bitrix24OfflineSync.Sync.Drain;
 using Bitrix24OfflineSync.Sync.Journal;
 using Bitrix24OfflineSync.Sync.Mapping;
 using Bitrix24OfflineSync.Sync.Passes;
 using Bitrix24OfflineSync.Sync.Leases;
+using Bitrix24OfflineSync.Sync.Scheduling;
 
 namespace Bitrix24OfflineSync.Sync;
 
@@ -35,6 +37,11 @@ internal static class SyncExtensions
         services.AddSingleton<FleetGauges>();
         services.AddSingleton<DrainHeartbeat>();
         services.AddSingleton<IDrainProgress>(sp => sp.GetRequiredService<DrainHeartbeat>());
+        services.AddSingleton<DrainScheduler>();
+        services.AddSingleton<IPortalWaker>(sp => sp.GetRequiredService<DrainScheduler>());
+        services.AddSingleton<IPollSchedule, SqlPollSchedule>();
+        services.AddSingleton<SafetyNet>();
+        services.AddSingleton<SchedulingGauges>();
         services.AddHostedService<DrainWorker>();
         services.AddHealthChecks().AddCheck<DrainWorkerHealthCheck>("drain-worker");
         return services;

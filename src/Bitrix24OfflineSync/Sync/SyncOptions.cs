@@ -25,9 +25,14 @@ internal sealed class SyncOptions
     [Range(typeof(TimeSpan), "00:00:00", "00:10:00")]
     public TimeSpan MinDrainInterval { get; set; } = TimeSpan.FromSeconds(6);
 
-    /// <summary>Portals drained at once by this process.</summary>
-    [Range(1, 1024)]
-    public int MaxConcurrentDrains { get; set; } = 8;
+    /// <summary>
+    /// Turns in flight at once in this process. A turn mostly waits on Bitrix24, holding no database connection while it
+    /// does, so this is high: each portal's own request budget and operating time are what limit its requests, and
+    /// this only caps the memory and sockets of turns in flight. Lower it to spare a small database (every turn makes
+    /// short database calls between its requests) or the sinks.
+    /// </summary>
+    [Range(1, 4096)]
+    public int MaxConcurrentDrains { get; set; } = 256;
 
     /// <summary>Reserve-fetch-commit-clear rounds a portal gets per turn before others get theirs.</summary>
     [Range(1, 10_000)]

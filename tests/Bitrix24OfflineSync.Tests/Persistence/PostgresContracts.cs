@@ -24,3 +24,5 @@ public sealed class PostgresPassStoreTests() : Sync.PassStoreContract(new Postgr
 public sealed class PostgresMirrorViewsTests() : Sinks.MirrorViewsContract(new PostgresTarget());
 
 public sealed class PostgresMirrorQueriesTests() : Sinks.MirrorQueriesContract(new PostgresTarget());
+
+public sealed class PostgresSafetyNetTests() : Sync.Scheduling.SafetyNetContract(new PostgresTarget());

@@ -83,6 +83,8 @@ public sealed class ReadinessTests
 
         public string SharedRowLock => "";
 
+        public string SkipLocked => "";
+
         public string AnyOf(string column, string parameter) => throw new NotSupportedException();
 
         public async Task<T> RunAsync<T>(Func<DbConnection, Task<T>> work, CancellationToken cancellationToken)

@@ -24,3 +24,5 @@ public sealed class SqlitePassStoreTests() : Sync.PassStoreContract(new SqliteTa
 public sealed class SqliteMirrorViewsTests() : Sinks.MirrorViewsContract(new SqliteTarget());
 
 public sealed class SqliteMirrorQueriesTests() : Sinks.MirrorQueriesContract(new SqliteTarget());
+
+public sealed class SqliteSafetyNetTests() : Sync.Scheduling.SafetyNetContract(new SqliteTarget());

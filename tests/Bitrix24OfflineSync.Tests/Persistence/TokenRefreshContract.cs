@@ -137,6 +137,39 @@ public abstract class TokenRefreshContract(StoreTarget target) : StoreContract(t
     }
 
     /// <summary>An OAuth server that records the refresh tokens it was given and answers with a new pair.</summary>
+    [Fact]
+    public async Task WhileTheOAuthServerIsAsked_NoTransactionIsOpen_AndThePortalsRowIsWritable()
+    {
+        var service = await StartServiceAsync();
+        var stores = PortalStores.Of(service);
+        await stores.Registry.SaveInstallAsync(Install(service, "m1", "one.bitrix24.com"), Ct);
+        long? writtenDuringTheCall = null;
+        long? openTransactions = null;
+
+        var result = await stores.Tokens.RefreshTokensAsync(
+            "m1",
+            "access-m1",
+            async (refreshToken, _) =>
+            {
+                // The OAuth call: a lock or transaction held across it would keep this write waiting (and fail it here).
+                writtenDuringTheCall = await Target.ScalarAsync("UPDATE portals SET updated_at = updated_at WHERE member_id = 'm1' RETURNING 1;")
+                    .WaitAsync(TimeSpan.FromSeconds(10), Ct);
+                if (Target is PostgresTarget)
+                {
+                    openTransactions = await Target.ScalarAsync(
+                        "SELECT count(*) FROM pg_stat_activity WHERE datname = current_database() AND pid <> pg_backend_pid() AND state LIKE 'idle in transaction%';");
+                }
+
+                return new TokenGrant("m1", "access-2", "refresh-2", TimeSpan.FromHours(1), null);
+            },
+            Ct);
+
+        Assert.Equal(TokenRefreshOutcome.Refreshed, result.Outcome);
+        Assert.Equal(1, writtenDuringTheCall);
+        Assert.True(openTransactions is null or 0, $"{openTransactions} transactions open during the OAuth call");
+        Assert.Equal("access-2", (await stores.Tokens.ReadCredentialsAsync("m1", Ct))!.AccessToken);
+    }
+
     private static Func<string, CancellationToken, Task<TokenGrant>> Answer(List<string> spent, string memberId, string access, string refresh) =>
         async (refreshToken, _) =>
         {

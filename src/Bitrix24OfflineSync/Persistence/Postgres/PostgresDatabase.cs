@@ -59,6 +59,8 @@ internal sealed class PostgresDatabase : ISqlDatabase, IAsyncDisposable, IDispos
 
     public string SharedRowLock => " FOR SHARE";
 
+    public string SkipLocked => " FOR UPDATE SKIP LOCKED";
+
     public string AnyOf(string column, string parameter) => $"{column} = ANY(@{parameter})";
 
     private const string DatePattern = "[1-9][0-9]{3}-(0[1-9]|1[0-2])-(0[1-9]|[12][0-9]|3[01])";

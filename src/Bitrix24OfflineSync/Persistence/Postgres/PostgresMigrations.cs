@@ -262,5 +262,12 @@ internal static class PostgresMigrations
         ALTER TABLE mirror ADD COLUMN write_key text NULL;
         ALTER TABLE delivered_index ADD COLUMN state_hash text NULL;
         """,
+        // The scheduler's safety net: when each portal is next polled (a replica claims the due ones and moves them on, so
+        // replicas share the sweep); and a token refresh claimed in a short transaction, the OAuth call made outside it.
+        """
+        ALTER TABLE portals ADD COLUMN next_poll_at timestamptz NULL;
+        ALTER TABLE portals ADD COLUMN refresh_claimed_until timestamptz NULL;
+        CREATE INDEX ix_portals_next_poll ON portals (next_poll_at);
+        """,
     ];
 }

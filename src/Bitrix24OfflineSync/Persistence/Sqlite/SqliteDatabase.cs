@@ -40,6 +40,8 @@ internal sealed class SqliteDatabase : ISqlDatabase
 
     public string SharedRowLock => "";
 
+    public string SkipLocked => "";
+
     public string AnyOf(string column, string parameter) => $"{column} IN @{parameter}";
 
     public async Task<T> RunAsync<T>(Func<DbConnection, Task<T>> work, CancellationToken cancellationToken)

@@ -263,5 +263,12 @@ internal static class SqliteMigrations
         ALTER TABLE mirror ADD COLUMN write_key TEXT NULL;
         ALTER TABLE delivered_index ADD COLUMN state_hash TEXT NULL;
         """,
+        // The scheduler's safety net: when each portal is next polled (a replica claims the due ones and moves them on, so
+        // replicas share the sweep); and a token refresh claimed in a short transaction, the OAuth call made outside it.
+        """
+        ALTER TABLE portals ADD COLUMN next_poll_at TEXT NULL;
+        ALTER TABLE portals ADD COLUMN refresh_claimed_until TEXT NULL;
+        CREATE INDEX ix_portals_next_poll ON portals (next_poll_at);
+        """,
     ];
 }

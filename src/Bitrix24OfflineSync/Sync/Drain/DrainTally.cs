@@ -25,6 +25,9 @@ internal sealed class DrainTally
     /// <summary>Reservations were left for a later attempt (failed items, a failed round): the portal needs a turn when they are due.</summary>
     public bool RetryPending { get; set; }
 
+    /// <summary>When the portal's next drift check falls due, as the passes found it (null: none planned or unknown).</summary>
+    public DateTimeOffset? NextCheckAt { get; set; }
+
     /// <summary>
     /// A method the drain needs is paused for its operating time until then: the turn ends, and the portal's next turn
     /// is due at that time (its postponed reservations are due then too).

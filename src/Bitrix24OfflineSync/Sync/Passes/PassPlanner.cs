@@ -23,7 +23,7 @@ internal sealed class PassPlanner(
     ILogger<PassPlanner> logger)
 {
     /// <summary>The portal's passes not yet done, after starting those that are due; the types' discovery comes first.</summary>
-    public async Task<IReadOnlyList<EntityPass>> DueAsync(PortalRecord portal, bool basicPlan, CancellationToken cancellationToken)
+    public async Task<IReadOnlyList<EntityPass>> DueAsync(PortalRecord portal, bool basicPlan, CancellationToken cancellationToken, Action<DateTimeOffset>? nextCheck = null)
     {
         var memberId = portal.MemberId;
         var passes = await store.ForPortalAsync(memberId, cancellationToken).ConfigureAwait(false);
@@ -59,6 +59,12 @@ internal sealed class PassPlanner(
         if (toLoad.Count == 0 && running.Count == 0 && CheckInterval(basicPlan) is { } interval)
         {
             var due = synced.Where(e => LastCompared(passes, e) is not { } last || last + interval <= now).ToList();
+            if (due.Count == 0 && synced.Select(e => LastCompared(passes, e)).Min() is { } earliest)
+            {
+                // Nothing due now: the scheduler wakes the portal when the first entity falls due, however quiet it is.
+                nextCheck?.Invoke(earliest + interval);
+            }
+
             if (due.Count > 0)
             {
                 await StartAsync(memberId, due, PassKind.Check, now, cancellationToken).ConfigureAwait(false);

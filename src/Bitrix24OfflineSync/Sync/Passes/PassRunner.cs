@@ -7,6 +7,7 @@ using Bitrix24OfflineSync.Sync.Drain;
 using Bitrix24OfflineSync.Sync.Fetching;
 using Bitrix24OfflineSync.Sync.Leases;
 using Bitrix24OfflineSync.Sync.Mapping;
+using Bitrix24OfflineSync.Sync.Scheduling;
 using Microsoft.Extensions.Options;
 
 namespace Bitrix24OfflineSync.Sync.Passes;
@@ -30,7 +31,7 @@ internal sealed class PassRunner(
     StateFetcher fetcher,
     ISinkIndex index,
     DrainTurnLease turnLease,
-    PortalWakeUps wakeUps,
+    DrainScheduler scheduler,
     SyncMetrics metrics,
     IOptions<SyncOptions> options,
     TimeProvider time,
@@ -40,13 +41,13 @@ internal sealed class PassRunner(
     {
         while (tally.PausedUntil is null)
         {
-            var passes = await planner.DueAsync(portal, basicPlan, CancellationToken.None).ConfigureAwait(false);
+            var passes = await planner.DueAsync(portal, basicPlan, CancellationToken.None, due => tally.NextCheckAt = due).ConfigureAwait(false);
             if (passes.Count == 0)
             {
                 return;
             }
 
-            if (tally.Rounds >= options.Value.RoundsPerTurn || stopping.IsCancellationRequested || wakeUps.WokenDuringTurn(portal.MemberId))
+            if (tally.Rounds >= options.Value.RoundsPerTurn || stopping.IsCancellationRequested || scheduler.WokenDuringTurn(portal.MemberId))
             {
                 tally.MoreWork = true;
                 return;

@@ -1,0 +1,140 @@
+using Microsoft.Extensions.Options;
+
+namespace Bitrix24OfflineSync.Sync.Scheduling;
+
+/// <summary>
+/// The safety net: every active portal is polled about once per <see cref="SyncOptions.PollInterval"/> even if nothing
+/// wakes it, spread evenly over the interval. Each slice of the interval claims, in the database, the portals whose next
+/// poll is due (<see cref="IPollSchedule"/>: a turn moves it a poll interval on, so a portal drained recently is not
+/// due), at most twice the fleet's average rate per slice, and readies them in the background line, behind any doorbell.
+/// Replicas on one database claim different portals. At start a replica claims the whole fleet once (the start-up
+/// pass: doorbells rung while it was down are lost). It also warns, page by page, about portals not drained for long.
+/// </summary>
+internal sealed class SafetyNet(
+    IPollSchedule polls,
+    DrainScheduler scheduler,
+    IOptions<SyncOptions> options,
+    TimeProvider time,
+    ILogger<SafetyNet> logger)
+{
+    private int _slices;
+
+    /// <summary>The portals claimed by one statement at most.</summary>
+    internal const int PageSize = 1000;
+
+    /// <summary>The interval is swept in slices this long: a hundredth of it, between 20 ms and 5 s.</summary>
+    public static TimeSpan SliceOf(TimeSpan pollInterval) =>
+        TimeSpan.FromTicks(Math.Clamp(pollInterval.Ticks / 100, TimeSpan.FromMilliseconds(20).Ticks, TimeSpan.FromSeconds(5).Ticks));
+
+    /// <summary>The portals one slice claims at most: twice the average of a fleet of <paramref name="active"/> portals, at least one.</summary>
+    public static int LimitPerSlice(int active, TimeSpan pollInterval) =>
+        (int)Math.Clamp(Math.Ceiling(2.0 * active * SliceOf(pollInterval).Ticks / pollInterval.Ticks), 1, int.MaxValue);
+
+    /// <summary>Slices swept since the start (for the scheduler's gauges and tests).</summary>
+    public int SlicesSwept => Volatile.Read(ref _slices);
+
+    /// <summary>Sweeps until <paramref name="stoppingToken"/>; with <paramref name="startUpPass"/> it first claims every active portal (see <see cref="StartUpPassAsync"/>).</summary>
+    public async Task RunAsync(bool startUpPass, CancellationToken stoppingToken)
+    {
+        var interval = options.Value.PollInterval;
+        var slice = SliceOf(interval);
+        using var timer = new PeriodicTimer(slice, time);
+        try
+        {
+            if (startUpPass)
+            {
+                await StartUpPassAsync(stoppingToken).ConfigureAwait(false);
+            }
+
+            var limit = 1;
+            var counted = DateTimeOffset.MinValue;
+            var warned = time.GetUtcNow();
+            while (await timer.WaitForNextTickAsync(stoppingToken).ConfigureAwait(false))
+            {
+                try
+                {
+                    var now = time.GetUtcNow();
+                    if (now - counted >= interval)
+                    {
+                        limit = LimitPerSlice(await polls.CountActiveAsync(stoppingToken).ConfigureAwait(false), interval);
+                        counted = now;
+                    }
+
+                    var claimed = await polls.ClaimDueAsync(now, now + interval, limit, stoppingToken).ConfigureAwait(false);
+                    foreach (var memberId in claimed)
+                    {
+                        scheduler.Wake(memberId, ReadyLine.Background);
+                    }
+
+                    if (now - warned >= interval)
+                    {
+                        warned = now;
+                        await WarnAboutStalePortalsAsync(now, stoppingToken).ConfigureAwait(false);
+                    }
+                }
+                catch (Exception ex) when (ex is not OperationCanceledException)
+                {
+                    SyncLog.WorkerLoopFailed(logger, ex);
+                }
+
+                Interlocked.Increment(ref _slices);
+            }
+        }
+        catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+        {
+        }
+    }
+
+    /// <summary>
+    /// The start-up pass: doorbells rung while no replica ran were lost, so a starting replica claims every active
+    /// portal, a page at a time, and readies it in the background line (doorbells go first). Replicas starting together
+    /// share the fleet, as each claim moves the portals' next poll a poll interval on.
+    /// </summary>
+    private async Task StartUpPassAsync(CancellationToken stoppingToken)
+    {
+        var start = time.GetUtcNow();
+        var bound = start + options.Value.PollInterval;
+        try
+        {
+            while (true)
+            {
+                var claimed = await polls.ClaimDueAsync(bound, bound + TimeSpan.FromMilliseconds(1), PageSize, stoppingToken).ConfigureAwait(false);
+                foreach (var memberId in claimed)
+                {
+                    scheduler.Wake(memberId, ReadyLine.Background);
+                }
+
+                if (claimed.Count < PageSize)
+                {
+                    return;
+                }
+            }
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException)
+        {
+            SyncLog.WorkerLoopFailed(logger, ex);
+        }
+    }
+
+    /// <summary>A portal whose last drain is three polls old is stuck somewhere an operator should look; read a page at a time.</summary>
+    private async Task WarnAboutStalePortalsAsync(DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        var limit = now - (3 * options.Value.PollInterval);
+        var after = "";
+        while (true)
+        {
+            var page = await polls.StalePageAsync(limit, after, PageSize, cancellationToken).ConfigureAwait(false);
+            foreach (var (memberId, lastDrainAt) in page)
+            {
+                SyncLog.NotDrainedForLong(logger, memberId, lastDrainAt);
+            }
+
+            if (page.Count < PageSize)
+            {
+                return;
+            }
+
+            after = page[^1].MemberId;
+        }
+    }
+}
