@@ -18,7 +18,9 @@ public abstract class StoreContract : IAsyncDisposable
 
     /// <summary>
     /// Starts one more service instance on the test's database. Start them before installing portals: an instance
-    /// starting wakes its drain worker for every active portal, and the test portals' endpoints are not reachable.
+    /// starting wakes its drain worker for every active portal, and the test portals' endpoints are not reachable. Its
+    /// safety net also asks a portal installed later within a slice of the poll interval: a test that needs the drain
+    /// to leave a portal alone holds the portal's lease, as another replica would.
     /// </summary>
     protected async Task<ServiceHarness> StartServiceAsync(TimeProvider? time = null, Bitrix24OfflineSync.Emulator.BitrixWorld? world = null, IDictionary<string, string?>? settings = null)
     {
