@@ -1,9 +1,9 @@
 using System.Collections.Concurrent;
 using Bitrix24OfflineSync.Bitrix;
 using Bitrix24OfflineSync.Portals;
-using Bitrix24OfflineSync.Sync.Drain;
 using Bitrix24OfflineSync.Sync.Leases;
 using Bitrix24OfflineSync.Sync.Scheduling;
+using Bitrix24OfflineSync.Sync.Turns;
 using Microsoft.Extensions.Options;
 
 namespace Bitrix24OfflineSync.Sync;
@@ -24,7 +24,7 @@ internal sealed class DrainWorker(
     IPortalRegistry registry,
     IPortalSyncState syncState,
     DirtyPortals dirty,
-    PortalDrainer drainer,
+    PortalTurnRunner turns,
     IDrainLeases leases,
     LeaseOwner owner,
     DrainHeartbeat heartbeat,
@@ -132,7 +132,7 @@ internal sealed class DrainWorker(
             scheduler.WakeAt(memberId, DueReason.DriftCheck, check);
         }
 
-        if (outcome.End == TurnEnd.Dirty)
+        if (outcome.End == TurnEnd.SignalledMeanwhile)
         {
             scheduler.Wake(memberId);
         }
@@ -185,16 +185,16 @@ internal sealed class DrainWorker(
             return TurnOutcome.Skipped;
         }
 
-        DrainTally tally;
+        TurnResult result;
         try
         {
             // Signals are taken before the drain looks at the queue: a doorbell from here on marks the portal dirty again.
             await dirty.ConsumeAsync(memberId, CancellationToken.None).ConfigureAwait(false);
-            tally = await drainer.DrainAsync(portal, stopping, lease).ConfigureAwait(false);
-            await syncState.RecordDrainAsync(memberId, time.GetUtcNow(), tally.Events, tally.Objects, CancellationToken.None).ConfigureAwait(false);
-            if (tally.Events > 0)
+            result = await turns.RunAsync(portal, lease, stopping).ConfigureAwait(false);
+            await syncState.RecordDrainAsync(memberId, time.GetUtcNow(), result.Events, result.Objects, CancellationToken.None).ConfigureAwait(false);
+            if (result.Events > 0)
             {
-                SyncLog.Drained(logger, memberId, tally.Objects, tally.Events, tally.Rounds, tally.MoreWork);
+                SyncLog.Drained(logger, memberId, result.Objects, result.Events, result.Rounds, result.MoreWork);
             }
         }
         finally
@@ -204,16 +204,16 @@ internal sealed class DrainWorker(
 
         // Read after the release: a replica rung while this one held the lease skipped its turn, so its signal,
         // written before that attempt, is seen here and this replica goes again.
-        var again = tally.MoreWork ? TurnEnd.MoreWork
-            : (await registry.FindAsync(memberId, CancellationToken.None).ConfigureAwait(false))?.IsDirty == true ? TurnEnd.Dirty
+        var again = result.MoreWork ? TurnEnd.MoreWork
+            : (await registry.FindAsync(memberId, CancellationToken.None).ConfigureAwait(false))?.IsDirty == true ? TurnEnd.SignalledMeanwhile
             : TurnEnd.Done;
 
         // Reservations waiting for a method's operating-time reset are due then, postponed ones one retry delay from now
         // at the latest: the safety net may be too far away.
-        (DueReason, DateTimeOffset)? due = tally.PausedUntil is { } until ? (DueReason.Paused, until)
-            : tally.RetryPending && again == TurnEnd.Done ? (DueReason.Retry, time.GetUtcNow() + options.Value.RetryDelay)
+        (DueReason, DateTimeOffset)? due = result.PausedUntil is { } until ? (DueReason.Paused, until)
+            : result.RetryPending && again == TurnEnd.Done ? (DueReason.Retry, time.GetUtcNow() + options.Value.RetryDelay)
             : null;
-        return new TurnOutcome(again, due, tally.NextCheckAt);
+        return new TurnOutcome(again, due, result.NextCheckAt);
     }
 
     /// <summary>Wakes the portals that another process marked dirty; this one's doorbells wake theirs at once.</summary>
@@ -252,7 +252,7 @@ internal sealed class DrainWorker(
         Done,
 
         /// <summary>Marked dirty meanwhile (by another replica's doorbell): another turn after the rest.</summary>
-        Dirty,
+        SignalledMeanwhile,
 
         /// <summary>The turn was used up with a backlog left: another turn at once.</summary>
         MoreWork,

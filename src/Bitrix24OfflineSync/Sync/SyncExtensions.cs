@@ -23,7 +23,11 @@ internal static class SyncExtensions
         services.AddSingleton<PlanDetector>();
         services.AddSingleton<ItemFailures>();
         services.AddSingleton<DeadLetterReplays>();
-        services.AddSingleton<ReservationProcessor>();
+        services.AddSingleton<PortalSchedules>();
+        services.AddSingleton<ReservationRound>();
+        services.AddSingleton<OrphanRecovery>();
+        services.AddSingleton<ErrorRowPass>();
+        services.AddSingleton<ReservationDrain>();
         services.AddSingleton<BasicModeDrainer>();
         services.AddSingleton<IPassStore, SqlPassStore>();
         services.AddSingleton<ISmartProcessTypeStore, SqlSmartProcessTypeStore>();
@@ -32,7 +36,7 @@ internal static class SyncExtensions
         services.AddSingleton<FieldDiscovery>();
         services.AddSingleton<PassPlanner>();
         services.AddSingleton<PassRunner>();
-        services.AddSingleton<PortalDrainer>();
+        services.AddSingleton<PortalTurnRunner>();
         services.AddSingleton<SyncMetrics>();
         services.AddSingleton<FleetGauges>();
         services.AddSingleton<DrainHeartbeat>();

@@ -3,7 +3,7 @@ using Bitrix24OfflineSync.Bitrix;
 using Bitrix24OfflineSync.Bitrix.Batch;
 using Bitrix24OfflineSync.Sinks;
 using Bitrix24OfflineSync.Sync;
-using Bitrix24OfflineSync.Sync.Drain;
+using Bitrix24OfflineSync.Sync.Turns;
 using Bitrix24OfflineSync.Sync.Mapping;
 using Microsoft.Extensions.Options;
 

@@ -1,6 +1,6 @@
 using System.Globalization;
 using Bitrix24OfflineSync.Bitrix.Batch;
-using Bitrix24OfflineSync.Sync.Drain;
+using Bitrix24OfflineSync.Sync.Turns;
 
 namespace Bitrix24OfflineSync.Writes;
 

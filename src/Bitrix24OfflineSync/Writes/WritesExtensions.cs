@@ -1,4 +1,4 @@
-using Bitrix24OfflineSync.Sync.Drain;
+using Bitrix24OfflineSync.Sync.Turns;
 using Microsoft.Extensions.Options;
 
 namespace Bitrix24OfflineSync.Writes;

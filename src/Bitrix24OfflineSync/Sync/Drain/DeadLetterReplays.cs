@@ -1,10 +1,9 @@
 using System.Text.Json.Nodes;
 using Bitrix24OfflineSync.Bitrix;
-using Bitrix24OfflineSync.Portals;
 using Bitrix24OfflineSync.Sinks;
 using Bitrix24OfflineSync.Sync.Journal;
-using Bitrix24OfflineSync.Sync.Leases;
 using Bitrix24OfflineSync.Sync.Model;
+using Bitrix24OfflineSync.Sync.Turns;
 
 namespace Bitrix24OfflineSync.Sync.Drain;
 
@@ -16,20 +15,20 @@ namespace Bitrix24OfflineSync.Sync.Drain;
 /// the dead letter ends; failing or refused again, it stays with the latest status until asked for again or until its
 /// object changes and the sink takes it.
 /// </summary>
-internal sealed class DeadLetterReplays(IFailureLog log, IChangeResolver resolver, ItemFailures failures, DrainTurnLease turnLease, ILogger<DeadLetterReplays> logger)
+internal sealed class DeadLetterReplays(IFailureLog log, IChangeResolver resolver, ItemFailures failures, ILogger<DeadLetterReplays> logger)
 {
     public Task<bool> RequestedAsync(string memberId) => log.ReplayRequestedAsync(memberId, CancellationToken.None);
 
-    /// <summary>Replays what is asked for when <see cref="DrainTally.ReplayRequested"/>; a method paused for its operating time leaves it asked for.</summary>
-    public async Task ReplayAsync(PortalRecord portal, DrainTally tally)
+    /// <summary>Replays what is asked for when <see cref="TurnContext.ReplayRequested"/>; a method paused for its operating time leaves it asked for.</summary>
+    public async Task<TurnResult> ReplayAsync(TurnContext turn)
     {
-        var memberId = portal.MemberId;
-        var letters = tally.ReplayRequested
+        var memberId = turn.MemberId;
+        var letters = turn.ReplayRequested
             ? (await log.DeadLettersAsync(memberId, CancellationToken.None).ConfigureAwait(false)).Where(l => l.ReplayRequested).ToList()
             : [];
         if (letters.Count == 0)
         {
-            return;
+            return TurnResult.None;
         }
 
         SyncLog.Replaying(logger, memberId, letters.Count);
@@ -45,7 +44,7 @@ internal sealed class DeadLetterReplays(IFailureLog log, IChangeResolver resolve
             .ToList();
         if (events.Count == 0)
         {
-            return;
+            return TurnResult.None;
         }
 
         ResolvedBatch resolved;
@@ -55,21 +54,15 @@ internal sealed class DeadLetterReplays(IFailureLog log, IChangeResolver resolve
         }
         catch (BitrixMethodPausedException ex)
         {
-            tally.Pause(ex.Until);
-            return;
+            return TurnResult.Paused(ex.Until);
         }
 
-        var batch = new SinkBatch(memberId, portal.Domain, BatchIds.For("d_", events.Select(e => e.MessageId)), resolved.Changes);
-        var committed = await turnLease.CommitAsync(batch, tally.Lease, CancellationToken.None).ConfigureAwait(false);
+        var batch = new SinkBatch(memberId, turn.Portal.Domain, BatchIds.For("d_", events.Select(e => e.MessageId)), resolved.Changes);
+        var committed = await turn.CommitAsync(batch, CancellationToken.None).ConfigureAwait(false);
         var (taken, refused) = ItemFailures.Split(resolved.Changes, committed);
         await failures.TakenAsync(memberId, taken, CancellationToken.None).ConfigureAwait(false);
         // Given up on again: the letters take the latest status, and their request has had its go.
         await failures.DeadLetterAsync(memberId, [.. resolved.Failures, .. refused], events.ToDictionary(e => e.MessageId, StringComparer.Ordinal), CancellationToken.None).ConfigureAwait(false);
-        if (resolved.PausedUntil is { } until)
-        {
-            tally.Pause(until);
-        }
-
-        tally.Objects += taken.Count;
+        return TurnResult.Paused(resolved.PausedUntil) with { Objects = taken.Count };
     }
 }

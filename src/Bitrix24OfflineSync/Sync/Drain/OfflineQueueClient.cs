@@ -32,8 +32,8 @@ internal sealed class OfflineQueueClient(BitrixClient client, BitrixBatch batch,
     /// a batch's commands in order), then <paramref name="gets"/> new reservations of the normal rows. Not safe to
     /// repeat (it reserves). The reservations come back with what became of the clears; neither throws for the other.
     /// </summary>
-    public async Task<(QueueRead Read, QueueClear Cleared)> ClearAndReserveAsync(
-        string memberId, IReadOnlyList<(string ProcessId, IReadOnlyList<string>? MessageIds)> clears, int gets, int limit, CancellationToken cancellationToken)
+    public async Task<(QueueRead Read, ClearOutcome Cleared)> ClearAndReserveAsync(
+        string memberId, IReadOnlyList<QueueClear> clears, int gets, int limit, CancellationToken cancellationToken)
     {
         var clearCommands = Clears(clears);
         var results = await batch.RunAsync(memberId, [.. clearCommands, .. Gets(gets, limit, errorQueue: false)], cancellationToken).ConfigureAwait(false);
@@ -55,7 +55,7 @@ internal sealed class OfflineQueueClient(BitrixClient client, BitrixBatch batch,
     }
 
     /// <summary>Deletes reserved rows: whole reservations, or only the listed rows of one. Never with an empty list (that would clear all).</summary>
-    public async Task<QueueClear> ClearAsync(string memberId, IReadOnlyList<(string ProcessId, IReadOnlyList<string>? MessageIds)> clears, CancellationToken cancellationToken) =>
+    public async Task<ClearOutcome> ClearAsync(string memberId, IReadOnlyList<QueueClear> clears, CancellationToken cancellationToken) =>
         Cleared(await batch.RunAsync(memberId, Clears(clears), cancellationToken).ConfigureAwait(false));
 
     private static List<BatchCommand> Gets(int gets, int limit, bool errorQueue) =>
@@ -66,20 +66,15 @@ internal sealed class OfflineQueueClient(BitrixClient client, BitrixBatch batch,
             ["error"] = errorQueue ? 1 : 0,
         }))];
 
-    private static List<BatchCommand> Clears(IReadOnlyList<(string ProcessId, IReadOnlyList<string>? MessageIds)> clears)
+    private static List<BatchCommand> Clears(IReadOnlyList<QueueClear> clears)
     {
         var commands = new List<BatchCommand>();
-        foreach (var (processId, messageIds) in clears)
+        foreach (var clear in clears.Where(c => !c.IsEmpty))
         {
-            if (messageIds is { Count: 0 })
+            var parameters = new JsonObject { ["process_id"] = clear.ProcessId };
+            if (!clear.Whole)
             {
-                continue;
-            }
-
-            var parameters = new JsonObject { ["process_id"] = processId };
-            if (messageIds is not null)
-            {
-                parameters["message_id"] = new JsonArray([.. messageIds.Select(m => JsonValue.Create(m))]);
+                parameters["message_id"] = new JsonArray([.. clear.MessageIds.Select(m => JsonValue.Create(m))]);
             }
 
             commands.Add(new BatchCommand($"c{commands.Count}", "event.offline.clear", parameters));
@@ -88,7 +83,7 @@ internal sealed class OfflineQueueClient(BitrixClient client, BitrixBatch batch,
         return commands;
     }
 
-    private static QueueClear Cleared(IEnumerable<BatchCommandResult> results)
+    private static ClearOutcome Cleared(IEnumerable<BatchCommandResult> results)
     {
         DateTimeOffset? pausedUntil = null;
         BitrixError? error = null;
@@ -104,7 +99,7 @@ internal sealed class OfflineQueueClient(BitrixClient client, BitrixBatch batch,
             }
         }
 
-        return new QueueClear(pausedUntil, error);
+        return new ClearOutcome(pausedUntil, error);
     }
 
     /// <summary>Moves rows out of a reservation into the error rows (they come back only with <c>error=1</c>).</summary>
@@ -195,4 +190,4 @@ internal sealed class OfflineQueueClient(BitrixClient client, BitrixBatch batch,
 internal sealed record QueueRead(IReadOnlyList<Reservation> Reservations, DateTimeOffset? PausedUntil, BitrixError? Error);
 
 /// <summary>What became of a round's clears: all done, some paused for operating time (until then), or one failed.</summary>
-internal sealed record QueueClear(DateTimeOffset? PausedUntil, BitrixError? Error);
+internal sealed record ClearOutcome(DateTimeOffset? PausedUntil, BitrixError? Error);

@@ -1,3 +1,7 @@
+using System.Collections.Concurrent;
+using Bitrix24OfflineSync.Sync.Journal;
+using Microsoft.Extensions.Options;
+
 namespace Bitrix24OfflineSync.Sync.Drain;
 
 /// <summary>
@@ -15,4 +19,35 @@ internal sealed class PortalSchedule
 
     /// <summary>The gets of the next turn's first reservation: one, or the size a turn that left a backlog had reached.</summary>
     public int FirstGets { get; set; } = 1;
+}
+
+/// <summary>Each portal's <see cref="PortalSchedule"/>, made at its first turn in this process.</summary>
+internal sealed class PortalSchedules(IReservationJournal journal, IOptions<SyncOptions> options, TimeProvider time)
+{
+    private readonly ConcurrentDictionary<string, PortalSchedule> _schedules = new(StringComparer.Ordinal);
+
+    /// <summary>
+    /// The portal's schedule. A new one has its orphan scan due at once only when the journal says a reservation's
+    /// answer may have been lost, and its error rows after their interval.
+    /// </summary>
+    public async Task<PortalSchedule> ForAsync(string memberId)
+    {
+        if (_schedules.TryGetValue(memberId, out var schedule))
+        {
+            return schedule;
+        }
+
+        var now = time.GetUtcNow();
+        var mayHaveOrphans = await journal.MayHaveOrphansAsync(memberId, CancellationToken.None).ConfigureAwait(false);
+        return _schedules.GetOrAdd(memberId, _ => new PortalSchedule
+        {
+            OrphanScanDue = mayHaveOrphans ? DateTimeOffset.MinValue : now + options.Value.OrphanScanInterval,
+            ErrorPassDue = now + options.Value.ErrorPassInterval,
+            ErrorPassDelay = options.Value.ErrorPassInterval,
+        });
+    }
+
+    /// <summary>A reservation's answer was lost: the server may hold rows no one knows of, so the orphan scan is due at once.</summary>
+    public async Task OrphansPossibleAsync(string memberId) =>
+        (await ForAsync(memberId).ConfigureAwait(false)).OrphanScanDue = DateTimeOffset.MinValue;
 }

@@ -59,3 +59,6 @@ internal sealed record EntityPass(
     public static EntityPass Start(string memberId, string entity, PassKind kind, DateTimeOffset now) =>
         new(memberId, entity, kind, 0, null, 0, 0, 0, now, null);
 }
+
+/// <summary>What a discovery answered: the pass moved on (or not, when the portal could not say), and when a method it needs is paused until.</summary>
+internal sealed record Discovered(EntityPass Pass, DateTimeOffset? PausedUntil = null);

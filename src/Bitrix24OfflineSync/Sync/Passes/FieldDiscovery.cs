@@ -3,7 +3,6 @@ using System.Text.Json.Nodes;
 using Bitrix24OfflineSync.Bitrix.Batch;
 using Bitrix24OfflineSync.Sinks;
 using Bitrix24OfflineSync.Sinks.Fields;
-using Bitrix24OfflineSync.Sync.Drain;
 using Bitrix24OfflineSync.Sync.Mapping;
 
 namespace Bitrix24OfflineSync.Sync.Passes;
@@ -33,16 +32,15 @@ internal sealed class FieldDiscovery(
     public bool Reads => entities.SmartProcessesSynced || entities.Fixed.Any(f => f.Fields is not null);
 
     /// <summary>Reads and stores the field lists; the pass as done, or unchanged when a method was paused for its operating time.</summary>
-    public async Task<EntityPass> RunAsync(EntityPass pass, DrainTally tally)
+    public async Task<Discovered> RunAsync(EntityPass pass)
     {
         var read = await ReadAsync(pass.MemberId, CancellationToken.None).ConfigureAwait(false);
         if (read.PausedUntil is { } until)
         {
-            tally.Pause(until);
-            return pass;
+            return new Discovered(pass, until);
         }
 
-        return pass with { Cursor = read.Fields, MaxId = read.Fields, ObjectsRead = read.Fields };
+        return new Discovered(pass with { Cursor = read.Fields, MaxId = read.Fields, ObjectsRead = read.Fields });
     }
 
     /// <summary>

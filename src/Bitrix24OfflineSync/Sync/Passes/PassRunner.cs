@@ -1,13 +1,12 @@
 using System.Globalization;
 using System.Text.Json.Nodes;
 using Bitrix24OfflineSync.Bitrix.Batch;
-using Bitrix24OfflineSync.Portals;
 using Bitrix24OfflineSync.Sinks;
-using Bitrix24OfflineSync.Sync.Drain;
 using Bitrix24OfflineSync.Sync.Fetching;
-using Bitrix24OfflineSync.Sync.Leases;
 using Bitrix24OfflineSync.Sync.Mapping;
+using Bitrix24OfflineSync.Sync.Model;
 using Bitrix24OfflineSync.Sync.Scheduling;
+using Bitrix24OfflineSync.Sync.Turns;
 using Microsoft.Extensions.Options;
 
 namespace Bitrix24OfflineSync.Sync.Passes;
@@ -30,60 +29,66 @@ internal sealed class PassRunner(
     BitrixBatch batch,
     StateFetcher fetcher,
     ISinkIndex index,
-    DrainTurnLease turnLease,
     DrainScheduler scheduler,
     SyncMetrics metrics,
     IOptions<SyncOptions> options,
     TimeProvider time,
     ILogger<PassRunner> logger)
 {
-    public async Task RunAsync(PortalRecord portal, bool basicPlan, DrainTally tally, CancellationToken stopping)
+    /// <summary>Steps through the due passes with what the turn has left of its rounds (<paramref name="roundsUsed"/> of them are spent).</summary>
+    public async Task<TurnResult> RunAsync(TurnContext turn, bool basicPlan, int roundsUsed, CancellationToken stopping)
     {
-        while (tally.PausedUntil is null)
+        var portal = turn.Portal;
+        var result = TurnResult.None;
+        while (result.PausedUntil is null)
         {
-            var passes = await planner.DueAsync(portal, basicPlan, CancellationToken.None, due => tally.NextCheckAt = due).ConfigureAwait(false);
+            DateTimeOffset? checkDue = null;
+            var passes = await planner.DueAsync(portal, basicPlan, CancellationToken.None, due => checkDue = due).ConfigureAwait(false);
+            result = result.And(new TurnResult { NextCheckAt = checkDue });
             if (passes.Count == 0)
             {
-                return;
+                return result;
             }
 
-            if (tally.Rounds >= options.Value.RoundsPerTurn || stopping.IsCancellationRequested || scheduler.WokenDuringTurn(portal.MemberId))
+            if (roundsUsed + result.Rounds >= options.Value.RoundsPerTurn || stopping.IsCancellationRequested || scheduler.WokenDuringTurn(portal.MemberId))
             {
-                tally.MoreWork = true;
-                return;
+                return result with { MoreWork = true };
             }
 
-            await turnLease.EnsureHeldAsync(tally.Lease, CancellationToken.None).ConfigureAwait(false);
-            var progressed = await StepAsync(portal, passes, tally).ConfigureAwait(false);
-            tally.Rounds++;
-            if (!progressed)
+            await turn.EnsureHeldAsync(CancellationToken.None).ConfigureAwait(false);
+            var step = await StepAsync(turn, passes).ConfigureAwait(false);
+            result = result.And(step.Result with { Rounds = 1 });
+            if (!step.Progressed)
             {
                 // Nothing could be read (an error the log names): the passes are taken up again at the next turn.
-                return;
+                return result;
             }
         }
+
+        return result;
     }
 
-    private async Task<bool> StepAsync(PortalRecord portal, IReadOnlyList<EntityPass> passes, DrainTally tally)
+    private async Task<Step> StepAsync(TurnContext turn, IReadOnlyList<EntityPass> passes)
     {
+        var portal = turn.Portal;
         if (passes.FirstOrDefault(p => p.Entity is TypeDiscovery.Entity or FieldDiscovery.Entity) is { } discovering)
         {
-            var found = discovering.Entity == TypeDiscovery.Entity
-                ? await discovery.RunAsync(discovering, tally).ConfigureAwait(false)
-                : await fieldDiscovery.RunAsync(discovering, tally).ConfigureAwait(false);
+            var (found, pausedUntil) = discovering.Entity == TypeDiscovery.Entity
+                ? await discovery.RunAsync(discovering).ConfigureAwait(false)
+                : await fieldDiscovery.RunAsync(discovering).ConfigureAwait(false);
             if (found == discovering)
             {
-                return false;
+                return new Step(false, TurnResult.Paused(pausedUntil));
             }
 
             await SaveAsync(found).ConfigureAwait(false);
             metrics.PassStep(portal.MemberId, found.Kind, found.Entity, found.ObjectsRead - discovering.ObjectsRead);
-            return true;
+            return new Step(true, TurnResult.None);
         }
 
         if (passes.FirstOrDefault(p => p.Kind == PassKind.Retire) is { } retire)
         {
-            return await RetireStepAsync(portal, retire, tally).ConfigureAwait(false);
+            return await RetireStepAsync(turn, retire).ConfigureAwait(false);
         }
 
         var plans = Plan(passes);
@@ -94,9 +99,11 @@ internal sealed class PassRunner(
 
         var changes = new List<ObjectChange>();
         var moved = new List<EntityPass>();
+        var paused = TurnResult.None;
         foreach (var plan in plans)
         {
-            var read = Read(portal.MemberId, plan, results, tally);
+            var read = Read(portal.MemberId, plan, results);
+            paused = paused.And(TurnResult.Paused(read.PausedUntil));
             if (read.Pass.Cursor == plan.Pass.Cursor)
             {
                 if (read.Pass != plan.Pass)
@@ -109,27 +116,27 @@ internal sealed class PassRunner(
 
             var found = plan.Pass.Kind == PassKind.Load
                 ? await LoadAsync(portal.MemberId, plan, read, fetchedAt).ConfigureAwait(false)
-                : await CheckAsync(portal.MemberId, plan, read, fetchedAt, tally).ConfigureAwait(false);
-            if (found is null)
+                : await CheckAsync(portal.MemberId, plan, read, fetchedAt).ConfigureAwait(false);
+            if (found.PausedUntil is { } until)
             {
+                paused = paused.And(TurnResult.Paused(until));
                 continue;
             }
 
-            changes.AddRange(found);
-            var upserted = found.Count(c => c.Action == ChangeAction.Upsert);
+            changes.AddRange(found.Changes);
+            var upserted = found.Changes.Count(c => c.Action == ChangeAction.Upsert);
             moved.Add(read.Pass with
             {
                 ObjectsRead = read.Pass.ObjectsRead + read.Rows.Count,
                 Upserted = read.Pass.Upserted + upserted,
-                Deleted = read.Pass.Deleted + (found.Count - upserted),
+                Deleted = read.Pass.Deleted + (found.Changes.Count - upserted),
             });
         }
 
         if (changes.Count > 0)
         {
             var batchId = BatchIds.For("p_", moved.Select(p => FormattableString.Invariant($"{p.Entity}:{p.Kind}:{p.Cursor}")));
-            await turnLease.CommitAsync(new SinkBatch(portal.MemberId, portal.Domain, batchId, changes), tally.Lease, CancellationToken.None).ConfigureAwait(false);
-            tally.Objects += changes.Count;
+            await turn.CommitAsync(new SinkBatch(portal.MemberId, portal.Domain, batchId, changes), CancellationToken.None).ConfigureAwait(false);
         }
 
         // Saved only after the commit: a crash in between reads the same ranges again, and the sink takes them twice.
@@ -140,15 +147,16 @@ internal sealed class PassRunner(
             metrics.PassStep(portal.MemberId, pass.Kind, pass.Entity, pass.ObjectsRead - (before?.ObjectsRead ?? 0));
         }
 
-        return moved.Count > 0;
+        return new Step(moved.Count > 0, paused with { Objects = changes.Count });
     }
 
     /// <summary>
     /// One step of a retirement, without a request: the sink's objects of the entity in the next range are tombstoned
     /// (origin repair) and the cursor moves on; the range ends at the highest id the sink held when it began.
     /// </summary>
-    private async Task<bool> RetireStepAsync(PortalRecord portal, EntityPass pass, DrainTally tally)
+    private async Task<Step> RetireStepAsync(TurnContext turn, EntityPass pass)
     {
+        var portal = turn.Portal;
         if (pass.MaxId is null)
         {
             pass = pass with { MaxId = await index.MaxIdAsync(portal.MemberId, pass.Entity, CancellationToken.None).ConfigureAwait(false) ?? 0 };
@@ -165,13 +173,12 @@ internal sealed class PassRunner(
         if (tombstones.Count > 0)
         {
             var batchId = BatchIds.For("r_", [FormattableString.Invariant($"{pass.Entity}:{pass.Cursor}:{upTo}")]);
-            await turnLease.CommitAsync(new SinkBatch(portal.MemberId, portal.Domain, batchId, tombstones), tally.Lease, CancellationToken.None).ConfigureAwait(false);
-            tally.Objects += tombstones.Count;
+            await turn.CommitAsync(new SinkBatch(portal.MemberId, portal.Domain, batchId, tombstones), CancellationToken.None).ConfigureAwait(false);
         }
 
         await SaveAsync(pass with { Cursor = upTo, Deleted = pass.Deleted + tombstones.Count }).ConfigureAwait(false);
         metrics.PassStep(portal.MemberId, pass.Kind, pass.Entity, 0);
-        return true;
+        return new Step(true, new TurnResult { Objects = tombstones.Count });
     }
 
     /// <summary>The pages of one request: a probe for the newest id of a pass that has none yet, else ranges from its cursor on.</summary>
@@ -211,16 +218,17 @@ internal sealed class PassRunner(
     /// Reads one pass's pages in id order, as far as they are complete: a full page may have more after its last
     /// row, so the cursor stops there and the next step goes on from it. A refused or paused page stops the pass too.
     /// </summary>
-    private PassRead Read(string memberId, StepPlan plan, Dictionary<string, BatchCommandResult> results, DrainTally tally)
+    private PassRead Read(string memberId, StepPlan plan, Dictionary<string, BatchCommandResult> results)
     {
         var pass = plan.Pass;
         var rows = new List<(long Id, JsonObject Row)>();
+        DateTimeOffset? pausedUntil = null;
         foreach (var page in plan.Pages)
         {
             var result = results[page.Command.Key];
             if (result.PausedUntil is { } until)
             {
-                tally.Pause(until);
+                pausedUntil = until;
                 break;
             }
 
@@ -252,11 +260,11 @@ internal sealed class PassRunner(
             pass = pass with { Cursor = page.UpTo!.Value };
         }
 
-        return new PassRead(pass, plan.Pass.Cursor, rows);
+        return new PassRead(pass, plan.Pass.Cursor, rows, pausedUntil);
     }
 
     /// <summary>A load writes every object it read, but for those the sink holds newer, and tombstones what the sink holds that the portal has not.</summary>
-    private async Task<List<ObjectChange>?> LoadAsync(string memberId, StepPlan plan, PassRead read, DateTimeOffset fetchedAt)
+    private async Task<(List<ObjectChange> Changes, DateTimeOffset? PausedUntil)> LoadAsync(string memberId, StepPlan plan, PassRead read, DateTimeOffset fetchedAt)
     {
         var held = await HeldAsync(memberId, plan, read).ConfigureAwait(false);
         var changes = new List<ObjectChange>();
@@ -272,7 +280,7 @@ internal sealed class PassRunner(
         }
 
         changes.AddRange(Tombstones(plan, read, held, fetchedAt, ChangeOrigin.Load));
-        return changes;
+        return (changes, null);
     }
 
     /// <summary>
@@ -280,7 +288,7 @@ internal sealed class PassRunner(
     /// fetched whole and written; what the sink holds that the portal has not is tombstoned. Null when a fetch was
     /// paused: the pass does not move, and the step is taken again after the reset.
     /// </summary>
-    private async Task<List<ObjectChange>?> CheckAsync(string memberId, StepPlan plan, PassRead read, DateTimeOffset fetchedAt, DrainTally tally)
+    private async Task<(List<ObjectChange> Changes, DateTimeOffset? PausedUntil)> CheckAsync(string memberId, StepPlan plan, PassRead read, DateTimeOffset fetchedAt)
     {
         var held = await HeldAsync(memberId, plan, read).ConfigureAwait(false);
         var stale = read.Rows
@@ -293,8 +301,7 @@ internal sealed class PassRunner(
             var outcomes = await fetcher.FetchAsync(memberId, stale, CancellationToken.None).ConfigureAwait(false);
             if (outcomes.Values.Max(o => o.PausedUntil) is { } until)
             {
-                tally.Pause(until);
-                return null;
+                return ([], until);
             }
 
             foreach (var (key, outcome) in outcomes.Where(o => o.Value.Failure is null))
@@ -307,7 +314,7 @@ internal sealed class PassRunner(
         }
 
         changes.AddRange(Tombstones(plan, read, held, fetchedAt, ChangeOrigin.Repair));
-        return changes;
+        return (changes, null);
     }
 
     /// <summary>The sink's entries in the range the pass has read completely this step.</summary>
@@ -377,5 +384,8 @@ internal sealed class PassRunner(
     private sealed record StepPlan(EntityPass Pass, EntityFetch Fetch, IReadOnlyList<Page> Pages);
 
     /// <summary>A pass after its pages were read: complete from <see cref="From"/> up to its new cursor, and the rows in that range.</summary>
-    private sealed record PassRead(EntityPass Pass, long From, List<(long Id, JsonObject Row)> Rows);
+    private sealed record PassRead(EntityPass Pass, long From, List<(long Id, JsonObject Row)> Rows, DateTimeOffset? PausedUntil);
+
+    /// <summary>What one step did: whether any pass moved, and its objects and pause.</summary>
+    private sealed record Step(bool Progressed, TurnResult Result);
 }

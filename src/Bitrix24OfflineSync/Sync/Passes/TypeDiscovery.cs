@@ -1,7 +1,6 @@
 using System.Globalization;
 using System.Text.Json.Nodes;
 using Bitrix24OfflineSync.Bitrix.Batch;
-using Bitrix24OfflineSync.Sync.Drain;
 using Bitrix24OfflineSync.Sync.Fetching;
 using Bitrix24OfflineSync.Sync.Mapping;
 
@@ -19,8 +18,8 @@ internal sealed class TypeDiscovery(BitrixBatch batch, ISmartProcessTypeStore st
 
     private const string Invoices = "invoices";
 
-    /// <summary>Discovers and stores the types; the pass as done, or unchanged when the portal could not say (logged, or paused in the tally).</summary>
-    public async Task<EntityPass> RunAsync(EntityPass pass, DrainTally tally)
+    /// <summary>Discovers and stores the types; the pass as done, or unchanged when the portal could not say (logged, or paused).</summary>
+    public async Task<Discovered> RunAsync(EntityPass pass)
     {
         var memberId = pass.MemberId;
         var first = await batch.RunAsync(
@@ -45,8 +44,7 @@ internal sealed class TypeDiscovery(BitrixBatch batch, ISmartProcessTypeStore st
         var invoices = first[1];
         if (pages.Concat([invoices]).Max(r => r.PausedUntil) is { } until)
         {
-            tally.Pause(until);
-            return pass;
+            return new Discovered(pass, until);
         }
 
         // No invoices is an answer (NOT_FOUND "Smart process not found"); any other error is not.
@@ -54,7 +52,7 @@ internal sealed class TypeDiscovery(BitrixBatch batch, ISmartProcessTypeStore st
         if (failed is not null)
         {
             PassLog.ReadFailed(logger, memberId, pass.Kind, pass.Entity, 0, failed.Error!.ToString());
-            return pass;
+            return new Discovered(pass);
         }
 
         var found = pages
@@ -68,7 +66,7 @@ internal sealed class TypeDiscovery(BitrixBatch batch, ISmartProcessTypeStore st
         }
 
         await store.SaveDiscoveryAsync(memberId, found, time.GetUtcNow(), CancellationToken.None).ConfigureAwait(false);
-        return pass with { Cursor = found.Count, MaxId = found.Count, ObjectsRead = found.Count };
+        return new Discovered(pass with { Cursor = found.Count, MaxId = found.Count, ObjectsRead = found.Count });
     }
 
     private static BatchCommand Page(int start) => new(

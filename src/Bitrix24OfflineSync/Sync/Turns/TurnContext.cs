@@ -1,0 +1,28 @@
+using Bitrix24OfflineSync.Portals;
+using Bitrix24OfflineSync.Sinks;
+using Bitrix24OfflineSync.Sync.Leases;
+
+namespace Bitrix24OfflineSync.Sync.Turns;
+
+/// <summary>
+/// What every part of one portal's turn works with, and never changes during it: the portal, the lease the turn holds
+/// (every commit and every request that changes the queue is fenced by it), and whether an operator asked for the
+/// portal's dead letters to be replayed. What a part did comes back as its <see cref="TurnResult"/>.
+/// </summary>
+internal sealed class TurnContext(PortalRecord portal, DrainLease lease, DrainTurnLease fencing, bool replayRequested)
+{
+    public PortalRecord Portal => portal;
+
+    public string MemberId => portal.MemberId;
+
+    public DrainLease Lease => lease;
+
+    /// <summary>An operator asked for dead letters of the portal to be replayed: the error rows get their pass now, then the letters.</summary>
+    public bool ReplayRequested => replayRequested;
+
+    /// <summary>Renews the lease, or throws <see cref="DrainLeaseLostException"/>: called right before anything is sent.</summary>
+    public Task EnsureHeldAsync(CancellationToken cancellationToken) => fencing.EnsureHeldAsync(lease, cancellationToken);
+
+    /// <summary>Commits to the sinks under the lease (renewed right before, and fenced inside the sink where it can be).</summary>
+    public Task<SinkCommitResult> CommitAsync(SinkBatch batch, CancellationToken cancellationToken) => fencing.CommitAsync(batch, lease, cancellationToken);
+}
