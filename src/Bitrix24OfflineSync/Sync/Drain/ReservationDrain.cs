@@ -69,7 +69,7 @@ internal sealed class ReservationDrain(
             var full = rows >= gets * limit;
             using var round = metrics.StartRound(turn.MemberId, "extended");
             var committed = await rounds.CommitAsync(turn, reservations).ConfigureAwait(false);
-            if (committed.PostponedUntil is { } postponed)
+            if (committed.PausedUntil is { } postponed)
             {
                 return new DrainOutcome(result.And(TurnResult.Paused(postponed)), PlanRefused: false);
             }

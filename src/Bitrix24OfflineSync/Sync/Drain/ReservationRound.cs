@@ -166,7 +166,7 @@ internal sealed class ReservationRound(
     public async Task<TurnResult> ProcessAsync(TurnContext turn, IReadOnlyList<Reservation> reservations)
     {
         var round = await CommitAsync(turn, reservations).ConfigureAwait(false);
-        return round.PostponedUntil is { } until ? TurnResult.Paused(until) : await ClearAsync(round).ConfigureAwait(false);
+        return round.PausedUntil is { } until ? TurnResult.Paused(until) : await ClearAsync(round).ConfigureAwait(false);
     }
 
     /// <summary>After the round's clears: the reservations done, the kept rows postponed, or all of them when the clears did not run.</summary>
@@ -245,7 +245,7 @@ internal sealed record Reserved(IReadOnlyList<Reservation> Reservations, TurnRes
 
 /// <summary>
 /// A round whose objects are committed and whose rows are to be cleared (whole reservations, or some of their rows);
-/// or, when <see cref="PostponedUntil"/> is set, a round that waits in the journal for a method's reset, with nothing to clear.
+/// or, when <see cref="PausedUntil"/> is set, a round that waits in the journal for a method's reset, with nothing to clear.
 /// </summary>
 internal sealed record CommittedRound(
     string MemberId,
@@ -255,7 +255,7 @@ internal sealed record CommittedRound(
     int Retries,
     int Events,
     bool MarkedErrorRows,
-    DateTimeOffset? PostponedUntil = null)
+    DateTimeOffset? PausedUntil = null)
 {
     public static CommittedRound Postponed(string memberId, DateTimeOffset until) =>
         new(memberId, [], [], new ResolvedBatch([], [], []), 0, 0, MarkedErrorRows: false, until);
