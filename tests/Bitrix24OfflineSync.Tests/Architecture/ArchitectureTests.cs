@@ -58,9 +58,72 @@ public sealed partial class ArchitectureTests
     }
 
     [Fact]
+    public void TheSubfoldersOfEachFolder_UseEachOtherOneWayOnly()
+    {
+        var found = Sources.Value.GroupBy(f => f.Folder).SelectMany(folder => Cycles(SubfolderArrows(folder)).Select(c => $"{folder.Key}: {c}")).ToList();
+
+        Assert.True(found.Count == 0, "Subfolders that use each other (docs/architecture.md):\n" + string.Join('\n', found));
+    }
+
+    [Theory]
+    [InlineData("Drain>Passes Passes>Drain", "Drain -> Passes -> Drain")]
+    [InlineData("Fetching>Mapping Mapping>Model Model>Fetching Drain>Model", "Fetching -> Mapping -> Model -> Fetching")]
+    [InlineData("Drain>Model Passes>Model Drain>Turns Passes>Turns Turns>Model", "")]
+    public void TheSubfolderCheck_FindsATwoWayPairAndALongerCycle(string arrows, string expected)
+    {
+        var graph = arrows.Split(' ').Select(a => a.Split('>')).Select(a => (From: a[0], To: a[1])).ToHashSet();
+
+        Assert.Equal(expected, string.Join("; ", Cycles(graph)));
+    }
+
+    [Fact]
     public void TheFolderTable_CoversEveryFolder()
     {
         Assert.Equal(Allowed.Keys.Order(), Sources.Value.Select(f => f.Folder).Distinct().Order());
+    }
+
+    /// <summary>
+    /// The arrows between the subfolders of one folder: a file in Sync/Drain that uses the namespace of Sync/Passes (a
+    /// using, or a name qualified with it). Files at the folder's root are its composition (registration, options,
+    /// metrics), which may use every subfolder, so they are no node.
+    /// </summary>
+    private static HashSet<(string From, string To)> SubfolderArrows(IGrouping<string, SourceFile> folder)
+    {
+        var subfolders = folder.Select(f => f.Subfolder).OfType<string>().ToHashSet(StringComparer.Ordinal);
+        return folder.Where(f => f.Subfolder is not null)
+            .SelectMany(f => SubfolderReference().Matches(f.Text)
+                .Select(m => (Folder: m.Groups["folder"].Value, Sub: m.Groups["sub"].Value))
+                .Where(m => m.Folder == folder.Key && m.Sub != f.Subfolder && subfolders.Contains(m.Sub))
+                .Select(m => (From: f.Subfolder!, To: m.Sub)))
+            .ToHashSet();
+    }
+
+    /// <summary>Each cycle of the graph once, as "A -> B -> A", starting from its smallest node: a two-way pair is a cycle of two.</summary>
+    private static List<string> Cycles(HashSet<(string From, string To)> arrows)
+    {
+        var next = arrows.GroupBy(a => a.From).ToDictionary(g => g.Key, g => g.Select(a => a.To).Order(StringComparer.Ordinal).ToList(), StringComparer.Ordinal);
+        var cycles = new List<string>();
+        foreach (var start in next.Keys.Order(StringComparer.Ordinal))
+        {
+            Walk([start]);
+
+            void Walk(List<string> path)
+            {
+                foreach (var to in next.GetValueOrDefault(path[^1]) ?? [])
+                {
+                    if (to == start)
+                    {
+                        cycles.Add(string.Join(" -> ", path.Append(start)));
+                    }
+                    else if (string.CompareOrdinal(to, start) > 0 && !path.Contains(to))
+                    {
+                        Walk([.. path, to]);
+                    }
+                }
+            }
+        }
+
+        return cycles;
     }
 
     private static List<SourceFile> Load()
@@ -83,12 +146,14 @@ public sealed partial class ArchitectureTests
                 continue;
             }
 
-            var folder = relative[..relative.IndexOf('/', StringComparison.Ordinal)];
+            var parts = relative.Split('/');
+            var folder = parts[0];
+            var subfolder = parts.Length > 2 ? parts[1] : null;
             var text = File.ReadAllText(path);
             var uses = FolderReference().Matches(text).Select(m => m.Groups["folder"].Value)
                 .Where(u => u != folder && Allowed.ContainsKey(u))
                 .ToHashSet(StringComparer.Ordinal);
-            files.Add(new SourceFile(relative, folder, text, uses));
+            files.Add(new SourceFile(relative, folder, subfolder, text, uses));
         }
 
         return files;
@@ -101,5 +166,9 @@ public sealed partial class ArchitectureTests
     [GeneratedRegex(@"\b(?:Sqlite|Npgsql)[A-Z]\w*|Microsoft\.Data\.Sqlite|\bNpgsql\b")]
     private static partial Regex ProviderType();
 
-    private sealed record SourceFile(string Path, string Folder, string Text, IReadOnlySet<string> Uses);
+    /// <summary>A using of a subfolder's namespace, or a name qualified with it.</summary>
+    [GeneratedRegex(@"\bBitrix24OfflineSync\.(?<folder>\w+)\.(?<sub>[A-Z]\w*)\b(?=\s*;|\.[A-Z])")]
+    private static partial Regex SubfolderReference();
+
+    private sealed record SourceFile(string Path, string Folder, string? Subfolder, string Text, IReadOnlySet<string> Uses);
 }
