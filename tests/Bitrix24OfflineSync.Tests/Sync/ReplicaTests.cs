@@ -57,6 +57,47 @@ public sealed class ReplicaTests : IAsyncDisposable
     }
 
     [Fact]
+    public async Task WhileADrainWaitsOnASlowPortal_NoTransactionIsOpen_AndThePortalsRowsAreWritable()
+    {
+        var world = await StartEmulatorAsync();
+        var replica = await StartReplicaAsync(world);
+        var (portal, applicationToken) = await InstallAsync(world, replica);
+        await replica.WaitUntilLoadedAsync(portal.MemberId);
+        await WaitUntilDrainedAsync(world, portal, replica);
+        for (var i = 0; i < 5; i++)
+        {
+            world.CallAsUser(portal, "crm.deal.add", new JsonObject { ["fields"] = new JsonObject { ["TITLE"] = $"deal {i}" } });
+        }
+
+        // Every request of the drain now waits half a second on the network, as a far portal's would.
+        portal.Faults.Latency = TimeSpan.FromMilliseconds(500);
+        var requestsBefore = portal.Stats.Requests;
+        await world.WhenEventsWrittenAsync(Ct);
+        using (var answer = await replica.Http.PostAsync(replica.EventsUrl, EventForms.Doorbell(portal.MemberId, applicationToken), Ct))
+        {
+            Assert.True(answer.IsSuccessStatusCode);
+        }
+
+        var samples = new List<(long OpenTransactions, long Written)>();
+        var journal = replica.Get<IReservationJournal>();
+        while (portal.Queue.Depth(world.DefaultApp, error: false) > 0 || (await journal.KnownPendingAsync(portal.MemberId, Ct)).Count > 0)
+        {
+            // A transaction or a row lock held across a REST call would show here, and keep these writes waiting (and fail them).
+            var open = await _database.ScalarAsync(
+                "SELECT count(*) FROM pg_stat_activity WHERE datname = current_database() AND pid <> pg_backend_pid() AND state LIKE 'idle in transaction%';");
+            var written = await _database.ScalarAsync(
+                $"UPDATE portals SET updated_at = updated_at WHERE member_id = '{portal.MemberId}' RETURNING 1;").WaitAsync(TimeSpan.FromSeconds(10), Ct);
+            samples.Add((open, written));
+            await Task.Delay(25, Ct);
+        }
+
+        Assert.True(portal.Stats.Requests - requestsBefore >= 3, $"the drain made {portal.Stats.Requests - requestsBefore} requests");
+        Assert.NotEmpty(samples);
+        Assert.All(samples, s => Assert.Equal((0L, 1L), s));
+        await MirrorAssert.MatchesEmulatorAsync(replica.Get<IMirrorStore>(), portal);
+    }
+
+    [Fact]
     public async Task TwoReplicas_LoadAPortalUnderItsLease_ReadingEachRangeOnce_AndTheMirrorEndsComplete()
     {
         var world = await StartEmulatorAsync();
