@@ -68,7 +68,7 @@ internal static class WriteEndpoints
     private static async Task<Results<Accepted<WritesAnswer>, ProblemHttpResult>> AcceptAsync(
         string memberId,
         HttpContext context,
-        PortalDirectory directory,
+        KnownPortals knownPortals,
         DirtyPortals dirty,
         IWriteStore store,
         WritesMetrics metrics,
@@ -122,7 +122,7 @@ internal static class WriteEndpoints
             return TypedResults.Problem(statusCode: StatusCodes.Status400BadRequest, title: "Invalid write", detail: $"{where}: {refusal.Detail}", extensions: extensions);
         }
 
-        if (await directory.FindAsync(memberId, cancellationToken).ConfigureAwait(false) is not { Status: PortalStatus.Active } portal)
+        if (await knownPortals.FindAsync(memberId, cancellationToken).ConfigureAwait(false) is not { Status: PortalStatus.Active } portal)
         {
             return TypedResults.Problem(statusCode: StatusCodes.Status404NotFound, title: "Unknown portal", detail: $"No active portal has member_id '{Clip(memberId)}'.");
         }
