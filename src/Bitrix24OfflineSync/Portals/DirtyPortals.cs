@@ -10,7 +10,7 @@ namespace Bitrix24OfflineSync.Portals;
 /// "dirty"). Signal writes are coalesced per portal: doorbells that arrive while a write is under way are answered by
 /// the next write, which starts after they arrived, so a burst of a thousand doorbells costs two writes.
 /// </summary>
-internal sealed class DirtyPortals(IPortalSyncState state, PortalDirectory directory, IPortalWaker wakeUps, ISqlDatabase database)
+internal sealed class DirtyPortals(IPortalSyncState state, KnownPortals knownPortals, IPortalWaker wakeUps, ISqlDatabase database)
 {
     private readonly ConcurrentDictionary<string, Slot> _slots = new(StringComparer.Ordinal);
 
@@ -19,13 +19,13 @@ internal sealed class DirtyPortals(IPortalSyncState state, PortalDirectory direc
     /// stands for the changes Bitrix24 rings no doorbell for within its <c>minTimeout</c>); answers whether the durable
     /// signal was written.
     /// </summary>
-    public async ValueTask<bool> MarkAsync(string memberId, PortalEntry portal, TimeSpan lookAgainAfter, CancellationToken cancellationToken)
+    public async ValueTask<bool> MarkAsync(string memberId, KnownPortal portal, TimeSpan lookAgainAfter, CancellationToken cancellationToken)
     {
         var write = !portal.Dirty || database.SharedByReplicas;
         if (write)
         {
             await WriteSignalAsync(memberId, cancellationToken).ConfigureAwait(false);
-            directory.MarkDirty(memberId);
+            knownPortals.MarkDirty(memberId);
         }
 
         wakeUps.Wake(memberId);
@@ -40,7 +40,7 @@ internal sealed class DirtyPortals(IPortalSyncState state, PortalDirectory direc
     public async Task ConsumeAsync(string memberId, CancellationToken cancellationToken)
     {
         await state.ConsumeSignalsAsync(memberId, cancellationToken).ConfigureAwait(false);
-        directory.MarkConsumed(memberId);
+        knownPortals.MarkConsumed(memberId);
     }
 
     private async Task WriteSignalAsync(string memberId, CancellationToken cancellationToken)

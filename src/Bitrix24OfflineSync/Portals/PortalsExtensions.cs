@@ -7,7 +7,7 @@ internal static class PortalsExtensions
         services.AddSingleton<IPortalRegistry, SqlPortalRegistry>();
         services.AddSingleton<IPortalTokenStore, SqlPortalTokenStore>();
         services.AddSingleton<IPortalSyncState, SqlPortalSyncState>();
-        services.AddSingleton<PortalDirectory>();
+        services.AddSingleton<KnownPortals>();
         services.AddSingleton<DirtyPortals>();
         return services;
     }

@@ -7,6 +7,12 @@ namespace Bitrix24OfflineSync.Sinks;
 internal interface ISyncSink
 {
     /// <summary>
+    /// How the metrics, spans and logs call this sink (<c>database</c>, <c>http</c>): the sink says it, so the code
+    /// that measures commits need not know the kinds of sink there are.
+    /// </summary>
+    string Name { get; }
+
+    /// <summary>
     /// Stores the batch durably but for the objects the sink refuses on their own (answered, each left out: see
     /// <see cref="RefusalSearch"/>), or throws <see cref="SinkUnavailableException"/> (the batch is kept reserved and
     /// retried), or <see cref="CommitFenceLostException"/> when the batch's fence no longer holds.

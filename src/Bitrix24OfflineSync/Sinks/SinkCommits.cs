@@ -1,9 +1,7 @@
 using System.Diagnostics;
 using System.Diagnostics.Metrics;
 using Bitrix24OfflineSync.Persistence;
-using Bitrix24OfflineSync.Sinks.Database;
 using Bitrix24OfflineSync.Sinks.Fields;
-using Bitrix24OfflineSync.Sinks.Http;
 using Bitrix24OfflineSync.Telemetry;
 
 namespace Bitrix24OfflineSync.Sinks;
@@ -32,12 +30,7 @@ internal sealed class SinkCommits
         _logger = logger;
         _tags = tags;
         _time = time;
-        _name = sink switch
-        {
-            DatabaseMirrorSink => "database",
-            HttpForwarderSink => "http",
-            _ => sink.GetType().Name,
-        };
+        _name = sink.Name;
         var meter = meters.Create(ServiceTelemetry.Name);
         _objects = meter.CreateCounter<long>(
             "b24sync_objects_synced",

@@ -11,7 +11,7 @@ namespace Bitrix24OfflineSync.Webhooks;
 /// that matched once is compared directly (in constant time) on the portal's later doorbells, so a burst of them
 /// costs no hashing; anything else is hashed.
 /// </summary>
-internal sealed class ApplicationTokenCheck(PortalDirectory directory, ApplicationTokenHasher hasher)
+internal sealed class ApplicationTokenCheck(KnownPortals knownPortals, ApplicationTokenHasher hasher)
 {
     public async ValueTask<TokenCheck> VerifyAsync(EventPayload payload, CancellationToken cancellationToken)
     {
@@ -22,7 +22,7 @@ internal sealed class ApplicationTokenCheck(PortalDirectory directory, Applicati
             return TokenCheck.Refused(memberId, "missing member_id or application_token");
         }
 
-        var portal = await directory.FindAsync(memberId, cancellationToken).ConfigureAwait(false);
+        var portal = await knownPortals.FindAsync(memberId, cancellationToken).ConfigureAwait(false);
         if (portal?.VerifiedToken is { } verified && Matches(presented, verified))
         {
             return new TokenCheck(memberId, portal, null);
@@ -39,7 +39,7 @@ internal sealed class ApplicationTokenCheck(PortalDirectory directory, Applicati
             return TokenCheck.Refused(memberId, "wrong application_token");
         }
 
-        directory.RememberVerified(memberId, portal, Encoding.UTF8.GetBytes(presented));
+        knownPortals.RememberVerified(memberId, portal, Encoding.UTF8.GetBytes(presented));
         return new TokenCheck(memberId, portal, null);
     }
 
@@ -58,7 +58,7 @@ internal sealed class ApplicationTokenCheck(PortalDirectory directory, Applicati
 }
 
 /// <summary>A verified portal, or why not (for the log only: the caller answers every refusal alike).</summary>
-internal readonly record struct TokenCheck(string? MemberId, PortalEntry? Portal, string? Refusal)
+internal readonly record struct TokenCheck(string? MemberId, KnownPortal? Portal, string? Refusal)
 {
     public static TokenCheck Refused(string? memberId, string reason) => new(memberId, null, reason);
 }

@@ -13,17 +13,17 @@ internal static class EventsEndpoint
     {
         // Resolved at the first event, not here: a setting that stops the start is reported by the start.
         var services = endpoints.ServiceProvider;
-        var intake = new Lazy<Intake>(() => new Intake(
+        var handlers = new Lazy<EventHandlers>(() => new EventHandlers(
             services.GetRequiredService<InstallHandler>(),
             services.GetRequiredService<UninstallHandler>(),
             services.GetRequiredService<DoorbellHandler>(),
             services.GetRequiredService<ILoggerFactory>().CreateLogger(typeof(EventsEndpoint))));
-        endpoints.MapPost(Bitrix24Options.EventsPath, (RequestDelegate)(context => HandleAsync(context, intake.Value)))
+        endpoints.MapPost(Bitrix24Options.EventsPath, (RequestDelegate)(context => HandleAsync(context, handlers.Value)))
             .WithName("Bitrix24Events");
         return endpoints;
     }
 
-    private static async Task HandleAsync(HttpContext context, Intake intake)
+    private static async Task HandleAsync(HttpContext context, EventHandlers handlers)
     {
         var cancellationToken = context.RequestAborted;
         EventPayload payload;
@@ -33,7 +33,7 @@ internal static class EventsEndpoint
         }
         catch (MalformedBodyException ex)
         {
-            WebhooksLog.BodyRejected(intake.Logger, ex.StatusCode, ex.Reason);
+            WebhooksLog.BodyRejected(handlers.Logger, ex.StatusCode, ex.Reason);
             await TypedResults.Problem(statusCode: ex.StatusCode, title: Title(ex.StatusCode), detail: $"The event body was rejected: {ex.Reason}.")
                 .ExecuteAsync(context).ConfigureAwait(false);
             return;
@@ -42,10 +42,10 @@ internal static class EventsEndpoint
         EventRequest.Record(context, payload);
         var result = payload.Event switch
         {
-            "ONOFFLINEEVENT" => await intake.Doorbell.HandleAsync(payload, cancellationToken).ConfigureAwait(false),
-            "ONAPPINSTALL" => await intake.Install.HandleAsync(payload, cancellationToken).ConfigureAwait(false),
-            "ONAPPUNINSTALL" => await intake.Uninstall.HandleAsync(payload, cancellationToken).ConfigureAwait(false),
-            _ => Ignore(payload, intake.Logger),
+            "ONOFFLINEEVENT" => await handlers.Doorbell.HandleAsync(payload, cancellationToken).ConfigureAwait(false),
+            "ONAPPINSTALL" => await handlers.Install.HandleAsync(payload, cancellationToken).ConfigureAwait(false),
+            "ONAPPUNINSTALL" => await handlers.Uninstall.HandleAsync(payload, cancellationToken).ConfigureAwait(false),
+            _ => Ignore(payload, handlers.Logger),
         };
         if (result == IntakeResult.Accepted)
         {
@@ -72,5 +72,6 @@ internal static class EventsEndpoint
         _ => "Malformed event",
     };
 
-    private sealed record Intake(InstallHandler Install, UninstallHandler Uninstall, DoorbellHandler Doorbell, ILogger Logger);
+    /// <summary>The handlers an event is dispatched to, and the endpoint's logger, resolved once at the first event.</summary>
+    private sealed record EventHandlers(InstallHandler Install, UninstallHandler Uninstall, DoorbellHandler Doorbell, ILogger Logger);
 }

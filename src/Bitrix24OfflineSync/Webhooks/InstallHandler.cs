@@ -18,7 +18,7 @@ internal sealed class InstallHandler(
     InstallVerifier verifier,
     InstallRefusalLog refusals,
     IPortalRegistry registry,
-    PortalDirectory directory,
+    KnownPortals knownPortals,
     ApplicationTokenHasher hasher,
     PortalTokens tokens,
     RegistrationQueue registrations,
@@ -82,7 +82,7 @@ internal sealed class InstallHandler(
         var record = await registry.FindAsync(memberId, cancellationToken).ConfigureAwait(false);
         if (record is not null)
         {
-            directory.Remember(record);
+            knownPortals.Remember(record);
         }
 
         WebhooksLog.InstallAccepted(logger, memberId, install.Domain, endpoint.GetLeftPart(UriPartial.Path));

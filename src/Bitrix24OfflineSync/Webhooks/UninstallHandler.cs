@@ -7,7 +7,7 @@ namespace Bitrix24OfflineSync.Webhooks;
 /// <summary>ONAPPUNINSTALL: its <c>application_token</c> is its only proof. Marks the portal uninstalled and deletes its tokens.</summary>
 internal sealed class UninstallHandler(
     ApplicationTokenCheck check,
-    PortalDirectory directory,
+    KnownPortals knownPortals,
     IPortalRegistry registry,
     PortalTokens tokens,
     SinkCommits sink,
@@ -27,7 +27,7 @@ internal sealed class UninstallHandler(
         await registry.MarkUninstalledAsync(memberId, cancellationToken).ConfigureAwait(false);
         // The uninstalled portal's record stays (without tokens), so its domain is still known.
         var knownDomain = (await registry.FindAsync(memberId, cancellationToken).ConfigureAwait(false))?.Domain;
-        directory.MarkUninstalled(memberId);
+        knownPortals.MarkUninstalled(memberId);
         tokens.Forget(memberId);
         var clean = payload.Get("data", "CLEAN") == "1";
         WebhooksLog.UninstallAccepted(logger, memberId, domain, clean);

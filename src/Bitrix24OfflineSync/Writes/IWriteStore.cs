@@ -8,9 +8,9 @@ internal interface IWriteStore
 {
     /// <summary>
     /// Stores the writes in one transaction, all or none: a key already stored with the same content answers its
-    /// status and stores nothing new; a key stored with other content refuses the whole request (<see cref="Intake.ConflictingKey"/>).
+    /// status and stores nothing new; a key stored with other content refuses the whole request (<see cref="WriteAcceptance.ConflictingKey"/>).
     /// </summary>
-    Task<Intake> AcceptAsync(string memberId, IReadOnlyList<WriteRequest> writes, DateTimeOffset now, CancellationToken cancellationToken);
+    Task<WriteAcceptance> AcceptAsync(string memberId, IReadOnlyList<WriteRequest> writes, DateTimeOffset now, CancellationToken cancellationToken);
 
     Task<StoredWrite?> FindAsync(string memberId, string key, CancellationToken cancellationToken);
 
@@ -33,5 +33,5 @@ internal interface IWriteStore
     Task<IReadOnlyList<string>> PortalsWithOpenWritesAsync(CancellationToken cancellationToken);
 }
 
-/// <summary>What an intake stored: each write's key, status and whether this request stored it, or the key whose stored content differs.</summary>
-internal sealed record Intake(IReadOnlyList<(string Key, string Status, bool Stored)> Statuses, string? ConflictingKey);
+/// <summary>What storing a request's writes answered: each write's key, status and whether this request stored it, or the key whose stored content differs.</summary>
+internal sealed record WriteAcceptance(IReadOnlyList<(string Key, string Status, bool Stored)> Statuses, string? ConflictingKey);

@@ -12,7 +12,7 @@ internal sealed class SqlWriteStore(ISqlDatabase database) : IWriteStore
     private const string Columns =
         "seq, member_id, write_key, entity, action, object_id, fields, if_unmodified_since, status, sent, attempts, error_code, error_message, accepted_at, applied_at";
 
-    public Task<Intake> AcceptAsync(string memberId, IReadOnlyList<WriteRequest> writes, DateTimeOffset now, CancellationToken cancellationToken) =>
+    public Task<WriteAcceptance> AcceptAsync(string memberId, IReadOnlyList<WriteRequest> writes, DateTimeOffset now, CancellationToken cancellationToken) =>
         database.RunAsync(
             async connection =>
             {
@@ -22,7 +22,7 @@ internal sealed class SqlWriteStore(ISqlDatabase database) : IWriteStore
                 {
                     var hash = ContentHash(write);
 
-                    // A concurrent intake of the same key waits on the unique index and then finds the row.
+                    // A concurrent request with the same key waits on the unique index and then finds the row.
                     var inserted = await connection.ExecuteAsync(new CommandDefinition(
                         """
                         INSERT INTO writes (member_id, write_key, content_hash, entity, action, object_id, fields, if_unmodified_since, status, accepted_at, updated_at)
@@ -44,14 +44,14 @@ internal sealed class SqlWriteStore(ISqlDatabase database) : IWriteStore
                     if (stored.Hash != hash)
                     {
                         await transaction.RollbackAsync(cancellationToken).ConfigureAwait(false);
-                        return new Intake([], write.Key);
+                        return new WriteAcceptance([], write.Key);
                     }
 
                     statuses.Add((write.Key, stored.Status, inserted == 1));
                 }
 
                 await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
-                return new Intake(statuses, null);
+                return new WriteAcceptance(statuses, null);
             },
             cancellationToken);
 

@@ -68,7 +68,7 @@ internal static class WriteEndpoints
     private static async Task<Results<Accepted<WritesAnswer>, ProblemHttpResult>> AcceptAsync(
         string memberId,
         HttpContext context,
-        PortalDirectory directory,
+        KnownPortals knownPortals,
         DirtyPortals dirty,
         IWriteStore store,
         WritesMetrics metrics,
@@ -122,13 +122,13 @@ internal static class WriteEndpoints
             return TypedResults.Problem(statusCode: StatusCodes.Status400BadRequest, title: "Invalid write", detail: $"{where}: {refusal.Detail}", extensions: extensions);
         }
 
-        if (await directory.FindAsync(memberId, cancellationToken).ConfigureAwait(false) is not { Status: PortalStatus.Active } portal)
+        if (await knownPortals.FindAsync(memberId, cancellationToken).ConfigureAwait(false) is not { Status: PortalStatus.Active } portal)
         {
             return TypedResults.Problem(statusCode: StatusCodes.Status404NotFound, title: "Unknown portal", detail: $"No active portal has member_id '{Clip(memberId)}'.");
         }
 
-        var intake = await store.AcceptAsync(memberId, writes!, time.GetUtcNow(), cancellationToken).ConfigureAwait(false);
-        if (intake.ConflictingKey is { } conflicting)
+        var acceptance = await store.AcceptAsync(memberId, writes!, time.GetUtcNow(), cancellationToken).ConfigureAwait(false);
+        if (acceptance.ConflictingKey is { } conflicting)
         {
             return TypedResults.Problem(
                 statusCode: StatusCodes.Status409Conflict,
@@ -137,11 +137,11 @@ internal static class WriteEndpoints
                 extensions: new Dictionary<string, object?> { ["key"] = conflicting });
         }
 
-        metrics.Accepted(writes!, intake);
+        metrics.Accepted(writes!, acceptance);
 
         // The portal's next turn applies them; a replica that holds its lease finds the signal.
         await dirty.MarkAsync(memberId, portal, TimeSpan.Zero, CancellationToken.None).ConfigureAwait(false);
-        return TypedResults.Accepted((string?)null, new WritesAnswer([.. intake.Statuses.Select(s => new WriteStatusAnswer(s.Key, s.Status))]));
+        return TypedResults.Accepted((string?)null, new WritesAnswer([.. acceptance.Statuses.Select(s => new WriteStatusAnswer(s.Key, s.Status))]));
     }
 
     private static async Task<Results<Ok<WriteAnswer>, ProblemHttpResult>> FindAsync(

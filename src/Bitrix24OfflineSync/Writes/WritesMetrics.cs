@@ -19,9 +19,9 @@ internal sealed class WritesMetrics
             "b24sync_writes", unit: "{write}", description: "Writes of the write API by entity, action and outcome (accepted, applied, conflict, failed).");
     }
 
-    public void Accepted(IReadOnlyList<WriteRequest> writes, Intake intake)
+    public void Accepted(IReadOnlyList<WriteRequest> writes, WriteAcceptance acceptance)
     {
-        var fresh = intake.Statuses.Where(s => s.Stored).Select(s => s.Key).ToHashSet(StringComparer.Ordinal);
+        var fresh = acceptance.Statuses.Where(s => s.Stored).Select(s => s.Key).ToHashSet(StringComparer.Ordinal);
         foreach (var write in writes.Where(w => fresh.Contains(w.Key)))
         {
             _writes.Add(1, new KeyValuePair<string, object?>("entity", write.Entity), new KeyValuePair<string, object?>("action", write.Action), new KeyValuePair<string, object?>("outcome", "accepted"));

@@ -110,6 +110,8 @@ public sealed class BasicModeTests
 
     private sealed class FailingSink : Bitrix24OfflineSync.Sinks.ISyncSink
     {
+        public string Name => "failing";
+
         public Task<Bitrix24OfflineSync.Sinks.SinkCommitResult> CommitAsync(Bitrix24OfflineSync.Sinks.SinkBatch batch, CancellationToken cancellationToken) =>
             throw new Bitrix24OfflineSync.Sinks.SinkUnavailableException("the sink is down");
 

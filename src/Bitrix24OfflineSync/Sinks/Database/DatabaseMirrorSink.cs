@@ -13,6 +13,8 @@ namespace Bitrix24OfflineSync.Sinks.Database;
 /// </summary>
 internal sealed class DatabaseMirrorSink(IMirrorStore store, MirrorViews views) : ISyncSink
 {
+    public string Name => "database";
+
     public async Task<SinkCommitResult> CommitAsync(SinkBatch batch, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(batch);

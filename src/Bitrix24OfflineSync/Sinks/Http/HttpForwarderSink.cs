@@ -17,6 +17,8 @@ internal sealed class HttpForwarderSink(
     IOptions<SinkOptions> options,
     ILogger<HttpForwarderSink> logger) : ISyncSink
 {
+    public string Name => "http";
+
     public async Task<SinkCommitResult> CommitAsync(SinkBatch batch, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(batch);

@@ -9,7 +9,7 @@ namespace Bitrix24OfflineSync.Tests.Portals;
 /// Unknown member ids are remembered for a while so forged doorbells cost no query each; when the memory is full the
 /// least recently asked id goes, not all of them: rotating made-up ids cannot make a repeated one cost a query again.
 /// </summary>
-public sealed class PortalDirectoryTests
+public sealed class KnownPortalsTests
 {
     private static CancellationToken Ct => TestContext.Current.CancellationToken;
 
@@ -17,36 +17,36 @@ public sealed class PortalDirectoryTests
     public async Task AnUnknownIdAskedAgainAndAgain_StaysRemembered_WhileAFloodOfOthersPassesThrough()
     {
         var registry = new CountingRegistry();
-        var directory = new PortalDirectory(registry, new FakeTimeProvider(TestClock.Start));
+        var knownPortals = new KnownPortals(registry, new FakeTimeProvider(TestClock.Start));
 
-        for (var i = 0; i < 3 * PortalDirectory.MaxUnknown; i++)
+        for (var i = 0; i < 3 * KnownPortals.MaxUnknown; i++)
         {
-            Assert.Null(await directory.FindAsync($"made-up-{i}", Ct));
+            Assert.Null(await knownPortals.FindAsync($"made-up-{i}", Ct));
             if (i % 100 == 0)
             {
-                Assert.Null(await directory.FindAsync("probed", Ct));
+                Assert.Null(await knownPortals.FindAsync("probed", Ct));
             }
         }
 
         Assert.Equal(1, registry.Queries("probed"));
-        Assert.Equal(1, registry.Queries($"made-up-{(3 * PortalDirectory.MaxUnknown) - 1}"));
+        Assert.Equal(1, registry.Queries($"made-up-{(3 * KnownPortals.MaxUnknown) - 1}"));
     }
 
     [Fact]
     public async Task WhenFull_TheLeastRecentlyAskedIdGoes_AndOnlyIt()
     {
         var registry = new CountingRegistry();
-        var directory = new PortalDirectory(registry, new FakeTimeProvider(TestClock.Start));
-        for (var i = 0; i < PortalDirectory.MaxUnknown; i++)
+        var knownPortals = new KnownPortals(registry, new FakeTimeProvider(TestClock.Start));
+        for (var i = 0; i < KnownPortals.MaxUnknown; i++)
         {
-            await directory.FindAsync($"id-{i}", Ct);
+            await knownPortals.FindAsync($"id-{i}", Ct);
         }
 
-        await directory.FindAsync("id-0", Ct);
-        await directory.FindAsync("one-more", Ct);
-        await directory.FindAsync("id-0", Ct);
-        await directory.FindAsync("id-2", Ct);
-        await directory.FindAsync("id-1", Ct);
+        await knownPortals.FindAsync("id-0", Ct);
+        await knownPortals.FindAsync("one-more", Ct);
+        await knownPortals.FindAsync("id-0", Ct);
+        await knownPortals.FindAsync("id-2", Ct);
+        await knownPortals.FindAsync("id-1", Ct);
 
         Assert.Equal(1, registry.Queries("id-0"));
         Assert.Equal(1, registry.Queries("id-2"));
@@ -58,12 +58,12 @@ public sealed class PortalDirectoryTests
     {
         var registry = new CountingRegistry();
         var clock = new FakeTimeProvider(TestClock.Start);
-        var directory = new PortalDirectory(registry, clock);
+        var knownPortals = new KnownPortals(registry, clock);
 
-        await directory.FindAsync("later-installed", Ct);
-        await directory.FindAsync("later-installed", Ct);
+        await knownPortals.FindAsync("later-installed", Ct);
+        await knownPortals.FindAsync("later-installed", Ct);
         clock.Advance(TimeSpan.FromSeconds(31));
-        await directory.FindAsync("later-installed", Ct);
+        await knownPortals.FindAsync("later-installed", Ct);
 
         Assert.Equal(2, registry.Queries("later-installed"));
     }

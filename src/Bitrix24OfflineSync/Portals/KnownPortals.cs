@@ -3,22 +3,24 @@ using System.Collections.Concurrent;
 namespace Bitrix24OfflineSync.Portals;
 
 /// <summary>
-/// What the event endpoint needs to know of a portal, kept in memory so a doorbell for a known portal reads no
-/// database: the token hash, the status, and whether it is already marked dirty. Unknown member ids are remembered
-/// briefly (<see cref="UnknownMembers"/>, least recently used out first), so a flood of forged doorbells cannot turn
-/// into a flood of queries.
+/// What this instance knows of each portal for the hot path, kept in memory so a doorbell for a known portal reads no
+/// database: the token hash, the status, and whether it is already marked dirty. It sits beside
+/// <see cref="IPortalRegistry"/>, which stays the truth: a portal is read from the registry once, then answered from
+/// here, and installs, uninstalls and dirty marks update it as they happen. Unknown member ids are
+/// remembered briefly (<see cref="UnknownMembers"/>, least recently used out first), so a flood of forged doorbells
+/// cannot turn into a flood of queries.
 /// </summary>
-internal sealed class PortalDirectory(IPortalRegistry registry, TimeProvider time)
+internal sealed class KnownPortals(IPortalRegistry registry, TimeProvider time)
 {
     /// <summary>Unknown member ids remembered at most.</summary>
     internal const int MaxUnknown = 10_000;
 
     private static readonly TimeSpan UnknownTtl = TimeSpan.FromSeconds(30);
-    private readonly ConcurrentDictionary<string, PortalEntry> _known = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, KnownPortal> _known = new(StringComparer.Ordinal);
     private readonly UnknownMembers _unknown = new(MaxUnknown);
     private readonly ConcurrentDictionary<string, Lazy<Task<PortalRecord?>>> _loading = new(StringComparer.Ordinal);
 
-    public async ValueTask<PortalEntry?> FindAsync(string memberId, CancellationToken cancellationToken)
+    public async ValueTask<KnownPortal?> FindAsync(string memberId, CancellationToken cancellationToken)
     {
         if (_known.TryGetValue(memberId, out var entry))
         {
@@ -52,10 +54,10 @@ internal sealed class PortalDirectory(IPortalRegistry registry, TimeProvider tim
         return Remember(record);
     }
 
-    public PortalEntry Remember(PortalRecord record)
+    public KnownPortal Remember(PortalRecord record)
     {
         _unknown.Remove(record.MemberId);
-        var entry = new PortalEntry(record.ApplicationTokenHash, record.Status, record.IsDirty);
+        var entry = new KnownPortal(record.ApplicationTokenHash, record.Status, record.IsDirty);
         _known[record.MemberId] = entry;
         return entry;
     }
@@ -64,7 +66,7 @@ internal sealed class PortalDirectory(IPortalRegistry registry, TimeProvider tim
     /// Keeps, in memory only, the token that matched the stored hash, so that the portal's next doorbells are
     /// compared with it directly instead of hashed again. An entry replaced since (a reinstall) is left alone.
     /// </summary>
-    public void RememberVerified(string memberId, PortalEntry verified, byte[] token) =>
+    public void RememberVerified(string memberId, KnownPortal verified, byte[] token) =>
         Update(memberId, e => ReferenceEquals(e.ApplicationTokenHash, verified.ApplicationTokenHash) ? e with { VerifiedToken = token } : e);
 
     /// <summary>The portal's signal is written: the next doorbells need not write it again.</summary>
@@ -75,7 +77,7 @@ internal sealed class PortalDirectory(IPortalRegistry registry, TimeProvider tim
 
     public void MarkUninstalled(string memberId) => Update(memberId, e => e with { Status = PortalStatus.Uninstalled });
 
-    private void Update(string memberId, Func<PortalEntry, PortalEntry> change)
+    private void Update(string memberId, Func<KnownPortal, KnownPortal> change)
     {
         while (_known.TryGetValue(memberId, out var current) && !_known.TryUpdate(memberId, change(current), current))
         {
@@ -84,7 +86,8 @@ internal sealed class PortalDirectory(IPortalRegistry registry, TimeProvider tim
 }
 
 /// <summary>
-/// A portal as the intake sees it. <see cref="VerifiedToken"/> is the <c>application_token</c> that last matched
+/// A portal as <see cref="KnownPortals"/> holds it for the event endpoint and the write API: a few fields of its
+/// <see cref="PortalRecord"/>. <see cref="VerifiedToken"/> is the <c>application_token</c> that last matched
 /// <see cref="ApplicationTokenHash"/>; it lives in this process's memory only and is never stored or logged.
 /// </summary>
-internal sealed record PortalEntry(byte[]? ApplicationTokenHash, PortalStatus Status, bool Dirty, byte[]? VerifiedToken = null);
+internal sealed record KnownPortal(byte[]? ApplicationTokenHash, PortalStatus Status, bool Dirty, byte[]? VerifiedToken = null);
