@@ -26,7 +26,7 @@ internal static class PassDiff
             changes.Add(new ObjectChange(Key(fetch.Entity, id), ChangeAction.Upsert, row.DeepClone(), modifiedAt, fetchedAt, [], [], ChangeOrigin.Load));
         }
 
-        changes.AddRange(Tombstones(fetch.Entity, held.Values, Present(read), fetchedAt, ChangeOrigin.Load));
+        changes.AddRange(Tombstones(fetch.Entity, held.Values, read.From, read.Pass.Cursor, Present(read), fetchedAt, ChangeOrigin.Load));
         return changes;
     }
 
@@ -40,15 +40,16 @@ internal static class PassDiff
             .Where(r => !held.TryGetValue(r.Id, out var entry) || entry.Deleted || Older(entry.ModifiedAt, FetchAnswers.Time(r.Row, fetch.ModifiedField)))
             .Select(r => Key(fetch.Entity, r.Id))
             .ToList();
-        return new CheckDiff(stale, [.. Tombstones(fetch.Entity, held.Values, Present(read), fetchedAt, ChangeOrigin.Repair)]);
+        return new CheckDiff(stale, [.. Tombstones(fetch.Entity, held.Values, read.From, read.Pass.Cursor, Present(read), fetchedAt, ChangeOrigin.Repair)]);
     }
 
     /// <summary>
-    /// The tombstones of a range read completely: every object the sink holds there, not already deleted, that the
-    /// portal did not answer (<paramref name="present"/>) is gone from the portal. In id order.
+    /// The tombstones of a range read completely, ids in (<paramref name="after"/>, <paramref name="upTo"/>]: every
+    /// object the sink holds there, not already deleted, that the portal did not answer (<paramref name="present"/>)
+    /// is gone from the portal. Nothing outside the range: what was not read proves nothing. In id order.
     /// </summary>
-    public static IEnumerable<ObjectChange> Tombstones(string entity, IEnumerable<IndexEntry> held, IReadOnlySet<long> present, DateTimeOffset at, ChangeOrigin origin) =>
-        held.Where(e => !e.Deleted && !present.Contains(e.Id))
+    public static IEnumerable<ObjectChange> Tombstones(string entity, IEnumerable<IndexEntry> held, long after, long upTo, IReadOnlySet<long> present, DateTimeOffset at, ChangeOrigin origin) =>
+        held.Where(e => e.Id > after && e.Id <= upTo && !e.Deleted && !present.Contains(e.Id))
             .OrderBy(e => e.Id)
             .Select(e => new ObjectChange(Key(entity, e.Id), ChangeAction.Delete, null, null, at, [], [], origin));
 

@@ -169,7 +169,7 @@ internal sealed class PassRunner(
         var held = upTo > pass.Cursor
             ? await index.RangeAsync(portal.MemberId, pass.Entity, pass.Cursor, upTo, CancellationToken.None).ConfigureAwait(false)
             : [];
-        var tombstones = PassDiff.Tombstones(pass.Entity, held, new HashSet<long>(), time.GetUtcNow(), ChangeOrigin.Repair).ToList();
+        var tombstones = PassDiff.Tombstones(pass.Entity, held, pass.Cursor, upTo, new HashSet<long>(), time.GetUtcNow(), ChangeOrigin.Repair).ToList();
         if (tombstones.Count > 0)
         {
             var batchId = BatchIds.For("r_", [FormattableString.Invariant($"{pass.Entity}:{pass.Cursor}:{upTo}")]);
