@@ -1,4 +1,3 @@
-using System.Globalization;
 using System.Text.Json.Nodes;
 using Bitrix24OfflineSync.Bitrix.Batch;
 using Bitrix24OfflineSync.Sync.Fetching;
@@ -27,7 +26,7 @@ internal static class PageReader
             }
 
             var pageRows = result.Succeeded ? FetchAnswers.Rows(result.Result, plan.Fetch.ListResultKey) : null;
-            var ids = pageRows?.OfType<JsonObject>().Select(row => (Id: Id(row, plan.Fetch), Row: row)).ToList();
+            var ids = pageRows?.OfType<JsonObject>().Select(row => (Id: FetchAnswers.NumericId(row, plan.Fetch.IdField), Row: row)).ToList();
             if (ids is null || ids.Any(r => r.Id is null || (page.After is { } a && (r.Id <= a || r.Id > page.UpTo))))
             {
                 // A page that is not the range asked for proves nothing about what the range holds.
@@ -55,9 +54,6 @@ internal static class PageReader
 
         return new PassRead(pass, plan.Pass.Cursor, rows);
     }
-
-    private static long? Id(JsonObject row, EntityFetch fetch) =>
-        long.TryParse(FetchAnswers.Id(row, fetch.IdField), NumberStyles.None, CultureInfo.InvariantCulture, out var id) ? id : null;
 }
 
 /// <summary>One object a range page answered: its id and its row as the portal wrote it.</summary>

@@ -113,7 +113,7 @@ public sealed class PassDiffTests
     }
 
     private static PassRead Read(string entity, PassKind kind, long from, long cursor, params JsonObject[] rows) =>
-        new(Pass(entity, kind, cursor, cursor + 500), from, [.. rows.Select(row => new PassRow(long.Parse(FetchAnswers.Id(row, Fetch(entity).IdField)!, CultureInfo.InvariantCulture), row))]);
+        new(Pass(entity, kind, cursor, cursor + 500), from, [.. rows.Select(row => new PassRow(FetchAnswers.NumericId(row, Fetch(entity).IdField)!.Value, row))]);
 
     private static Dictionary<long, IndexEntry> Held(params IndexEntry?[] entries) =>
         entries.OfType<IndexEntry>().ToDictionary(e => e.Id);
