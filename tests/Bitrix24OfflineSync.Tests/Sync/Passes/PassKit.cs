@@ -23,7 +23,8 @@ internal static class PassKit
     /// <summary>A row as the list of <paramref name="fetch"/> answers it: its id, and its modification time when given.</summary>
     public static JsonObject Row(EntityFetch fetch, long id, DateTimeOffset? modified = null)
     {
-        var row = new JsonObject { [fetch.IdField == "ID" && fetch.Entity == "task" ? "id" : fetch.IdField] = id.ToString(CultureInfo.InvariantCulture) };
+        // Tasks are filtered by ID but answer id, as the portal does.
+        var row = new JsonObject { [fetch.Entity == "task" ? "id" : fetch.IdField] = id.ToString(CultureInfo.InvariantCulture) };
         if (modified is { } time && fetch.ModifiedField is { } field)
         {
             row[field] = time.ToString("yyyy-MM-dd'T'HH:mm:sszzz", CultureInfo.InvariantCulture);
