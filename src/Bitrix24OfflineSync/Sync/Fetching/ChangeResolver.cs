@@ -100,9 +100,7 @@ internal sealed class ChangeResolver(EventMapper mapper, StateFetcher fetcher, T
             return [];
         }
 
-        return outcome.State is { } state
-            ? [Change(group, ChangeAction.Upsert, state, FetchAnswers.Time(state, group.Fetch!.ModifiedField), outcome.FetchedAt)]
-            : [Change(group, ChangeAction.Delete, null, null, outcome.FetchedAt)];
+        return [outcome.Change(group.Key, group.Fetch!, ChangeOrigin.Event, [.. group.Events], [.. group.MessageIds])];
     }
 
     /// <summary>An unmapped event: its name and data as they came; its queue time is the best "modified" there is.</summary>

@@ -34,6 +34,10 @@ internal static class FetchAnswers
         return value is JsonValue ? value.ToString().Trim() : null;
     }
 
+    /// <summary>An object's id as a number (what a keyset range counts in); null when it is not a whole number.</summary>
+    public static long? NumericId(JsonObject row, string idField) =>
+        long.TryParse(Id(row, idField), NumberStyles.None, CultureInfo.InvariantCulture, out var id) ? id : null;
+
     /// <summary>The time in <paramref name="field"/> of <paramref name="state"/>; null when absent or not ISO 8601 with an offset.</summary>
     public static DateTimeOffset? Time(JsonObject state, string? field) =>
         field is not null && state[field] is JsonValue value ? Time(value.ToString()) : null;

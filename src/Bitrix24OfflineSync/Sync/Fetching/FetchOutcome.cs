@@ -1,4 +1,6 @@
 using System.Text.Json.Nodes;
+using Bitrix24OfflineSync.Sinks;
+using Bitrix24OfflineSync.Sync.Mapping;
 
 namespace Bitrix24OfflineSync.Sync.Fetching;
 
@@ -15,4 +17,14 @@ internal sealed record FetchOutcome(JsonObject? State, DateTimeOffset FetchedAt,
     public static FetchOutcome Failed(string reason, DateTimeOffset fetchedAt) => new(null, fetchedAt, reason);
 
     public static FetchOutcome Paused(DateTimeOffset until, DateTimeOffset fetchedAt) => new(null, fetchedAt, null, until);
+
+    /// <summary>
+    /// The change a fetch that answered makes of <paramref name="key"/>: its state, modified when the state's
+    /// <see cref="EntityFetch.ModifiedField"/> says, or a tombstone when the portal has it no more. Whoever asked
+    /// deals with a failure or a pause first: neither is a change.
+    /// </summary>
+    public ObjectChange Change(ObjectKey key, EntityFetch fetch, ChangeOrigin origin, IReadOnlyList<string> events, IReadOnlyList<string> messageIds) =>
+        State is { } state
+            ? new ObjectChange(key, ChangeAction.Upsert, state, FetchAnswers.Time(state, fetch.ModifiedField), FetchedAt, events, messageIds, origin)
+            : new ObjectChange(key, ChangeAction.Delete, null, null, FetchedAt, events, messageIds, origin);
 }

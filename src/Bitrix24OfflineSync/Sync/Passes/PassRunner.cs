@@ -1,5 +1,3 @@
-using System.Globalization;
-using System.Text.Json.Nodes;
 using Bitrix24OfflineSync.Bitrix.Batch;
 using Bitrix24OfflineSync.Sinks;
 using Bitrix24OfflineSync.Sync.Fetching;
@@ -91,7 +89,7 @@ internal sealed class PassRunner(
             return await RetireStepAsync(turn, retire).ConfigureAwait(false);
         }
 
-        var plans = Plan(passes);
+        var plans = PagePlanner.Plan(passes, pass => entities.Find(pass.Entity)!);
         var commands = plans.SelectMany(p => p.Pages).Select(page => page.Command).ToList();
         var fetchedAt = time.GetUtcNow();
         var results = (await batch.RunAsync(portal.MemberId, commands, CancellationToken.None).ConfigureAwait(false))
@@ -102,7 +100,12 @@ internal sealed class PassRunner(
         var paused = TurnResult.None;
         foreach (var plan in plans)
         {
-            var read = Read(portal.MemberId, plan, results);
+            var read = PageReader.Read(plan, results);
+            if (read.Failure is { } reason)
+            {
+                PassLog.ReadFailed(logger, portal.MemberId, read.Pass.Kind, read.Pass.Entity, read.Pass.Cursor, reason);
+            }
+
             paused = paused.And(TurnResult.Paused(read.PausedUntil));
             if (read.Pass.Cursor == plan.Pass.Cursor)
             {
@@ -166,10 +169,7 @@ internal sealed class PassRunner(
         var held = upTo > pass.Cursor
             ? await index.RangeAsync(portal.MemberId, pass.Entity, pass.Cursor, upTo, CancellationToken.None).ConfigureAwait(false)
             : [];
-        var now = time.GetUtcNow();
-        var tombstones = held.Where(e => !e.Deleted).OrderBy(e => e.Id)
-            .Select(e => new ObjectChange(new ObjectKey(pass.Entity, e.Id.ToString(CultureInfo.InvariantCulture)), ChangeAction.Delete, null, null, now, [], [], ChangeOrigin.Repair))
-            .ToList();
+        var tombstones = PassDiff.Tombstones(pass.Entity, held, pass.Cursor, upTo, new HashSet<long>(), time.GetUtcNow(), ChangeOrigin.Repair).ToList();
         if (tombstones.Count > 0)
         {
             var batchId = BatchIds.For("r_", [FormattableString.Invariant($"{pass.Entity}:{pass.Cursor}:{upTo}")]);
@@ -181,139 +181,33 @@ internal sealed class PassRunner(
         return new Step(true, new TurnResult { Objects = tombstones.Count });
     }
 
-    /// <summary>The pages of one request: a probe for the newest id of a pass that has none yet, else ranges from its cursor on.</summary>
-    private List<StepPlan> Plan(IReadOnlyList<EntityPass> passes)
-    {
-        var plans = new List<StepPlan>();
-        var count = 0;
-        foreach (var pass in passes)
-        {
-            var fetch = entities.Find(pass.Entity)!;
-            var pages = new List<Page>();
-            if (pass.MaxId is not { } maxId)
-            {
-                pages.Add(new Page(new BatchCommand(Key(count++), fetch.ListMethod!, fetch.NewestIdParameters()), null, null));
-            }
-            else
-            {
-                var width = pass.Width;
-                for (var after = pass.Cursor; after < maxId && count < BitrixBatch.MaxCommands; after += width)
-                {
-                    var upTo = Math.Min(after + width, maxId);
-                    pages.Add(new Page(new BatchCommand(Key(count++), fetch.ListMethod!, fetch.RangeParameters(after, upTo, keysOnly: pass.Kind == PassKind.Check)), after, upTo));
-                }
-            }
-
-            plans.Add(new StepPlan(pass, fetch, pages));
-            if (count >= BitrixBatch.MaxCommands)
-            {
-                break;
-            }
-        }
-
-        return plans;
-    }
+    /// <summary>A load writes what it read (<see cref="PassDiff.Load"/>): nothing is fetched, so it never pauses.</summary>
+    private async Task<(IReadOnlyList<ObjectChange> Changes, DateTimeOffset? PausedUntil)> LoadAsync(string memberId, StepPlan plan, PassRead read, DateTimeOffset fetchedAt) =>
+        (PassDiff.Load(plan.Fetch, read, await HeldAsync(memberId, plan, read).ConfigureAwait(false), fetchedAt), null);
 
     /// <summary>
-    /// Reads one pass's pages in id order, as far as they are complete: a full page may have more after its last
-    /// row, so the cursor stops there and the next step goes on from it. A refused or paused page stops the pass too.
+    /// A drift check fetches whole what the diff finds stale and writes it, and tombstones what the portal no longer
+    /// has (<see cref="PassDiff.Check"/>). Paused when a fetch was: the pass does not move, and the step is taken again
+    /// after the reset.
     /// </summary>
-    private PassRead Read(string memberId, StepPlan plan, Dictionary<string, BatchCommandResult> results)
+    private async Task<(IReadOnlyList<ObjectChange> Changes, DateTimeOffset? PausedUntil)> CheckAsync(string memberId, StepPlan plan, PassRead read, DateTimeOffset fetchedAt)
     {
-        var pass = plan.Pass;
-        var rows = new List<(long Id, JsonObject Row)>();
-        DateTimeOffset? pausedUntil = null;
-        foreach (var page in plan.Pages)
-        {
-            var result = results[page.Command.Key];
-            if (result.PausedUntil is { } until)
-            {
-                pausedUntil = until;
-                break;
-            }
-
-            var pageRows = result.Succeeded ? FetchAnswers.Rows(result.Result, plan.Fetch.ListResultKey) : null;
-            var ids = pageRows?.OfType<JsonObject>().Select(row => (Id: Id(row, plan.Fetch), Row: row)).ToList();
-            if (ids is null || ids.Any(r => r.Id is null || (page.After is { } a && (r.Id <= a || r.Id > page.UpTo))))
-            {
-                // A page that is not the range asked for proves nothing about what the range holds.
-                var reason = result.Error?.ToString() ?? "the answer is not the page asked for";
-                PassLog.ReadFailed(logger, memberId, pass.Kind, pass.Entity, pass.Cursor, reason);
-                break;
-            }
-
-            if (page.After is null)
-            {
-                pass = pass with { MaxId = ids.Count == 0 ? 0 : ids.Max(r => r.Id!.Value) };
-                continue;
-            }
-
-            rows.AddRange(ids.Select(r => (r.Id!.Value, r.Row)));
-            var last = ids.Count == 0 ? page.After.Value : ids.Max(r => r.Id!.Value);
-            if (ids.Count >= EntityFetch.PageSize && last < page.UpTo)
-            {
-                // A full page may have more after its last row: the next step goes on from there.
-                pass = pass with { Cursor = last };
-                break;
-            }
-
-            pass = pass with { Cursor = page.UpTo!.Value };
-        }
-
-        return new PassRead(pass, plan.Pass.Cursor, rows, pausedUntil);
-    }
-
-    /// <summary>A load writes every object it read, but for those the sink holds newer, and tombstones what the sink holds that the portal has not.</summary>
-    private async Task<(List<ObjectChange> Changes, DateTimeOffset? PausedUntil)> LoadAsync(string memberId, StepPlan plan, PassRead read, DateTimeOffset fetchedAt)
-    {
-        var held = await HeldAsync(memberId, plan, read).ConfigureAwait(false);
+        var diff = PassDiff.Check(plan.Fetch, read, await HeldAsync(memberId, plan, read).ConfigureAwait(false), fetchedAt);
         var changes = new List<ObjectChange>();
-        foreach (var (id, row) in read.Rows)
+        if (diff.Stale.Count > 0)
         {
-            var modifiedAt = FetchAnswers.Time(row, plan.Fetch.ModifiedField);
-            if (held.TryGetValue(id, out var entry) && !entry.Deleted && entry.ModifiedAt > modifiedAt)
-            {
-                continue;
-            }
-
-            changes.Add(Change(plan, id, ChangeAction.Upsert, (JsonObject)row.DeepClone(), modifiedAt, fetchedAt, ChangeOrigin.Load));
-        }
-
-        changes.AddRange(Tombstones(plan, read, held, fetchedAt, ChangeOrigin.Load));
-        return (changes, null);
-    }
-
-    /// <summary>
-    /// A drift check compares ids and modification times: what the sink lacks, holds as deleted or holds older is
-    /// fetched whole and written; what the sink holds that the portal has not is tombstoned. Null when a fetch was
-    /// paused: the pass does not move, and the step is taken again after the reset.
-    /// </summary>
-    private async Task<(List<ObjectChange> Changes, DateTimeOffset? PausedUntil)> CheckAsync(string memberId, StepPlan plan, PassRead read, DateTimeOffset fetchedAt)
-    {
-        var held = await HeldAsync(memberId, plan, read).ConfigureAwait(false);
-        var stale = read.Rows
-            .Where(r => !held.TryGetValue(r.Id, out var entry) || entry.Deleted || Older(entry.ModifiedAt, FetchAnswers.Time(r.Row, plan.Fetch.ModifiedField)))
-            .Select(r => (new ObjectKey(plan.Fetch.Entity, r.Id.ToString(CultureInfo.InvariantCulture)), plan.Fetch))
-            .ToList();
-        var changes = new List<ObjectChange>();
-        if (stale.Count > 0)
-        {
-            var outcomes = await fetcher.FetchAsync(memberId, stale, CancellationToken.None).ConfigureAwait(false);
+            var outcomes = await fetcher.FetchAsync(memberId, [.. diff.Stale.Select(key => (key, plan.Fetch))], CancellationToken.None).ConfigureAwait(false);
             if (outcomes.Values.Max(o => o.PausedUntil) is { } until)
             {
                 return ([], until);
             }
 
-            foreach (var (key, outcome) in outcomes.Where(o => o.Value.Failure is null))
-            {
-                var id = long.Parse(key.Id, CultureInfo.InvariantCulture);
-                changes.Add(outcome.State is { } state
-                    ? Change(plan, id, ChangeAction.Upsert, state, FetchAnswers.Time(state, plan.Fetch.ModifiedField), outcome.FetchedAt, ChangeOrigin.Repair)
-                    : Change(plan, id, ChangeAction.Delete, null, null, outcome.FetchedAt, ChangeOrigin.Repair));
-            }
+            changes.AddRange(outcomes
+                .Where(o => o.Value.Failure is null)
+                .Select(o => o.Value.Change(o.Key, plan.Fetch, ChangeOrigin.Repair, [], [])));
         }
 
-        changes.AddRange(Tombstones(plan, read, held, fetchedAt, ChangeOrigin.Repair));
+        changes.AddRange(diff.Tombstones);
         return (changes, null);
     }
 
@@ -321,25 +215,6 @@ internal sealed class PassRunner(
     private async Task<Dictionary<long, IndexEntry>> HeldAsync(string memberId, StepPlan plan, PassRead read) =>
         (await index.RangeAsync(memberId, plan.Fetch.Entity, read.From, read.Pass.Cursor, CancellationToken.None).ConfigureAwait(false))
             .ToDictionary(e => e.Id);
-
-    /// <summary>Only ids inside the range read completely: an object missing there is gone from the portal.</summary>
-    private static IEnumerable<ObjectChange> Tombstones(StepPlan plan, PassRead read, Dictionary<long, IndexEntry> held, DateTimeOffset fetchedAt, ChangeOrigin origin)
-    {
-        var present = read.Rows.Select(r => r.Id).ToHashSet();
-        return held.Values
-            .Where(e => !e.Deleted && !present.Contains(e.Id))
-            .OrderBy(e => e.Id)
-            .Select(e => Change(plan, e.Id, ChangeAction.Delete, null, null, fetchedAt, origin));
-    }
-
-    /// <summary>Whether the sink's time is older than the portal's (a time the sink lacks counts as older).</summary>
-    private static bool Older(DateTimeOffset? held, DateTimeOffset? portal) => portal is { } p && (held is not { } h || h < p);
-
-    private static ObjectChange Change(StepPlan plan, long id, ChangeAction action, JsonObject? state, DateTimeOffset? modifiedAt, DateTimeOffset fetchedAt, ChangeOrigin origin) =>
-        new(new ObjectKey(plan.Fetch.Entity, id.ToString(CultureInfo.InvariantCulture)), action, state, modifiedAt, fetchedAt, [], [], origin);
-
-    private static long? Id(JsonObject row, EntityFetch fetch) =>
-        long.TryParse(FetchAnswers.Id(row, fetch.IdField), NumberStyles.None, CultureInfo.InvariantCulture, out var id) ? id : null;
 
     private async Task SaveAsync(EntityPass pass)
     {
@@ -373,18 +248,8 @@ internal sealed class PassRunner(
         }
     }
 
-    private static string Key(int index) => "p" + index.ToString(CultureInfo.InvariantCulture);
-
     /// <summary>Ids a retirement step covers: a commit of a few thousand tombstones at most.</summary>
     private const long RetireWidth = 2_500;
-
-    /// <summary>One command of a step: a probe (no range) or the ids in (<see cref="After"/>, <see cref="UpTo"/>].</summary>
-    private sealed record Page(BatchCommand Command, long? After, long? UpTo);
-
-    private sealed record StepPlan(EntityPass Pass, EntityFetch Fetch, IReadOnlyList<Page> Pages);
-
-    /// <summary>A pass after its pages were read: complete from <see cref="From"/> up to its new cursor, and the rows in that range.</summary>
-    private sealed record PassRead(EntityPass Pass, long From, List<(long Id, JsonObject Row)> Rows, DateTimeOffset? PausedUntil);
 
     /// <summary>What one step did: whether any pass moved, and its objects and pause.</summary>
     private sealed record Step(bool Progressed, TurnResult Result);
