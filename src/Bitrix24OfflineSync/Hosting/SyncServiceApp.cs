@@ -5,7 +5,6 @@ using Bitrix24OfflineSync.Registration;
 using Bitrix24OfflineSync.Security;
 using Bitrix24OfflineSync.Sinks;
 using Bitrix24OfflineSync.Sync;
-using Bitrix24OfflineSync.Sync.Mapping;
 using Bitrix24OfflineSync.Telemetry;
 using Bitrix24OfflineSync.Webhooks;
 using Bitrix24OfflineSync.Writes;
@@ -28,7 +27,6 @@ internal static class SyncServiceApp
         builder.Services.AddServerLimits(builder.Configuration);
         builder.Services.AddProxySupport(builder.Configuration);
         builder.Services.AddBitrix24(builder.Configuration);
-        builder.Services.AddChangeResolution(builder.Configuration);
         // The key is checked before the schema: a missing key stops the start without a database to reach.
         builder.Services.AddSecurity();
         builder.Services.AddPersistence(builder.Configuration);

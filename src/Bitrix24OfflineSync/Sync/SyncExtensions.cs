@@ -1,7 +1,7 @@
 using Bitrix24OfflineSync.Portals;
 using Bitrix24OfflineSync.Sync.Drain;
 using Bitrix24OfflineSync.Sync.Journal;
-using Bitrix24OfflineSync.Sync.Mapping;
+using Bitrix24OfflineSync.Sync.Resolution;
 using Bitrix24OfflineSync.Sync.Passes;
 using Bitrix24OfflineSync.Sync.Leases;
 using Bitrix24OfflineSync.Sync.Scheduling;
@@ -12,6 +12,7 @@ internal static class SyncExtensions
 {
     public static IServiceCollection AddSync(this IServiceCollection services, IConfiguration configuration)
     {
+        services.AddResolution(configuration);
         services.AddOptions<SyncOptions>().Bind(configuration.GetSection(SyncOptions.Section)).ValidateDataAnnotations().ValidateOnStart();
         services.AddSingleton<IDrainLeases, SqlDrainLeases>();
         services.AddSingleton<IReservationJournal, SqlReservationJournal>();

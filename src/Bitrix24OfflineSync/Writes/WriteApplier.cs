@@ -4,7 +4,7 @@ using Bitrix24OfflineSync.Bitrix.Batch;
 using Bitrix24OfflineSync.Sinks;
 using Bitrix24OfflineSync.Sync;
 using Bitrix24OfflineSync.Sync.Turns;
-using Bitrix24OfflineSync.Sync.Mapping;
+using Bitrix24OfflineSync.Sync.Resolution;
 using Microsoft.Extensions.Options;
 
 namespace Bitrix24OfflineSync.Writes;

@@ -1,6 +1,6 @@
 using System.Globalization;
 using System.Text.Json.Nodes;
-using Bitrix24OfflineSync.Sync.Fetching;
+using Bitrix24OfflineSync.Sync.Resolution;
 
 namespace Bitrix24OfflineSync.Writes;
 

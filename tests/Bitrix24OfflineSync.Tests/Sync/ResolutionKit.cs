@@ -3,8 +3,7 @@ using System.Text;
 using System.Text.Json.Nodes;
 using Bitrix24OfflineSync.Bitrix.Batch;
 using Bitrix24OfflineSync.Emulator.Portals;
-using Bitrix24OfflineSync.Sync;
-using Bitrix24OfflineSync.Sync.Mapping;
+using Bitrix24OfflineSync.Sync.Resolution;
 using Bitrix24OfflineSync.Sinks;
 using Bitrix24OfflineSync.Sync.Model;
 using Bitrix24OfflineSync.Tests.Infrastructure;
@@ -36,7 +35,7 @@ internal static class ResolutionKit
         var configuration = new ConfigurationBuilder().AddInMemoryCollection(settings ?? new Dictionary<string, string?>()).Build();
         var services = new ServiceCollection();
         services.AddLogging();
-        services.AddChangeResolution(configuration);
+        services.AddResolution(configuration);
         return services;
     }
 

@@ -2,6 +2,7 @@ using Bitrix24OfflineSync.Bitrix;
 using Bitrix24OfflineSync.Sinks;
 using Bitrix24OfflineSync.Sync.Journal;
 using Bitrix24OfflineSync.Sync.Model;
+using Bitrix24OfflineSync.Sync.Resolution;
 using Bitrix24OfflineSync.Sync.Turns;
 using Microsoft.Extensions.Options;
 

@@ -3,6 +3,7 @@ using Bitrix24OfflineSync.Bitrix;
 using Bitrix24OfflineSync.Sinks;
 using Bitrix24OfflineSync.Sync.Journal;
 using Bitrix24OfflineSync.Sync.Model;
+using Bitrix24OfflineSync.Sync.Resolution;
 using Bitrix24OfflineSync.Sync.Turns;
 
 namespace Bitrix24OfflineSync.Sync.Drain;

@@ -54,7 +54,7 @@ internal sealed record EntityPass(
         ? EntityPageSize
         : Math.Clamp((long)(ObjectsPerRange * Cursor / ObjectsRead), EntityPageSize, 1_000_000_000);
 
-    private const long EntityPageSize = Mapping.EntityFetch.PageSize;
+    private const long EntityPageSize = Resolution.EntityFetch.PageSize;
 
     public static EntityPass Start(string memberId, string entity, PassKind kind, DateTimeOffset now) =>
         new(memberId, entity, kind, 0, null, 0, 0, 0, now, null);

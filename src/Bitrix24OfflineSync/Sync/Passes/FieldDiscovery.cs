@@ -3,7 +3,7 @@ using System.Text.Json.Nodes;
 using Bitrix24OfflineSync.Bitrix.Batch;
 using Bitrix24OfflineSync.Sinks;
 using Bitrix24OfflineSync.Sinks.Fields;
-using Bitrix24OfflineSync.Sync.Mapping;
+using Bitrix24OfflineSync.Sync.Resolution;
 
 namespace Bitrix24OfflineSync.Sync.Passes;
 

@@ -2,7 +2,7 @@ using System.Globalization;
 using System.Text;
 using System.Text.Json.Nodes;
 using Bitrix24OfflineSync.Sinks.Fields;
-using Bitrix24OfflineSync.Sync.Mapping;
+using Bitrix24OfflineSync.Sync.Resolution;
 
 namespace Bitrix24OfflineSync.Sync.Passes;
 

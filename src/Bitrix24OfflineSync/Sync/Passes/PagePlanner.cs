@@ -1,6 +1,6 @@
 using System.Globalization;
 using Bitrix24OfflineSync.Bitrix.Batch;
-using Bitrix24OfflineSync.Sync.Mapping;
+using Bitrix24OfflineSync.Sync.Resolution;
 
 namespace Bitrix24OfflineSync.Sync.Passes;
 

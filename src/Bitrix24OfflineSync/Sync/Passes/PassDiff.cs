@@ -1,7 +1,6 @@
 using System.Globalization;
 using Bitrix24OfflineSync.Sinks;
-using Bitrix24OfflineSync.Sync.Fetching;
-using Bitrix24OfflineSync.Sync.Mapping;
+using Bitrix24OfflineSync.Sync.Resolution;
 
 namespace Bitrix24OfflineSync.Sync.Passes;
 

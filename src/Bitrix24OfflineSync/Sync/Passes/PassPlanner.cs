@@ -1,5 +1,5 @@
 using Bitrix24OfflineSync.Portals;
-using Bitrix24OfflineSync.Sync.Mapping;
+using Bitrix24OfflineSync.Sync.Resolution;
 using Microsoft.Extensions.Options;
 
 namespace Bitrix24OfflineSync.Sync.Passes;

@@ -1,7 +1,6 @@
 using Bitrix24OfflineSync.Bitrix.Batch;
 using Bitrix24OfflineSync.Sinks;
-using Bitrix24OfflineSync.Sync.Fetching;
-using Bitrix24OfflineSync.Sync.Mapping;
+using Bitrix24OfflineSync.Sync.Resolution;
 using Bitrix24OfflineSync.Sync.Model;
 using Bitrix24OfflineSync.Sync.Scheduling;
 using Bitrix24OfflineSync.Sync.Turns;

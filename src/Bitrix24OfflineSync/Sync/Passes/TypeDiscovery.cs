@@ -1,8 +1,7 @@
 using System.Globalization;
 using System.Text.Json.Nodes;
 using Bitrix24OfflineSync.Bitrix.Batch;
-using Bitrix24OfflineSync.Sync.Fetching;
-using Bitrix24OfflineSync.Sync.Mapping;
+using Bitrix24OfflineSync.Sync.Resolution;
 
 namespace Bitrix24OfflineSync.Sync.Passes;
 

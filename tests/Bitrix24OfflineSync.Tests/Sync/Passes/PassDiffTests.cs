@@ -1,7 +1,7 @@
 using System.Globalization;
 using System.Text.Json.Nodes;
 using Bitrix24OfflineSync.Sinks;
-using Bitrix24OfflineSync.Sync.Fetching;
+using Bitrix24OfflineSync.Sync.Resolution;
 using Bitrix24OfflineSync.Sync.Passes;
 using static Bitrix24OfflineSync.Tests.Sync.Passes.PassKit;
 

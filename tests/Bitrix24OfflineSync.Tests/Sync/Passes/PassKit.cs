@@ -1,7 +1,7 @@
 using System.Globalization;
 using System.Text.Json.Nodes;
 using Bitrix24OfflineSync.Bitrix.Batch;
-using Bitrix24OfflineSync.Sync.Mapping;
+using Bitrix24OfflineSync.Sync.Resolution;
 using Bitrix24OfflineSync.Sync.Passes;
 
 namespace Bitrix24OfflineSync.Tests.Sync.Passes;

@@ -1,7 +1,7 @@
 using Bitrix24OfflineSync.Persistence;
 using Dapper;
 
-namespace Bitrix24OfflineSync.Sync.Mapping;
+namespace Bitrix24OfflineSync.Sync.Resolution;
 
 /// <summary>The smart-process types, in the same SQL on both providers.</summary>
 internal sealed class SqlSmartProcessTypeStore(ISqlDatabase database) : ISmartProcessTypeStore

@@ -2,7 +2,7 @@ using System.Collections.Concurrent;
 using System.Globalization;
 using System.Text.Json.Nodes;
 
-namespace Bitrix24OfflineSync.Sync.Mapping;
+namespace Bitrix24OfflineSync.Sync.Resolution;
 
 /// <summary>
 /// Smart processes through the universal CRM API (facts §13): one entity per type, <c>crm.item.{entityTypeId}</c>

@@ -1,4 +1,4 @@
-namespace Bitrix24OfflineSync.Sync.Fetching;
+namespace Bitrix24OfflineSync.Sync.Resolution;
 
 /// <summary>Change resolution and state fetching, ids 1400–1449. Member ids, entity names, ids and Bitrix24 error texts only.</summary>
 internal static partial class FetchLog

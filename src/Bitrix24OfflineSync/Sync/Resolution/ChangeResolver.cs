@@ -1,9 +1,8 @@
 using System.Text.Json.Nodes;
 using Bitrix24OfflineSync.Sinks;
-using Bitrix24OfflineSync.Sync.Mapping;
 using Bitrix24OfflineSync.Sync.Model;
 
-namespace Bitrix24OfflineSync.Sync.Fetching;
+namespace Bitrix24OfflineSync.Sync.Resolution;
 
 /// <summary>
 /// Maps each event to its object, groups the events per object, makes tombstones for deletes without asking, and

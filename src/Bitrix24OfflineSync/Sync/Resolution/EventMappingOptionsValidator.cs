@@ -1,6 +1,6 @@
 using Microsoft.Extensions.Options;
 
-namespace Bitrix24OfflineSync.Sync.Mapping;
+namespace Bitrix24OfflineSync.Sync.Resolution;
 
 /// <summary>Stops the process at boot, naming the key, when a configured mapping cannot work.</summary>
 internal sealed class EventMappingOptionsValidator : IValidateOptions<EventMappingOptions>

@@ -1,6 +1,6 @@
 using System.Text.Json.Nodes;
 
-namespace Bitrix24OfflineSync.Sync.Mapping;
+namespace Bitrix24OfflineSync.Sync.Resolution;
 
 /// <summary>
 /// How the current state of one entity's objects is read: a list method that takes many ids at once (the cheap

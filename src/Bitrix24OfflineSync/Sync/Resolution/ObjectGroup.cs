@@ -1,8 +1,7 @@
 using Bitrix24OfflineSync.Sinks;
-using Bitrix24OfflineSync.Sync.Mapping;
 using Bitrix24OfflineSync.Sync.Model;
 
-namespace Bitrix24OfflineSync.Sync.Fetching;
+namespace Bitrix24OfflineSync.Sync.Resolution;
 
 /// <summary>
 /// The events of one batch about one object: any number of adds, updates and deletes become one change. An

@@ -1,8 +1,7 @@
 using System.Text.Json.Nodes;
 using Bitrix24OfflineSync.Sinks;
-using Bitrix24OfflineSync.Sync.Mapping;
 
-namespace Bitrix24OfflineSync.Sync.Fetching;
+namespace Bitrix24OfflineSync.Sync.Resolution;
 
 /// <summary>
 /// What a fetch found for one object: its state, that it is gone (no state, no failure), why it failed, or that its

@@ -1,6 +1,6 @@
 using System.Text.Json.Nodes;
 
-namespace Bitrix24OfflineSync.Sync.Mapping;
+namespace Bitrix24OfflineSync.Sync.Resolution;
 
 /// <summary>How a field list answers.</summary>
 internal enum FieldListShape

@@ -1,7 +1,7 @@
 using System.Globalization;
 using System.Text.Json.Nodes;
 
-namespace Bitrix24OfflineSync.Sync.Fetching;
+namespace Bitrix24OfflineSync.Sync.Resolution;
 
 /// <summary>Reads what list and get answers hold: rows, the object, an object's id, the source's times.</summary>
 internal static class FetchAnswers

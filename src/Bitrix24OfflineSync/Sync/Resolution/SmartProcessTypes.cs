@@ -1,4 +1,4 @@
-namespace Bitrix24OfflineSync.Sync.Mapping;
+namespace Bitrix24OfflineSync.Sync.Resolution;
 
 /// <summary>The smart-process types of each portal, as its last discovery (<c>crm.type.list</c>, and the invoices of type 31) found them.</summary>
 internal interface ISmartProcessTypeStore

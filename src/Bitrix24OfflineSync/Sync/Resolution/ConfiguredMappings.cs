@@ -1,4 +1,4 @@
-namespace Bitrix24OfflineSync.Sync.Mapping;
+namespace Bitrix24OfflineSync.Sync.Resolution;
 
 /// <summary>
 /// Turns <c>Sync:Mappings</c> into event mappings and says, naming the key, what cannot work: a missing name or

@@ -3,7 +3,7 @@ using System.Text.Json;
 using System.Text.Json.Nodes;
 using Microsoft.Extensions.Options;
 
-namespace Bitrix24OfflineSync.Sync.Mapping;
+namespace Bitrix24OfflineSync.Sync.Resolution;
 
 /// <summary>
 /// Finds what an event name means (built in, then <c>Sync:Mappings</c>), makes a smart-process event concrete from

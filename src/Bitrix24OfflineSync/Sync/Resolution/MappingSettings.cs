@@ -1,4 +1,4 @@
-namespace Bitrix24OfflineSync.Sync.Mapping;
+namespace Bitrix24OfflineSync.Sync.Resolution;
 
 /// <summary>One configured event, <c>Sync:Mappings:{n}:...</c>.</summary>
 internal sealed class MappingSettings

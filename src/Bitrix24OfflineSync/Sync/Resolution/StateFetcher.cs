@@ -2,9 +2,8 @@ using System.Globalization;
 using System.Text.Json.Nodes;
 using Bitrix24OfflineSync.Bitrix.Batch;
 using Bitrix24OfflineSync.Sinks;
-using Bitrix24OfflineSync.Sync.Mapping;
 
-namespace Bitrix24OfflineSync.Sync.Fetching;
+namespace Bitrix24OfflineSync.Sync.Resolution;
 
 /// <summary>
 /// Fetches current states with as few requests as the API allows: per entity one list command per 50 ids (an ID

@@ -1,6 +1,6 @@
 using System.Globalization;
 
-namespace Bitrix24OfflineSync.Sync.Mapping;
+namespace Bitrix24OfflineSync.Sync.Resolution;
 
 /// <summary>
 /// What the <c>Sync</c> section says about events and entities: the <c>Sync:Mappings</c> list (events beyond the

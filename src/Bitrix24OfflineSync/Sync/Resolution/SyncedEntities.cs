@@ -1,7 +1,7 @@
 using Bitrix24OfflineSync.Bitrix;
 using Microsoft.Extensions.Options;
 
-namespace Bitrix24OfflineSync.Sync.Mapping;
+namespace Bitrix24OfflineSync.Sync.Resolution;
 
 /// <summary>
 /// The entities this service keeps in step: those of the configured events (<c>Bitrix24:Events</c>) that can be read

@@ -1,4 +1,4 @@
-namespace Bitrix24OfflineSync.Sync.Mapping;
+namespace Bitrix24OfflineSync.Sync.Resolution;
 
 /// <summary>
 /// What one event name means: which entity it changed, where its data keeps the object's id (the first path that

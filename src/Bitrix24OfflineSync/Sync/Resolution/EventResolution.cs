@@ -1,4 +1,4 @@
-namespace Bitrix24OfflineSync.Sync.Mapping;
+namespace Bitrix24OfflineSync.Sync.Resolution;
 
 /// <summary>
 /// What <see cref="EventMapper.Resolve"/> made of one event: its concrete mapping and object id; or no mapping

@@ -1,15 +1,14 @@
-using Bitrix24OfflineSync.Sync.Fetching;
 using Microsoft.Extensions.Options;
 
-namespace Bitrix24OfflineSync.Sync.Mapping;
+namespace Bitrix24OfflineSync.Sync.Resolution;
 
-internal static class MappingExtensions
+internal static class ResolutionExtensions
 {
     /// <summary>
     /// Event-to-entity mapping (built in, plus <c>Sync:Mappings</c>, validated at start) and the change resolver.
     /// Needs <see cref="Bitrix.Batch.BitrixBatch"/> and a <see cref="TimeProvider"/> from the composition.
     /// </summary>
-    public static IServiceCollection AddChangeResolution(this IServiceCollection services, IConfiguration configuration)
+    public static IServiceCollection AddResolution(this IServiceCollection services, IConfiguration configuration)
     {
         services.AddOptions<EventMappingOptions>().Bind(configuration.GetSection(EventMappingOptions.Section)).ValidateOnStart();
         services.AddSingleton<IValidateOptions<EventMappingOptions>, EventMappingOptionsValidator>();

@@ -1,6 +1,6 @@
 using System.Text.Json.Nodes;
 
-namespace Bitrix24OfflineSync.Sync.Mapping;
+namespace Bitrix24OfflineSync.Sync.Resolution;
 
 /// <summary>
 /// The events every install understands: add, update and delete of CRM deals, contacts, companies, leads and

@@ -1,6 +1,6 @@
 using Bitrix24OfflineSync.Sync.Model;
 
-namespace Bitrix24OfflineSync.Sync;
+namespace Bitrix24OfflineSync.Sync.Resolution;
 
 /// <summary>
 /// Turns reserved offline events into object changes with current state: maps each event to its object, groups
