@@ -15,7 +15,7 @@ namespace Bitrix24OfflineSync.Sync;
 /// or not. Each part answers a <see cref="TurnResult"/>, and the turn answers their sum.
 /// </summary>
 internal sealed class PortalTurnRunner(
-    PlanDetector plans,
+    IPortalPlans plans,
     ReservationDrain reservations,
     BasicModeDrainer basic,
     IReservationJournal journal,

@@ -19,9 +19,11 @@ internal static class SyncExtensions
         services.AddSingleton<IFailureLog, SqlFailureLog>();
         services.AddSingleton<IBasicInbox, SqlBasicInbox>();
         services.AddSingleton<OfflineQueueClient>();
+        services.AddSingleton<IOfflineQueue>(sp => sp.GetRequiredService<OfflineQueueClient>());
         services.AddSingleton<LeaseOwner>();
         services.AddSingleton<DrainTurnLease>();
         services.AddSingleton<PlanDetector>();
+        services.AddSingleton<IPortalPlans>(sp => sp.GetRequiredService<PlanDetector>());
         services.AddSingleton<ItemFailures>();
         services.AddSingleton<DeadLetterReplays>();
         services.AddSingleton<PortalSchedules>();

@@ -15,7 +15,7 @@ namespace Bitrix24OfflineSync.Sync.Drain;
 /// is lost, and no API call can bring it back. That is the most this plan allows, and the logs say so.
 /// </summary>
 internal sealed class BasicModeDrainer(
-    OfflineQueueClient queue,
+    IOfflineQueue queue,
     IChangeResolver resolver,
     IReservationJournal journal,
     IBasicInbox inbox,

@@ -12,7 +12,7 @@ namespace Bitrix24OfflineSync.Sync.Drain;
 /// <see cref="SyncOptions.GetsPerRequest"/> <c>event.offline.get</c> commands of the limit the drain asks for (a lone
 /// look of up to <see cref="SyncOptions.FirstGetLimit"/> rows, or gets of <see cref="SyncOptions.GetLimit"/>), and the clears of a round travel in the same batch request as the next round's reservation.
 /// </summary>
-internal sealed class OfflineQueueClient(BitrixClient client, BitrixBatch batch, IOptions<SyncOptions> options)
+internal sealed class OfflineQueueClient(BitrixClient client, BitrixBatch batch, IOptions<SyncOptions> options) : IOfflineQueue
 {
     /// <summary>The limit of a re-read by process id: above any reservation this service makes (the options stay below it).</summary>
     private const int RereadLimit = 1000;

@@ -12,10 +12,10 @@ namespace Bitrix24OfflineSync.Sync.Drain;
 /// orphan: reserved, its answer lost) are recorded and taken through too.
 /// </summary>
 internal sealed class OrphanRecovery(
-    OfflineQueueClient queue,
+    IOfflineQueue queue,
     ReservationRound rounds,
     IReservationJournal journal,
-    PlanDetector plans,
+    IPortalPlans plans,
     IOptions<SyncOptions> options,
     TimeProvider time,
     ILogger<OrphanRecovery> logger)

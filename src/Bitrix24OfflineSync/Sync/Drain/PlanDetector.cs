@@ -11,7 +11,7 @@ namespace Bitrix24OfflineSync.Sync.Drain;
 /// <c>feature.get</c> at the portal's first drain and stored: trusted for <see cref="SyncOptions.PlanRecheckInterval"/>,
 /// across restarts, and asked again sooner only after a refusal (<c>WRONG_LICENSE</c> says the plan changed).
 /// </summary>
-internal sealed class PlanDetector(BitrixClient client, IPortalSyncState registry, IOptions<SyncOptions> options, TimeProvider time, ILogger<PlanDetector> logger)
+internal sealed class PlanDetector(BitrixClient client, IPortalSyncState registry, IOptions<SyncOptions> options, TimeProvider time, ILogger<PlanDetector> logger) : IPortalPlans
 {
     public const string Feature = "rest_offline_extended";
 

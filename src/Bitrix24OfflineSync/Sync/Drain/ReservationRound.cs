@@ -18,10 +18,10 @@ namespace Bitrix24OfflineSync.Sync.Drain;
 /// </summary>
 internal sealed class ReservationRound(
     IChangeResolver resolver,
-    OfflineQueueClient queue,
+    IOfflineQueue queue,
     IReservationJournal journal,
     ItemFailures failures,
-    PlanDetector plans,
+    IPortalPlans plans,
     PortalSchedules schedules,
     IEnumerable<IDrainProgress> progress,
     IOptions<SyncOptions> options,

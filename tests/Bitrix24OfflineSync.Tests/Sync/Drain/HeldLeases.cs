@@ -1,0 +1,16 @@
+using Bitrix24OfflineSync.Sync.Leases;
+
+namespace Bitrix24OfflineSync.Tests.Sync.Drain;
+
+/// <summary>The portals' leases as one holder sees them: held and renewed until <see cref="Lost"/> (another holder took them over).</summary>
+internal sealed class HeldLeases : IDrainLeases
+{
+    public bool Lost { get; set; }
+
+    public Task<DrainLease?> TryAcquireAsync(string memberId, string owner, TimeSpan duration, CancellationToken cancellationToken) =>
+        Task.FromResult<DrainLease?>(Lost ? null : new DrainLease(memberId, owner, 1, duration));
+
+    public Task<bool> RenewAsync(DrainLease lease, CancellationToken cancellationToken) => Task.FromResult(!Lost);
+
+    public Task ReleaseAsync(DrainLease lease, CancellationToken cancellationToken) => Task.CompletedTask;
+}
