@@ -5,6 +5,8 @@ namespace Bitrix24OfflineSync.Tests.Sync.Drain;
 /// <summary>A sink that takes every batch and keeps it; <see cref="OnCommit"/> runs while a batch commits.</summary>
 internal sealed class RecordingSink : ISyncSink
 {
+    public string Name => "recording";
+
     public List<SinkBatch> Batches { get; } = [];
 
     public Action? OnCommit { get; set; }

@@ -6,6 +6,7 @@ using Bitrix24OfflineSync.Sync.Drain;
 using Bitrix24OfflineSync.Sync.Journal;
 using Bitrix24OfflineSync.Sync.Leases;
 using Bitrix24OfflineSync.Sync.Passes;
+using Bitrix24OfflineSync.Sync.Resolution;
 using Bitrix24OfflineSync.Sync.Turns;
 using Bitrix24OfflineSync.Telemetry;
 using Bitrix24OfflineSync.TestKit;

@@ -1,7 +1,7 @@
 using Bitrix24OfflineSync.Bitrix;
 using Bitrix24OfflineSync.Sinks;
-using Bitrix24OfflineSync.Sync;
 using Bitrix24OfflineSync.Sync.Model;
+using Bitrix24OfflineSync.Sync.Resolution;
 
 namespace Bitrix24OfflineSync.Tests.Sync.Drain;
 
