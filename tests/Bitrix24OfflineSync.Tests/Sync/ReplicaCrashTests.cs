@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using System.Diagnostics;
 using System.Globalization;
 using System.Runtime.Versioning;
@@ -6,7 +7,6 @@ using System.Text.RegularExpressions;
 using Bitrix24OfflineSync.Emulator;
 using Bitrix24OfflineSync.Emulator.Hosting;
 using Bitrix24OfflineSync.Emulator.Portals;
-using Bitrix24OfflineSync.Sinks;
 using Bitrix24OfflineSync.Sinks.Database;
 using Bitrix24OfflineSync.Sync;
 using Bitrix24OfflineSync.Sync.Journal;
@@ -95,8 +95,9 @@ public sealed partial class ReplicaCrashTests : IAsyncDisposable
             "instance A has synced and cleared a first round of the backlog");
 
         // Instance B: in this process, on the same database, started while A holds the portal's lease; it must skip the portal.
-        var progressB = new ProgressLog();
-        _instanceB = await StartInstanceBAsync(world, progressB);
+        // Instance B's drain steps on the portal, with the time each happened.
+        var stepsOfB = new ConcurrentQueue<Step>();
+        _instanceB = await StartInstanceBAsync(world, DrainProbe.AtEveryPhase(kind => stepsOfB.Enqueue(new Step(kind, DateTimeOffset.UtcNow))));
         await Wait.UntilAsync(
             () => _instanceB.Logs.Of(1350).Count > 0,
             "instance B tried the portal and skipped it because A holds the lease (event 1350)",
@@ -113,7 +114,7 @@ public sealed partial class ReplicaCrashTests : IAsyncDisposable
             },
             "instance A holds the lease with a reservation in flight",
             TimeSpan.FromSeconds(30));
-        Assert.Empty(progressB.Steps);
+        Assert.Empty(stepsOfB);
 
         // The lease holder is the dotnet process this test started (its id is in the lease's owner): SIGKILL it.
         var pid = OwnerProcessId(held!.Owner);
@@ -145,7 +146,7 @@ public sealed partial class ReplicaCrashTests : IAsyncDisposable
             $"instance B has finished the portal A left with {backlogAtKill} rows (within lease {LeaseDuration.TotalSeconds} s + poll {PollInterval.TotalSeconds} s + margin {Margin.TotalSeconds} s)",
             limit);
         var finishedAt = DateTimeOffset.UtcNow;
-        var steps = progressB.Steps;
+        var steps = stepsOfB.ToList();
         TestContext.Current.TestOutputHelper?.WriteLine(string.Create(CultureInfo.InvariantCulture,
             $"A (pid {pid}, fence {lastLeaseOfA.Fence}) killed at {killedAt:O} with {orphaned.Count} reservations recorded, {backlogAtKill} rows left; its lease expired at {lastLeaseOfA.ExpiresAt:O} (+{(lastLeaseOfA.ExpiresAt - killedAt).TotalSeconds:0.000} s); " +
             $"B's first drain step at {(steps.Count > 0 ? steps[0].At : default):O} (+{((steps.Count > 0 ? steps[0].At : killedAt) - killedAt).TotalSeconds:0.000} s); portal finished at +{(finishedAt - killedAt).TotalSeconds:0.000} s"));
@@ -243,7 +244,7 @@ public sealed partial class ReplicaCrashTests : IAsyncDisposable
         return (_instanceA, new Uri(baseAddress, "bitrix24/events"));
     }
 
-    private async Task<ServiceHarness> StartInstanceBAsync(BitrixWorld world, ProgressLog progress)
+    private async Task<ServiceHarness> StartInstanceBAsync(BitrixWorld world, DrainProbe progress)
     {
         var settings = await SharedSettingsAsync();
         settings["Bitrix24:Resilience:BaseDelay"] = "00:00:00.010";
@@ -329,40 +330,4 @@ public sealed partial class ReplicaCrashTests : IAsyncDisposable
     private sealed record Lease(string Owner, long Fence, DateTimeOffset ExpiresAt);
 
     private sealed record Step(string Kind, DateTimeOffset At);
-
-    /// <summary>Instance B's drain steps on the portal, with the time each happened.</summary>
-    private sealed class ProgressLog : IDrainProgress
-    {
-        private readonly Lock _sync = new();
-        private readonly List<Step> _steps = [];
-
-        public IReadOnlyList<Step> Steps
-        {
-            get
-            {
-                lock (_sync)
-                {
-                    return [.. _steps];
-                }
-            }
-        }
-
-        public void Reserved(string memberId, IReadOnlyCollection<string> processIds) => Add(nameof(Reserved));
-
-        public void Fetched(string memberId, IReadOnlyCollection<string> processIds) => Add(nameof(Fetched));
-
-        public void Committed(string memberId, SinkBatch batch) => Add(nameof(Committed));
-
-        public void Clearing(string memberId, IReadOnlyCollection<string> processIds) => Add(nameof(Clearing));
-
-        public void Cleared(string memberId, IReadOnlyCollection<string> processIds) => Add(nameof(Cleared));
-
-        private void Add(string kind)
-        {
-            lock (_sync)
-            {
-                _steps.Add(new Step(kind, DateTimeOffset.UtcNow));
-            }
-        }
-    }
 }
