@@ -1,5 +1,4 @@
 using System.Text.Json.Nodes;
-using Bitrix24OfflineSync.Sinks;
 using Bitrix24OfflineSync.Sync;
 using Bitrix24OfflineSync.TestKit;
 using Bitrix24OfflineSync.Tests.Infrastructure;
@@ -16,15 +15,25 @@ public sealed class DoorbellSchedulingTests
     public async Task ADoorbellDuringADrain_MakesTheDrainGoRoundAgain()
     {
         SyncFixture? fixture = null;
-        var duringDrain = new OnFirstFetch(() =>
+        // Right after the first fetch, while that drain is still going, a deal is added and its doorbell delivered.
+        var done = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var duringDrain = new DrainProbe
         {
-            AddDeal(fixture!, fixture!.World.Portal("shop.bitrix24.com"), "added while draining");
-            // The doorbell for it reaches the service while this drain is still in its round.
-            Wait.For(
-                fixture.World.WhenDeliveriesIdleAsync(TestContext.Current.CancellationToken),
-                "the doorbell for the deal added during the drain was delivered",
-                TimeSpan.FromSeconds(30));
-        });
+            OnFetched = (_, _) =>
+            {
+                if (done.Task.IsCompleted)
+                {
+                    return;
+                }
+
+                AddDeal(fixture!, fixture!.World.Portal("shop.bitrix24.com"), "added while draining");
+                Wait.For(
+                    fixture.World.WhenDeliveriesIdleAsync(TestContext.Current.CancellationToken),
+                    "the doorbell for the deal added during the drain was delivered",
+                    TimeSpan.FromSeconds(30));
+                done.TrySetResult();
+            },
+        };
         fixture = await SyncFixture.StartAsync(
             new Dictionary<string, string?> { ["Sync:PollInterval"] = "01:00:00" },
             services: s => s.AddSingleton<IDrainProgress>(duringDrain));
@@ -32,7 +41,7 @@ public sealed class DoorbellSchedulingTests
         var portal = await fixture.InstallAndBindAsync();
 
         AddDeal(fixture, portal, "first");
-        await Wait.ForAsync(duringDrain.Done.Task, "the first drain has fetched and the deal was added during it", TimeSpan.FromSeconds(30));
+        await Wait.ForAsync(done.Task, "the first drain has fetched and the deal was added during it", TimeSpan.FromSeconds(30));
         await fixture.WaitUntilDrainedAsync(portal);
 
         var titles = (await fixture.Mirror.ListAsync(portal.MemberId, TestContext.Current.CancellationToken))
@@ -75,36 +84,5 @@ public sealed class DoorbellSchedulingTests
 
         await fixture.WaitUntilDrainedAsync(portal);
         Assert.Equal(2, (await fixture.Mirror.ListAsync(portal.MemberId, TestContext.Current.CancellationToken)).Count);
-    }
-
-    /// <summary>Runs an action once, right after the first fetch of a drain, while that drain is still going.</summary>
-    private sealed class OnFirstFetch(Action action) : IDrainProgress
-    {
-        public TaskCompletionSource Done { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
-
-        public void Fetched(string memberId, IReadOnlyCollection<string> processIds)
-        {
-            if (!Done.Task.IsCompleted)
-            {
-                action();
-                Done.TrySetResult();
-            }
-        }
-
-        public void Reserved(string memberId, IReadOnlyCollection<string> processIds)
-        {
-        }
-
-        public void Committed(string memberId, SinkBatch batch)
-        {
-        }
-
-        public void Clearing(string memberId, IReadOnlyCollection<string> processIds)
-        {
-        }
-
-        public void Cleared(string memberId, IReadOnlyCollection<string> processIds)
-        {
-        }
     }
 }

@@ -1,7 +1,6 @@
 using System.Collections.Concurrent;
 using System.Text.Json.Nodes;
 using Bitrix24OfflineSync.Emulator.Generator;
-using Bitrix24OfflineSync.Sinks;
 using Bitrix24OfflineSync.Sync;
 using Bitrix24OfflineSync.Tests.Infrastructure;
 using Microsoft.Extensions.DependencyInjection;
@@ -29,8 +28,17 @@ public sealed class DrainEndToEndTests
     public async Task NoClear_PrecedesTheSinkCommitOfItsReservation()
     {
         var commits = new ConcurrentDictionary<string, long>();
+        void Record(IEnumerable<string> processIds, long at)
+        {
+            foreach (var processId in processIds)
+            {
+                commits.TryAdd(processId, at);
+            }
+        }
+
         SyncFixture? fixture = null;
-        fixture = await SyncFixture.StartAsync(services: s => s.AddSingleton<IDrainProgress>(new CommitRecorder(commits, () => fixture!.World.NextSequence())));
+        var recorder = new DrainProbe { OnCommitted = (_, batch) => Record(batch.ProcessIds ?? [], fixture!.World.NextSequence()) };
+        fixture = await SyncFixture.StartAsync(services: s => s.AddSingleton<IDrainProgress>(recorder));
         await using var _ = fixture;
         var portal = await fixture.InstallAndBindAsync();
 
@@ -66,33 +74,5 @@ public sealed class DrainEndToEndTests
         var requests = portal.Stats.Requests - requestsBefore;
         Assert.Equal(1001, objects);
         Assert.True(requests <= objects / 100, $"{requests} requests for {objects} objects");
-    }
-
-    private sealed class CommitRecorder(ConcurrentDictionary<string, long> commits, Func<long> sequence) : IDrainProgress
-    {
-        public void Committed(string memberId, SinkBatch batch)
-        {
-            var at = sequence();
-            foreach (var processId in batch.ProcessIds ?? [])
-            {
-                commits.TryAdd(processId, at);
-            }
-        }
-
-        public void Reserved(string memberId, IReadOnlyCollection<string> processIds)
-        {
-        }
-
-        public void Fetched(string memberId, IReadOnlyCollection<string> processIds)
-        {
-        }
-
-        public void Clearing(string memberId, IReadOnlyCollection<string> processIds)
-        {
-        }
-
-        public void Cleared(string memberId, IReadOnlyCollection<string> processIds)
-        {
-        }
     }
 }

@@ -1,7 +1,6 @@
 using System.Text.Json.Nodes;
 using Bitrix24OfflineSync.Emulator.Generator;
 using Bitrix24OfflineSync.Emulator.Portals;
-using Bitrix24OfflineSync.Sinks;
 using Bitrix24OfflineSync.Sync;
 using Bitrix24OfflineSync.TestKit;
 using Bitrix24OfflineSync.Tests.Infrastructure;
@@ -17,12 +16,20 @@ public sealed class DrainRecoveryTests
     [MemberData(nameof(Phases))]
     public async Task ACrashAtAPhaseBoundary_LosesNothingWhenANewInstanceStartsOnTheSameDatabase(string phase)
     {
-        var crash = new CrashAt(phase);
+        // Throws once at the chosen boundary, as a process dying there would stop the round.
+        var crashed = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var crash = DrainProbe.AtEveryPhase(at =>
+        {
+            if (string.Equals(at, phase, StringComparison.OrdinalIgnoreCase) && crashed.TrySetResult())
+            {
+                throw new InvalidOperationException($"simulated crash after {phase}");
+            }
+        });
         await using var fixture = await SyncFixture.StartAsync(services: s => s.AddSingleton<IDrainProgress>(crash));
         var portal = await fixture.InstallAndBindAsync();
 
         new ChangeGenerator(fixture.World, portal, new ChangeGeneratorOptions { Objects = 50, Seed = 21 }).Generate(150);
-        await Wait.ForAsync(crash.Crashed.Task, $"the drain has crashed at '{phase}'");
+        await Wait.ForAsync(crashed.Task, $"the drain has crashed at '{phase}'");
         await fixture.RestartServiceAsync();
         await fixture.WaitUntilDrainedAsync(portal);
 
@@ -78,31 +85,5 @@ public sealed class DrainRecoveryTests
 
         await fixture.BindDoorbellAsync(portal);
         fixture.World.CallAsUser(portal, "crm.lead.add", new JsonObject { ["fields"] = new JsonObject { ["TITLE"] = "ring" } });
-    }
-
-    /// <summary>Throws once at the chosen boundary, as a process dying there would stop the round.</summary>
-    private sealed class CrashAt(string phase) : IDrainProgress
-    {
-        public TaskCompletionSource Crashed { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
-
-        public void Reserved(string memberId, IReadOnlyCollection<string> processIds) => Maybe("reserved");
-
-        public void Fetched(string memberId, IReadOnlyCollection<string> processIds) => Maybe("fetched");
-
-        public void Committed(string memberId, SinkBatch batch) => Maybe("committed");
-
-        public void Clearing(string memberId, IReadOnlyCollection<string> processIds) => Maybe("clearing");
-
-        public void Cleared(string memberId, IReadOnlyCollection<string> processIds)
-        {
-        }
-
-        private void Maybe(string at)
-        {
-            if (at == phase && Crashed.TrySetResult())
-            {
-                throw new InvalidOperationException($"simulated crash after {at}");
-            }
-        }
     }
 }

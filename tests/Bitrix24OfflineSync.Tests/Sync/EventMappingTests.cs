@@ -124,7 +124,11 @@ public sealed class EventMappingTests
     {
         using var provider = ResolutionKit.Services(InvoiceMappings).BuildServiceProvider();
 
-        provider.GetRequiredService<IStartupValidator>().Validate();
+        var validation = Record.Exception(() => provider.GetRequiredService<IStartupValidator>().Validate());
+        var resolution = provider.GetRequiredService<EventMapper>().Resolve("ONCRMINVOICEUPDATE", JsonNode.Parse("""{"FIELDS":{"ID":"42"}}"""));
+
+        Assert.Null(validation);
+        Assert.Equal(("crm.invoice", "42"), (resolution.Mapping?.Entity, resolution.Id));
     }
 
     [Theory]

@@ -1,19 +1,14 @@
-using System.Diagnostics;
+using System.Collections.Concurrent;
 using System.Globalization;
 using System.Runtime.Versioning;
 using System.Text.Json.Nodes;
-using System.Text.RegularExpressions;
 using Bitrix24OfflineSync.Emulator;
-using Bitrix24OfflineSync.Emulator.Hosting;
 using Bitrix24OfflineSync.Emulator.Portals;
-using Bitrix24OfflineSync.Sinks;
 using Bitrix24OfflineSync.Sinks.Database;
 using Bitrix24OfflineSync.Sync;
 using Bitrix24OfflineSync.Sync.Journal;
 using Bitrix24OfflineSync.TestKit;
-using Bitrix24OfflineSync.Tests.Deployment;
 using Bitrix24OfflineSync.Tests.Infrastructure;
-using Bitrix24OfflineSync.Tests.Persistence;
 using Microsoft.Extensions.DependencyInjection;
 using Npgsql;
 
@@ -27,10 +22,8 @@ namespace Bitrix24OfflineSync.Tests.Sync;
 /// Skipped, with the reason, without <c>B24SYNC_TEST_POSTGRES</c> or where the published service cannot be built and run.
 /// </summary>
 [UnsupportedOSPlatform("windows")]
-public sealed partial class ReplicaCrashTests : IAsyncDisposable
+public sealed class ReplicaCrashTests : IAsyncDisposable
 {
-    /// <summary>SIGKILL's exit status as .NET reports a child killed by a signal: 128 + 9.</summary>
-    private const int KilledBySigkill = 137;
     private const int Changes = 600;
     private static readonly CancellationToken Ct = TestContext.Current.CancellationToken;
     private static readonly TimeSpan LeaseDuration = TimeSpan.FromSeconds(5);
@@ -45,31 +38,16 @@ public sealed partial class ReplicaCrashTests : IAsyncDisposable
     /// <summary>How long after A's death one of its aborted requests could still be logged by the emulator.</summary>
     private static readonly TimeSpan Grace = TimeSpan.FromSeconds(1);
 
-    private readonly PostgresTarget _database = new();
-    private PublishedAppFixture? _published;
-    private ChildProcess? _instanceA;
-    private ServiceHarness? _instanceB;
-    private EmulatorServer? _emulator;
+    private readonly CrashRig _rig = new();
 
     [Fact]
     public async Task AnInstanceKilledMidDrain_AnotherFinishesItsPortalAfterTheLeaseExpires_AndNothingIsLost()
     {
-        _ = PostgresTarget.Server;
-        _published = new PublishedAppFixture();
-        await _published.InitializeAsync();
-        if (_published.SkipReason is { } reason)
-        {
-            Skip.Because(reason);
-        }
-
-        var options = new EmulatorOptions { Seed = 11 };
-        options.RateLimit.Enabled = false;
-        _emulator = await EmulatorServer.StartAsync(new BitrixWorld(options), cancellationToken: Ct);
-        var world = _emulator.World;
+        var world = await _rig.StartAsync();
         var app = world.DefaultApp;
 
         // Instance A: the published service, run as `dotnet Bitrix24OfflineSync.dll` (no wrapper), configured by its environment.
-        var (instanceA, eventsA) = await StartInstanceAAsync(world);
+        var eventsA = await StartInstanceAAsync(world);
         var portal = world.CreatePortal("crash.bitrix24.com");
         await InstallAsync(world, portal, eventsA);
 
@@ -91,14 +69,15 @@ public sealed partial class ReplicaCrashTests : IAsyncDisposable
         }
 
         await Wait.UntilAsync(
-            async () => await _database.ScalarAsync("SELECT count(*) FROM drain_journal WHERE done") > 0,
+            async () => await _rig.Database.ScalarAsync("SELECT count(*) FROM drain_journal WHERE done") > 0,
             "instance A has synced and cleared a first round of the backlog");
 
         // Instance B: in this process, on the same database, started while A holds the portal's lease; it must skip the portal.
-        var progressB = new ProgressLog();
-        _instanceB = await StartInstanceBAsync(world, progressB);
+        // Instance B's drain steps on the portal, with the time each happened.
+        var stepsOfB = new ConcurrentQueue<Step>();
+        _rig.InstanceB = await StartInstanceBAsync(world, DrainProbe.AtEveryPhase(kind => stepsOfB.Enqueue(new Step(kind, DateTimeOffset.UtcNow))));
         await Wait.UntilAsync(
-            () => _instanceB.Logs.Of(1350).Count > 0,
+            () => _rig.InstanceB.Logs.Of(1350).Count > 0,
             "instance B tried the portal and skipped it because A holds the lease (event 1350)",
             TimeSpan.FromSeconds(30));
 
@@ -109,24 +88,17 @@ public sealed partial class ReplicaCrashTests : IAsyncDisposable
             {
                 held = await ReadLeaseAsync(portal.MemberId);
                 return held is not null && held.ExpiresAt > DateTimeOffset.UtcNow && !IsThisProcess(held.Owner) &&
-                    await _database.ScalarAsync("SELECT count(*) FROM drain_journal WHERE NOT done") > 0;
+                    await _rig.Database.ScalarAsync("SELECT count(*) FROM drain_journal WHERE NOT done") > 0;
             },
             "instance A holds the lease with a reservation in flight",
             TimeSpan.FromSeconds(30));
-        Assert.Empty(progressB.Steps);
+        Assert.Empty(stepsOfB);
 
         // The lease holder is the dotnet process this test started (its id is in the lease's owner): SIGKILL it.
         var pid = OwnerProcessId(held!.Owner);
         AssertIsInstanceA(pid);
         var killedAt = DateTimeOffset.UtcNow;
-        using (var victim = Process.GetProcessById(pid))
-        {
-            victim.Kill();
-        }
-
-        await Wait.UntilAsync(() => instanceA.HasExited, "instance A has died", TimeSpan.FromSeconds(10));
-        var diedAt = DateTimeOffset.UtcNow;
-        Assert.Equal(KilledBySigkill, instanceA.ExitCode);
+        var diedAt = await _rig.KillAsync(pid);
 
         // What A left behind: its lease, to run out on its own; reservations recorded but never cleared; rows reserved.
         var lastLeaseOfA = await ReadLeaseAsync(portal.MemberId);
@@ -139,13 +111,13 @@ public sealed partial class ReplicaCrashTests : IAsyncDisposable
         portal.Faults.Latency = TimeSpan.Zero;
 
         var limit = LeaseDuration + PollInterval + Margin;
-        var journal = _instanceB.Get<IReservationJournal>();
+        var journal = _rig.InstanceB.Get<IReservationJournal>();
         await Wait.UntilAsync(
             async () => portal.Queue.Depth(app) == 0 && (await journal.KnownPendingAsync(portal.MemberId, Ct)).Count == 0,
             $"instance B has finished the portal A left with {backlogAtKill} rows (within lease {LeaseDuration.TotalSeconds} s + poll {PollInterval.TotalSeconds} s + margin {Margin.TotalSeconds} s)",
             limit);
         var finishedAt = DateTimeOffset.UtcNow;
-        var steps = progressB.Steps;
+        var steps = stepsOfB.ToList();
         TestContext.Current.TestOutputHelper?.WriteLine(string.Create(CultureInfo.InvariantCulture,
             $"A (pid {pid}, fence {lastLeaseOfA.Fence}) killed at {killedAt:O} with {orphaned.Count} reservations recorded, {backlogAtKill} rows left; its lease expired at {lastLeaseOfA.ExpiresAt:O} (+{(lastLeaseOfA.ExpiresAt - killedAt).TotalSeconds:0.000} s); " +
             $"B's first drain step at {(steps.Count > 0 ? steps[0].At : default):O} (+{((steps.Count > 0 ? steps[0].At : killedAt) - killedAt).TotalSeconds:0.000} s); portal finished at +{(finishedAt - killedAt).TotalSeconds:0.000} s"));
@@ -160,7 +132,7 @@ public sealed partial class ReplicaCrashTests : IAsyncDisposable
         Assert.All(callsOnceAWasGone, c => Assert.True(c.At >= lastLeaseOfA.ExpiresAt, $"{c.Method} at {c.At:O} reached the portal before A's lease expired at {lastLeaseOfA.ExpiresAt:O}"));
         var takenOver = callsOnceAWasGone.Where(c => c.ProcessId is { } p && orphaned.Contains(p)).ToList();
         Assert.NotEmpty(takenOver);
-        Assert.Contains(_instanceB.Logs.Of(1303), e => e["Source"] == "journal");
+        Assert.Contains(_rig.InstanceB.Logs.Of(1303), e => e["Source"] == "journal");
         var leaseNow = await ReadLeaseAsync(portal.MemberId);
         Assert.NotNull(leaseNow);
         Assert.True(IsThisProcess(leaseNow.Owner), $"the lease is now held by {leaseNow.Owner}, not by instance B");
@@ -172,66 +144,36 @@ public sealed partial class ReplicaCrashTests : IAsyncDisposable
         // Nothing lost: A's reservations were finished by B, no row is left (reserved, unreserved or error), no
         // dead letters, and the mirror holds every object as the portal does now.
         Assert.Empty(await ProcessIdsAsync("SELECT process_id FROM drain_journal WHERE NOT done"));
-        Assert.Equal(orphaned.Count, await _database.ScalarAsync(
+        Assert.Equal(orphaned.Count, await _rig.Database.ScalarAsync(
             $"SELECT count(*) FROM drain_journal WHERE done AND process_id IN ({string.Join(", ", orphaned.Select(Literal))})"));
         Assert.Equal(0, portal.Queue.Depth(app));
-        Assert.Equal(0, await _database.ScalarAsync("SELECT count(*) FROM dead_letters"));
-        await MirrorAssert.MatchesEmulatorAsync(_instanceB.Get<IMirrorStore>(), portal);
+        Assert.Equal(0, await _rig.Database.ScalarAsync("SELECT count(*) FROM dead_letters"));
+        await MirrorAssert.MatchesEmulatorAsync(_rig.InstanceB.Get<IMirrorStore>(), portal);
     }
 
-    public async ValueTask DisposeAsync()
+    public ValueTask DisposeAsync() => _rig.DisposeAsync();
+
+    private async Task<Uri> StartInstanceAAsync(BitrixWorld world)
     {
-        _instanceA?.Dispose();
-        if (_instanceB is not null)
+        var settings = new Dictionary<string, string?>
         {
-            await _instanceB.DisposeAsync();
-        }
-
-        if (_emulator is not null)
-        {
-            await _emulator.DisposeAsync();
-        }
-
-        await _database.DisposeAsync();
-        if (_published is not null)
-        {
-            await _published.DisposeAsync();
-        }
-    }
-
-    private async Task<(ChildProcess Instance, Uri EventsUrl)> StartInstanceAAsync(BitrixWorld world)
-    {
-        var environment = new Dictionary<string, string?>
-        {
-            ["ASPNETCORE_URLS"] = "http://127.0.0.1:0",
-            ["ASPNETCORE_HTTP_PORTS"] = null,
-            ["ASPNETCORE_ENVIRONMENT"] = null,
-            ["DOTNET_ENVIRONMENT"] = null,
-            ["Storage__DataDirectory"] = Path.Combine(_published!.Root, "data-a"),
-            ["Bitrix24__ClientId"] = world.DefaultApp.ClientId,
-            ["Bitrix24__ClientSecret"] = world.DefaultApp.ClientSecret,
-            ["Bitrix24__OAuthServer"] = world.OAuthServerAddress.ToString(),
-            ["Bitrix24__AllowInsecureEndpoints"] = "true",
-            ["Bitrix24__Resilience__BaseDelay"] = "00:00:00.010",
-            ["Bitrix24__Resilience__MaxDelay"] = "00:00:00.050",
-            ["Serilog__MinimumLevel__Default"] = "Debug",
-            ["Metrics__Urls"] = "",
+            ["Bitrix24:Resilience:BaseDelay"] = "00:00:00.010",
+            ["Bitrix24:Resilience:MaxDelay"] = "00:00:00.050",
+            ["Serilog:MinimumLevel:Default"] = "Debug",
+            ["Metrics:Urls"] = "",
         };
         foreach (var (key, value) in await SharedSettingsAsync())
         {
-            environment[key.Replace(":", "__", StringComparison.Ordinal)] = value;
+            settings[key] = value;
         }
 
         // Small rounds, all in one turn: the backlog takes A many rounds, and A never lets the lease go between turns.
-        environment["Sync__GetLimit"] = "10";
-        environment["Sync__GetsPerRequest"] = "5";
-        environment["Sync__RoundsPerTurn"] = "1000";
+        settings["Sync:GetLimit"] = "10";
+        settings["Sync:GetsPerRequest"] = "5";
+        settings["Sync:RoundsPerTurn"] = "1000";
 
-        _instanceA = ChildProcess.Start("dotnet", ["Bitrix24OfflineSync.dll"], _published.AppDirectory, environment);
-        await Wait.ForAsync(cancellationToken => _instanceA.WaitForLineAsync("Now listening on", cancellationToken), "instance A logs 'Now listening on'");
-
-        var line = _instanceA.Output.Split('\n').First(l => l.Contains("Now listening on", StringComparison.Ordinal));
-        var baseAddress = new Uri($"http://127.0.0.1:{ListeningPort().Match(line).Groups[1].Value}/");
+        await _rig.StartInstanceAAsync(world, settings);
+        var baseAddress = new Uri($"http://127.0.0.1:{_rig.ListeningPortsOfA().First()}/");
         using var http = new HttpClient { BaseAddress = baseAddress };
         await Wait.UntilAsync(
             async () =>
@@ -240,10 +182,10 @@ public sealed partial class ReplicaCrashTests : IAsyncDisposable
                 return ready.IsSuccessStatusCode;
             },
             "instance A answers ready");
-        return (_instanceA, new Uri(baseAddress, "bitrix24/events"));
+        return new Uri(baseAddress, "bitrix24/events");
     }
 
-    private async Task<ServiceHarness> StartInstanceBAsync(BitrixWorld world, ProgressLog progress)
+    private async Task<ServiceHarness> StartInstanceBAsync(BitrixWorld world, DrainProbe progress)
     {
         var settings = await SharedSettingsAsync();
         settings["Bitrix24:Resilience:BaseDelay"] = "00:00:00.010";
@@ -254,7 +196,7 @@ public sealed partial class ReplicaCrashTests : IAsyncDisposable
     /// <summary>What both instances share: the database, the encryption key, the lease and the poll.</summary>
     private async Task<IDictionary<string, string?>> SharedSettingsAsync()
     {
-        var settings = await _database.SettingsAsync();
+        var settings = await _rig.Database.SettingsAsync();
         settings["Sync:PollInterval"] = PollInterval.ToString("c", CultureInfo.InvariantCulture);
         settings["Sync:LeaseDuration"] = LeaseDuration.ToString("c", CultureInfo.InvariantCulture);
         settings["Sync:RetryDelay"] = "00:00:00.200";
@@ -301,7 +243,7 @@ public sealed partial class ReplicaCrashTests : IAsyncDisposable
 
     private async Task<NpgsqlConnection> OpenAsync()
     {
-        var connection = new NpgsqlConnection((await _database.SettingsAsync())["ConnectionStrings:Sync"]);
+        var connection = new NpgsqlConnection((await _rig.Database.SettingsAsync())["ConnectionStrings:Sync"]);
         await connection.OpenAsync(Ct);
         return connection;
     }
@@ -323,46 +265,7 @@ public sealed partial class ReplicaCrashTests : IAsyncDisposable
         Assert.Equal(["dotnet", "Bitrix24OfflineSync.dll"], commandLine.Select(Path.GetFileName));
     }
 
-    [GeneratedRegex(@"http://127\.0\.0\.1:(\d+)")]
-    private static partial Regex ListeningPort();
-
     private sealed record Lease(string Owner, long Fence, DateTimeOffset ExpiresAt);
 
     private sealed record Step(string Kind, DateTimeOffset At);
-
-    /// <summary>Instance B's drain steps on the portal, with the time each happened.</summary>
-    private sealed class ProgressLog : IDrainProgress
-    {
-        private readonly Lock _sync = new();
-        private readonly List<Step> _steps = [];
-
-        public IReadOnlyList<Step> Steps
-        {
-            get
-            {
-                lock (_sync)
-                {
-                    return [.. _steps];
-                }
-            }
-        }
-
-        public void Reserved(string memberId, IReadOnlyCollection<string> processIds) => Add(nameof(Reserved));
-
-        public void Fetched(string memberId, IReadOnlyCollection<string> processIds) => Add(nameof(Fetched));
-
-        public void Committed(string memberId, SinkBatch batch) => Add(nameof(Committed));
-
-        public void Clearing(string memberId, IReadOnlyCollection<string> processIds) => Add(nameof(Clearing));
-
-        public void Cleared(string memberId, IReadOnlyCollection<string> processIds) => Add(nameof(Cleared));
-
-        private void Add(string kind)
-        {
-            lock (_sync)
-            {
-                _steps.Add(new Step(kind, DateTimeOffset.UtcNow));
-            }
-        }
-    }
 }

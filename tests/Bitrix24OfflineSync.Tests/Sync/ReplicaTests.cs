@@ -2,7 +2,6 @@ using System.Text.Json.Nodes;
 using Bitrix24OfflineSync.Emulator;
 using Bitrix24OfflineSync.Emulator.Hosting;
 using Bitrix24OfflineSync.Emulator.Portals;
-using Bitrix24OfflineSync.Sinks;
 using Bitrix24OfflineSync.Sinks.Database;
 using Bitrix24OfflineSync.Sync;
 using Bitrix24OfflineSync.Sync.Journal;
@@ -189,22 +188,30 @@ public sealed class ReplicaTests : IAsyncDisposable
     public async Task AReplicaPausedMidRound_LosesThePortalWhenItsLeaseExpires_AndCommitsNothingWhenItWakes()
     {
         var world = await StartEmulatorAsync();
-        var pause = new PauseOnFirstFetch();
-        _release = pause.Resume;
-        var paused = await StartReplicaAsync(world, new Dictionary<string, string?> { ["Sync:LeaseDuration"] = "00:00:01" }, s => s.AddSingleton<IDrainProgress>(pause));
-        var (portal, _) = await InstallAsync(world, paused);
+        // The first round is held after its fetch, as a replica stalled by a long pause would be, until released.
+        var paused = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var resume = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var commits = 0;
+        var pause = new DrainProbe
+        {
+            OnFetched = (_, _) => _ = paused.TrySetResult() && resume.Task.Wait(TimeSpan.FromSeconds(60), CancellationToken.None),
+            OnCommitted = (_, _) => Interlocked.Increment(ref commits),
+        };
+        _release = () => resume.TrySetResult();
+        var pausedReplica = await StartReplicaAsync(world, new Dictionary<string, string?> { ["Sync:LeaseDuration"] = "00:00:01" }, s => s.AddSingleton<IDrainProgress>(pause));
+        var (portal, _) = await InstallAsync(world, pausedReplica);
         for (var i = 0; i < 5; i++)
         {
             world.CallAsUser(portal, "crm.deal.add", new JsonObject { ["fields"] = new JsonObject { ["TITLE"] = $"deal {i}" } });
         }
 
-        await Wait.ForAsync(pause.Paused.Task, "the replica has paused after its first fetch", TimeSpan.FromSeconds(30));
+        await Wait.ForAsync(paused.Task, "the replica has paused after its first fetch", TimeSpan.FromSeconds(30));
         var successor = await StartReplicaAsync(world, new Dictionary<string, string?> { ["Sync:PollInterval"] = "00:00:00.500" });
         await WaitUntilDrainedAsync(world, portal, successor);
-        pause.Resume();
-        await Wait.UntilAsync(() => paused.Logs.Of(1351).Count > 0, "the paused replica has logged that its lease was taken over (1351)", TimeSpan.FromSeconds(30));
+        resume.TrySetResult();
+        await Wait.UntilAsync(() => pausedReplica.Logs.Of(1351).Count > 0, "the paused replica has logged that its lease was taken over (1351)", TimeSpan.FromSeconds(30));
 
-        Assert.Equal(0, pause.Commits);
+        Assert.Equal(0, Volatile.Read(ref commits));
         await MirrorAssert.MatchesEmulatorAsync(successor.Get<IMirrorStore>(), portal);
         Assert.NotEmpty(successor.Logs.Of(1303));
     }
@@ -274,40 +281,5 @@ public sealed class ReplicaTests : IAsyncDisposable
         await Wait.UntilAsync(
             async () => portal.Queue.Depth(world.DefaultApp, error: false) == 0 && (await journal.KnownPendingAsync(portal.MemberId, Ct)).Count == 0,
             $"{portal.Domain}'s queue and the journal are empty");
-    }
-
-    /// <summary>Holds the first drain round after its fetch, as a replica stalled by a long pause would be, until released.</summary>
-    private sealed class PauseOnFirstFetch : IDrainProgress
-    {
-        private readonly TaskCompletionSource _resume = new(TaskCreationOptions.RunContinuationsAsynchronously);
-        private int _commits;
-
-        public TaskCompletionSource Paused { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
-
-        public int Commits => Volatile.Read(ref _commits);
-
-        public void Resume() => _resume.TrySetResult();
-
-        public void Fetched(string memberId, IReadOnlyCollection<string> processIds)
-        {
-            if (Paused.TrySetResult())
-            {
-                _resume.Task.Wait(TimeSpan.FromSeconds(60), CancellationToken.None);
-            }
-        }
-
-        public void Committed(string memberId, SinkBatch batch) => Interlocked.Increment(ref _commits);
-
-        public void Reserved(string memberId, IReadOnlyCollection<string> processIds)
-        {
-        }
-
-        public void Clearing(string memberId, IReadOnlyCollection<string> processIds)
-        {
-        }
-
-        public void Cleared(string memberId, IReadOnlyCollection<string> processIds)
-        {
-        }
     }
 }

@@ -4,15 +4,11 @@ using System.Net.Http.Headers;
 using System.Runtime.Versioning;
 using System.Text;
 using System.Text.Json.Nodes;
-using System.Text.RegularExpressions;
 using Bitrix24OfflineSync.Emulator;
 using Bitrix24OfflineSync.Emulator.Crm;
-using Bitrix24OfflineSync.Emulator.Hosting;
 using Bitrix24OfflineSync.Sinks.Database;
 using Bitrix24OfflineSync.TestKit;
-using Bitrix24OfflineSync.Tests.Deployment;
 using Bitrix24OfflineSync.Tests.Infrastructure;
-using Bitrix24OfflineSync.Tests.Persistence;
 using Bitrix24OfflineSync.Tests.Telemetry;
 
 namespace Bitrix24OfflineSync.Tests.Writes;
@@ -25,33 +21,17 @@ namespace Bitrix24OfflineSync.Tests.Writes;
 /// service cannot be built and run.
 /// </summary>
 [UnsupportedOSPlatform("windows")]
-public sealed partial class WriteCrashTests : IAsyncDisposable
+public sealed class WriteCrashTests : IAsyncDisposable
 {
     private const int Creates = 200;
-    private const int KilledBySigkill = 137;
     private static readonly CancellationToken Ct = TestContext.Current.CancellationToken;
 
-    private readonly PostgresTarget _database = new();
-    private PublishedAppFixture? _published;
-    private ChildProcess? _instanceA;
-    private ServiceHarness? _instanceB;
-    private EmulatorServer? _emulator;
+    private readonly CrashRig _rig = new();
 
     [Fact]
     public async Task AnInstanceKilledWhileApplyingWrites_AnotherFinishesThem_NoneLostNoneTwice()
     {
-        _ = PostgresTarget.Server;
-        _published = new PublishedAppFixture();
-        await _published.InitializeAsync();
-        if (_published.SkipReason is { } reason)
-        {
-            Skip.Because(reason);
-        }
-
-        var options = new EmulatorOptions { Seed = 11 };
-        options.RateLimit.Enabled = false;
-        _emulator = await EmulatorServer.StartAsync(new BitrixWorld(options), cancellationToken: Ct);
-        var world = _emulator.World;
+        var world = await _rig.StartAsync();
         var settings = await SharedSettingsAsync();
         var (eventsA, apiA) = await StartInstanceAAsync(world, settings);
         var portal = world.CreatePortal("crash-writes.bitrix24.com");
@@ -71,22 +51,16 @@ public sealed partial class WriteCrashTests : IAsyncDisposable
         }
 
         await Wait.UntilAsync(
-            async () => await _database.ScalarAsync("SELECT count(*) FROM writes WHERE status = 'applied'") >= 20 &&
-                        await _database.ScalarAsync("SELECT count(*) FROM writes WHERE status = 'applying'") > 0,
+            async () => await _rig.Database.ScalarAsync("SELECT count(*) FROM writes WHERE status = 'applied'") >= 20 &&
+                        await _rig.Database.ScalarAsync("SELECT count(*) FROM writes WHERE status = 'applying'") > 0,
             "instance A has applied some writes and has more in flight");
-        using (var victim = System.Diagnostics.Process.GetProcessById(_instanceA!.ProcessId))
-        {
-            victim.Kill();
-        }
-
-        await Wait.UntilAsync(() => _instanceA.HasExited, "instance A has died", TimeSpan.FromSeconds(10));
-        Assert.Equal(KilledBySigkill, _instanceA.ExitCode);
-        var appliedByA = await _database.ScalarAsync("SELECT count(*) FROM writes WHERE status = 'applied'");
+        await _rig.KillAsync(_rig.InstanceA!.ProcessId);
+        var appliedByA = await _rig.Database.ScalarAsync("SELECT count(*) FROM writes WHERE status = 'applied'");
         portal.Faults.Latency = TimeSpan.Zero;
 
-        _instanceB = await ServiceHarness.StartAsync(world, settings);
+        _rig.InstanceB = await ServiceHarness.StartAsync(world, settings);
         await Wait.UntilAsync(
-            async () => await _database.ScalarAsync("SELECT count(*) FROM writes WHERE status <> 'applied'") == 0,
+            async () => await _rig.Database.ScalarAsync("SELECT count(*) FROM writes WHERE status <> 'applied'") == 0,
             "instance B has applied every write A left");
 
         TestContext.Current.TestOutputHelper?.WriteLine($"A applied {appliedByA} of {Creates} writes before it was killed");
@@ -94,39 +68,19 @@ public sealed partial class WriteCrashTests : IAsyncDisposable
         var deals = portal.Crm.Snapshot(CrmEntityType.Deal);
         Assert.Equal(Creates, deals.Count);
         Assert.Equal(Creates, deals.Select(d => d["ORIGIN_ID"]!.GetValue<string>()).Distinct(StringComparer.Ordinal).Count());
-        var rows = await _instanceB.Get<IMirrorStore>().ListAsync(portal.MemberId, Ct);
+        var rows = await _rig.InstanceB.Get<IMirrorStore>().ListAsync(portal.MemberId, Ct);
         Assert.Equal(Creates, rows.Count(r => r.WriteKey is { } key && key.StartsWith("crash-", StringComparison.Ordinal)));
     }
 
     private async Task<(Uri EventsUrl, HttpClient Api)> StartInstanceAAsync(BitrixWorld world, IDictionary<string, string?> settings)
     {
         var management = MetricsKit.FreePort();
-        var environment = new Dictionary<string, string?>
+        await _rig.StartInstanceAAsync(world, new Dictionary<string, string?>(settings)
         {
-            ["ASPNETCORE_URLS"] = "http://127.0.0.1:0",
-            ["ASPNETCORE_HTTP_PORTS"] = null,
-            ["ASPNETCORE_ENVIRONMENT"] = null,
-            ["DOTNET_ENVIRONMENT"] = null,
-            ["Storage__DataDirectory"] = Path.Combine(_published!.Root, "data-a"),
-            ["Bitrix24__ClientId"] = world.DefaultApp.ClientId,
-            ["Bitrix24__ClientSecret"] = world.DefaultApp.ClientSecret,
-            ["Bitrix24__OAuthServer"] = world.OAuthServerAddress.ToString(),
-            ["Bitrix24__AllowInsecureEndpoints"] = "true",
-        };
-        foreach (var (key, value) in settings)
-        {
-            environment[key.Replace(":", "__", StringComparison.Ordinal)] = value;
-        }
-
-        environment["Metrics__Urls"] = $"http://127.0.0.1:{management}";
-        environment["WriteApi__WritesPerTurn"] = "10";
-        _instanceA = ChildProcess.Start("dotnet", ["Bitrix24OfflineSync.dll"], _published.AppDirectory, environment);
-        await Wait.ForAsync(cancellationToken => _instanceA.WaitForLineAsync("Now listening on", cancellationToken), "instance A logs 'Now listening on'");
-        var port = _instanceA.Output.Split('\n')
-            .Select(l => ListeningPort().Match(l))
-            .Where(m => m.Success && m.Groups[1].Value != management.ToString(CultureInfo.InvariantCulture))
-            .Select(m => m.Groups[1].Value)
-            .First();
+            ["Metrics:Urls"] = $"http://127.0.0.1:{management}",
+            ["WriteApi:WritesPerTurn"] = "10",
+        });
+        var port = _rig.ListeningPortsOfA().First(p => p != management.ToString(CultureInfo.InvariantCulture));
         var api = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{management}/") };
         api.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", WriteKit.ApiKey);
         return (new Uri($"http://127.0.0.1:{port}/bitrix24/events"), api);
@@ -135,7 +89,7 @@ public sealed partial class WriteCrashTests : IAsyncDisposable
     /// <summary>What both instances share: the database, the key, the write API's key, a short lease and poll.</summary>
     private async Task<IDictionary<string, string?>> SharedSettingsAsync()
     {
-        var settings = await _database.SettingsAsync();
+        var settings = await _rig.Database.SettingsAsync();
         settings["Sync:PollInterval"] = "00:00:01";
         settings["Sync:LeaseDuration"] = "00:00:05";
         settings["Sync:RetryDelay"] = "00:00:00.200";
@@ -146,26 +100,5 @@ public sealed partial class WriteCrashTests : IAsyncDisposable
         return settings;
     }
 
-    public async ValueTask DisposeAsync()
-    {
-        _instanceA?.Dispose();
-        if (_instanceB is not null)
-        {
-            await _instanceB.DisposeAsync();
-        }
-
-        if (_emulator is not null)
-        {
-            await _emulator.DisposeAsync();
-        }
-
-        await _database.DisposeAsync();
-        if (_published is not null)
-        {
-            await _published.DisposeAsync();
-        }
-    }
-
-    [GeneratedRegex(@"http://127\.0\.0\.1:(\d+)")]
-    private static partial Regex ListeningPort();
+    public ValueTask DisposeAsync() => _rig.DisposeAsync();
 }
