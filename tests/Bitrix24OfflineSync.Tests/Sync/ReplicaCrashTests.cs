@@ -8,6 +8,7 @@ using Bitrix24OfflineSync.Sinks.Database;
 using Bitrix24OfflineSync.Sync;
 using Bitrix24OfflineSync.Sync.Journal;
 using Bitrix24OfflineSync.TestKit;
+using Bitrix24OfflineSync.Tests.Deployment;
 using Bitrix24OfflineSync.Tests.Infrastructure;
 using Microsoft.Extensions.DependencyInjection;
 using Npgsql;

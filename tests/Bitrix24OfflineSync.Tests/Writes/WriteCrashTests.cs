@@ -8,6 +8,7 @@ using Bitrix24OfflineSync.Emulator;
 using Bitrix24OfflineSync.Emulator.Crm;
 using Bitrix24OfflineSync.Sinks.Database;
 using Bitrix24OfflineSync.TestKit;
+using Bitrix24OfflineSync.Tests.Deployment;
 using Bitrix24OfflineSync.Tests.Infrastructure;
 using Bitrix24OfflineSync.Tests.Telemetry;
 

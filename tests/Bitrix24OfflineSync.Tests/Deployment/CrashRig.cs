@@ -4,10 +4,10 @@ using System.Text.RegularExpressions;
 using Bitrix24OfflineSync.Emulator;
 using Bitrix24OfflineSync.Emulator.Hosting;
 using Bitrix24OfflineSync.TestKit;
-using Bitrix24OfflineSync.Tests.Deployment;
+using Bitrix24OfflineSync.Tests.Infrastructure;
 using Bitrix24OfflineSync.Tests.Persistence;
 
-namespace Bitrix24OfflineSync.Tests.Infrastructure;
+namespace Bitrix24OfflineSync.Tests.Deployment;
 
 /// <summary>
 /// What a test of an instance that really dies needs: a PostgreSQL database both instances share, the published
