@@ -11,9 +11,10 @@ using Microsoft.Extensions.Time.Testing;
 namespace Bitrix24OfflineSync.Tests.Sync.Scheduling;
 
 /// <summary>
-/// The safety net on every provider, on a fake clock far ahead of the service's own (whose sweep thus finds nothing of
-/// this test's due): the sweep of a fleet is spread over the poll interval, skips the portals drained within it, and
-/// replicas on one database poll each portal once per interval between them.
+/// The safety net on every provider, on a fake clock far ahead of the service's own: the test's portals are first due
+/// at that clock's start, so the service's own sweep never finds them due and never gives them a turn (whose end would
+/// move their next poll). The sweep of a fleet is spread over the poll interval, skips the portals drained within it,
+/// and replicas on one database poll each portal once per interval between them.
 /// </summary>
 public abstract class SafetyNetContract(StoreTarget target) : StoreContract(target)
 {
@@ -81,8 +82,8 @@ public abstract class SafetyNetContract(StoreTarget target) : StoreContract(targ
                 await using var transaction = await database.BeginWriteAsync(connection, Ct);
                 await connection.ExecuteAsync(new CommandDefinition(
                     """
-                    INSERT INTO portals (member_id, domain, client_endpoint, status, scope, installed_at, updated_at)
-                    VALUES (@MemberId, @Domain, 'https://127.0.0.1:9/rest/', 'Active', 'crm', @At, @At);
+                    INSERT INTO portals (member_id, domain, client_endpoint, status, scope, installed_at, updated_at, next_poll_at)
+                    VALUES (@MemberId, @Domain, 'https://127.0.0.1:9/rest/', 'Active', 'crm', @At, @At, @At);
                     """,
                     Enumerable.Range(0, count).Select(i => new { MemberId = Member(i), Domain = $"p{i}.bitrix24.com", At = at }),
                     transaction,
