@@ -1,5 +1,3 @@
-using Bitrix24OfflineSync.Sinks;
-
 namespace Bitrix24OfflineSync.Sync;
 
 /// <summary>
@@ -12,7 +10,7 @@ internal interface IDrainProgress
 
     void Fetched(string memberId, IReadOnlyCollection<string> processIds);
 
-    void Committed(string memberId, SinkBatch batch);
+    void Committed(string memberId, IReadOnlyCollection<string> processIds);
 
     void Clearing(string memberId, IReadOnlyCollection<string> processIds);
 
@@ -32,7 +30,7 @@ internal sealed class DrainHeartbeat(TimeProvider time) : IDrainProgress
 
     public void Fetched(string memberId, IReadOnlyCollection<string> processIds) => Beat();
 
-    public void Committed(string memberId, SinkBatch batch) => Beat();
+    public void Committed(string memberId, IReadOnlyCollection<string> processIds) => Beat();
 
     public void Clearing(string memberId, IReadOnlyCollection<string> processIds) => Beat();
 

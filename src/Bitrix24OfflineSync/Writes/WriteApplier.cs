@@ -179,7 +179,7 @@ internal sealed class WriteApplier(
         if (changes.Count > 0)
         {
             // The sinks have the state before the write is final: a crash in between applies it again, never loses it.
-            await turn.CommitAsync(new SinkBatch(memberId, turn.Portal.Domain, $"writes-{chunk[0].Seq}-{chunk[^1].Seq}", changes), CancellationToken.None).ConfigureAwait(false);
+            await turn.CommitAsync("w_", chunk.Select(w => w.Seq.ToString(CultureInfo.InvariantCulture)), changes).ConfigureAwait(false);
         }
 
         foreach (var (write, outcome) in ended)

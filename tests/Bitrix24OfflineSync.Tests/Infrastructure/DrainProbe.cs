@@ -1,4 +1,3 @@
-using Bitrix24OfflineSync.Sinks;
 using Bitrix24OfflineSync.Sync;
 
 namespace Bitrix24OfflineSync.Tests.Infrastructure;
@@ -14,7 +13,7 @@ internal sealed class DrainProbe : IDrainProgress
 
     public Action<string, IReadOnlyCollection<string>>? OnFetched { get; init; }
 
-    public Action<string, SinkBatch>? OnCommitted { get; init; }
+    public Action<string, IReadOnlyCollection<string>>? OnCommitted { get; init; }
 
     public Action<string, IReadOnlyCollection<string>>? OnClearing { get; init; }
 
@@ -34,7 +33,7 @@ internal sealed class DrainProbe : IDrainProgress
 
     public void Fetched(string memberId, IReadOnlyCollection<string> processIds) => OnFetched?.Invoke(memberId, processIds);
 
-    public void Committed(string memberId, SinkBatch batch) => OnCommitted?.Invoke(memberId, batch);
+    public void Committed(string memberId, IReadOnlyCollection<string> processIds) => OnCommitted?.Invoke(memberId, processIds);
 
     public void Clearing(string memberId, IReadOnlyCollection<string> processIds) => OnClearing?.Invoke(memberId, processIds);
 

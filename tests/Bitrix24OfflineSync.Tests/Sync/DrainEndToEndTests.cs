@@ -37,7 +37,7 @@ public sealed class DrainEndToEndTests
         }
 
         SyncFixture? fixture = null;
-        var recorder = new DrainProbe { OnCommitted = (_, batch) => Record(batch.ProcessIds ?? [], fixture!.World.NextSequence()) };
+        var recorder = new DrainProbe { OnCommitted = (_, processIds) => Record(processIds, fixture!.World.NextSequence()) };
         fixture = await SyncFixture.StartAsync(services: s => s.AddSingleton<IDrainProgress>(recorder));
         await using var _ = fixture;
         var portal = await fixture.InstallAndBindAsync();

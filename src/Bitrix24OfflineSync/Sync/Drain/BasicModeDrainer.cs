@@ -1,7 +1,5 @@
 using Bitrix24OfflineSync.Bitrix;
-using Bitrix24OfflineSync.Sinks;
 using Bitrix24OfflineSync.Sync.Journal;
-using Bitrix24OfflineSync.Sync.Model;
 using Bitrix24OfflineSync.Sync.Resolution;
 using Bitrix24OfflineSync.Sync.Turns;
 using Microsoft.Extensions.Options;
@@ -97,8 +95,7 @@ internal sealed class BasicModeDrainer(
 
         using var round = metrics.StartRound(memberId, "basic");
         var resolved = await resolver.ResolveAsync(memberId, rows, CancellationToken.None).ConfigureAwait(false);
-        var batchId = BatchIds.For("i_", rows.Select(e => e.MessageId));
-        var committed = await turn.CommitAsync(new SinkBatch(memberId, turn.Portal.Domain, batchId, resolved.Changes), CancellationToken.None).ConfigureAwait(false);
+        var committed = await turn.CommitAsync("i_", rows.Select(e => e.MessageId), resolved.Changes).ConfigureAwait(false);
         var (taken, refused) = ItemFailures.Split(resolved.Changes, committed);
         var (poison, retry) = await failures.CountAsync(memberId, [.. resolved.Failures, .. refused], CancellationToken.None).ConfigureAwait(false);
         await failures.TakenAsync(memberId, taken, CancellationToken.None).ConfigureAwait(false);

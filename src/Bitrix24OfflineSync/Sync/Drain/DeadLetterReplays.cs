@@ -1,6 +1,5 @@
 using System.Text.Json.Nodes;
 using Bitrix24OfflineSync.Bitrix;
-using Bitrix24OfflineSync.Sinks;
 using Bitrix24OfflineSync.Sync.Journal;
 using Bitrix24OfflineSync.Sync.Model;
 using Bitrix24OfflineSync.Sync.Resolution;
@@ -58,8 +57,7 @@ internal sealed class DeadLetterReplays(IFailureLog log, IChangeResolver resolve
             return TurnResult.Paused(ex.Until);
         }
 
-        var batch = new SinkBatch(memberId, turn.Portal.Domain, BatchIds.For("d_", events.Select(e => e.MessageId)), resolved.Changes);
-        var committed = await turn.CommitAsync(batch, CancellationToken.None).ConfigureAwait(false);
+        var committed = await turn.CommitAsync("d_", events.Select(e => e.MessageId), resolved.Changes).ConfigureAwait(false);
         var (taken, refused) = ItemFailures.Split(resolved.Changes, committed);
         await failures.TakenAsync(memberId, taken, CancellationToken.None).ConfigureAwait(false);
         // Given up on again: the letters take the latest status, and their request has had its go.

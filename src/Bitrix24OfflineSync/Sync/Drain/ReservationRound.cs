@@ -112,11 +112,10 @@ internal sealed class ReservationRound(
         }
 
         Report(p => p.Fetched(memberId, processIds));
-        var batch = new SinkBatch(memberId, turn.Portal.Domain, BatchIds.For("b_", processIds), resolved.Changes, processIds);
         SinkCommitResult committed;
         try
         {
-            committed = await turn.CommitAsync(batch, CancellationToken.None).ConfigureAwait(false);
+            committed = await turn.CommitAsync("b_", processIds, resolved.Changes, processIds).ConfigureAwait(false);
         }
         catch (SinkUnavailableException ex)
         {
@@ -124,7 +123,7 @@ internal sealed class ReservationRound(
             throw;
         }
 
-        Report(p => p.Committed(memberId, batch));
+        Report(p => p.Committed(memberId, processIds));
         // An object the sink refused on its own fails like one that could not be fetched: its rows are kept and
         // retried, and after Sync:MaxItemAttempts dead-lettered and marked.
         var (taken, refused) = ItemFailures.Split(resolved.Changes, committed);

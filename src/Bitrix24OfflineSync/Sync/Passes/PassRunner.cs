@@ -1,7 +1,6 @@
 using Bitrix24OfflineSync.Bitrix.Batch;
 using Bitrix24OfflineSync.Sinks;
 using Bitrix24OfflineSync.Sync.Resolution;
-using Bitrix24OfflineSync.Sync.Model;
 using Bitrix24OfflineSync.Sync.Scheduling;
 using Bitrix24OfflineSync.Sync.Turns;
 using Microsoft.Extensions.Options;
@@ -137,8 +136,7 @@ internal sealed class PassRunner(
 
         if (changes.Count > 0)
         {
-            var batchId = BatchIds.For("p_", moved.Select(p => FormattableString.Invariant($"{p.Entity}:{p.Kind}:{p.Cursor}")));
-            await turn.CommitAsync(new SinkBatch(portal.MemberId, portal.Domain, batchId, changes), CancellationToken.None).ConfigureAwait(false);
+            await turn.CommitAsync("p_", moved.Select(p => FormattableString.Invariant($"{p.Entity}:{p.Kind}:{p.Cursor}")), changes).ConfigureAwait(false);
         }
 
         // Saved only after the commit: a crash in between reads the same ranges again, and the sink takes them twice.
@@ -171,8 +169,7 @@ internal sealed class PassRunner(
         var tombstones = PassDiff.Tombstones(pass.Entity, held, pass.Cursor, upTo, new HashSet<long>(), time.GetUtcNow(), ChangeOrigin.Repair).ToList();
         if (tombstones.Count > 0)
         {
-            var batchId = BatchIds.For("r_", [FormattableString.Invariant($"{pass.Entity}:{pass.Cursor}:{upTo}")]);
-            await turn.CommitAsync(new SinkBatch(portal.MemberId, portal.Domain, batchId, tombstones), CancellationToken.None).ConfigureAwait(false);
+            await turn.CommitAsync("r_", [FormattableString.Invariant($"{pass.Entity}:{pass.Cursor}:{upTo}")], tombstones).ConfigureAwait(false);
         }
 
         await SaveAsync(pass with { Cursor = upTo, Deleted = pass.Deleted + tombstones.Count }).ConfigureAwait(false);

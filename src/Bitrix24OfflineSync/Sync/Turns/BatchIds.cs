@@ -1,7 +1,7 @@
 using System.Security.Cryptography;
 using System.Text;
 
-namespace Bitrix24OfflineSync.Sync.Model;
+namespace Bitrix24OfflineSync.Sync.Turns;
 
 /// <summary>Batch ids derived from what a batch holds, so a retried batch has the id the sink already saw, across restarts too.</summary>
 internal static class BatchIds

@@ -31,7 +31,8 @@ internal sealed class PortalTurn(TurnContext context)
     public Task EnsureHeldAsync(CancellationToken cancellationToken) => context.EnsureHeldAsync(cancellationToken);
 
     /// <inheritdoc cref="TurnContext.CommitAsync"/>
-    public Task<SinkCommitResult> CommitAsync(SinkBatch batch, CancellationToken cancellationToken) => context.CommitAsync(batch, cancellationToken);
+    public Task<SinkCommitResult> CommitAsync(string idPrefix, IEnumerable<string> content, IReadOnlyList<ObjectChange> changes) =>
+        context.CommitAsync(idPrefix, content, changes);
 
     /// <summary>The step has more to do: the portal gets another turn at once.</summary>
     public void NeedsAnotherTurn() => _result = _result.And(new TurnResult { MoreWork = true });

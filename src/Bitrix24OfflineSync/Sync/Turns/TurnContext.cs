@@ -23,6 +23,14 @@ internal sealed class TurnContext(PortalRecord portal, DrainLease lease, DrainTu
     /// <summary>Renews the lease, or throws <see cref="DrainLeaseLostException"/>: called right before anything is sent.</summary>
     public Task EnsureHeldAsync(CancellationToken cancellationToken) => fencing.EnsureHeldAsync(lease, cancellationToken);
 
-    /// <summary>Commits to the sinks under the lease (renewed right before, and fenced inside the sink where it can be).</summary>
-    public Task<SinkCommitResult> CommitAsync(SinkBatch batch, CancellationToken cancellationToken) => fencing.CommitAsync(batch, lease, cancellationToken);
+    /// <summary>
+    /// Commits <paramref name="changes"/> of the portal to the sinks as one batch, under the lease (renewed right before,
+    /// and fenced inside the sink where it can be), never cancelled half-way. The batch's id is derived from
+    /// <paramref name="content"/>, what the batch holds (message ids, process ids, cursors), after
+    /// <paramref name="idPrefix"/>, the kind of batch: a retried batch has the id the sink already saw, across restarts too.
+    /// </summary>
+    public Task<SinkCommitResult> CommitAsync(
+        string idPrefix, IEnumerable<string> content, IReadOnlyList<ObjectChange> changes, IReadOnlyList<string>? processIds = null) =>
+        fencing.CommitAsync(
+            new SinkBatch(portal.MemberId, portal.Domain, BatchIds.For(idPrefix, content), changes, processIds), lease, CancellationToken.None);
 }
