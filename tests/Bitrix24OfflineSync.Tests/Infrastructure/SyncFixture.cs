@@ -44,12 +44,19 @@ public sealed class SyncFixture : IAsyncDisposable
     public static async Task<SyncFixture> StartAsync(
         IDictionary<string, string?>? settings = null,
         Action<EmulatorOptions>? configureEmulator = null,
-        Action<IServiceCollection>? services = null)
+        Action<IServiceCollection>? services = null,
+        TimeProvider? time = null)
     {
         var options = new EmulatorOptions { Seed = 11 };
         options.RateLimit.Enabled = false;
+        if (time is not null)
+        {
+            // A clock the test moves by hand would hold a change's rows until it moved: they are written at once.
+            options.OfflineWriteDelay = TimeSpan.Zero;
+        }
+
         configureEmulator?.Invoke(options);
-        var emulator = await EmulatorServer.StartAsync(new BitrixWorld(options), cancellationToken: TestContext.Current.CancellationToken);
+        var emulator = await EmulatorServer.StartAsync(new BitrixWorld(options, time), cancellationToken: TestContext.Current.CancellationToken);
         var all = new Dictionary<string, string?>
         {
             ["Sync:RetryDelay"] = "00:00:00.200",
@@ -63,7 +70,7 @@ public sealed class SyncFixture : IAsyncDisposable
             all[key] = value;
         }
 
-        var service = await ServiceHarness.StartAsync(emulator.World, all, services: services);
+        var service = await ServiceHarness.StartAsync(emulator.World, all, time: time, services: services);
         return new SyncFixture(emulator, service, all);
     }
 

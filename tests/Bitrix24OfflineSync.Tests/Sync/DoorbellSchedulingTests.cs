@@ -1,8 +1,10 @@
 using System.Text.Json.Nodes;
 using Bitrix24OfflineSync.Sync;
+using Bitrix24OfflineSync.Sync.Scheduling;
 using Bitrix24OfflineSync.TestKit;
 using Bitrix24OfflineSync.Tests.Infrastructure;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Time.Testing;
 
 namespace Bitrix24OfflineSync.Tests.Sync;
 
@@ -52,14 +54,21 @@ public sealed class DoorbellSchedulingTests
     [Fact]
     public async Task DoorbellsSuppressedByMinTimeout_AreCaughtByTheSafetyNetPoll()
     {
-        await using var fixture = await SyncFixture.StartAsync(new Dictionary<string, string?> { ["Sync:PollInterval"] = "00:00:01" });
+        // The service and the emulator share a fake clock: the poll comes when the test moves the clock an interval on.
+        var clock = new FakeTimeProvider(TestClock.Start);
+        await using var fixture = await SyncFixture.StartAsync(new Dictionary<string, string?> { ["Sync:PollInterval"] = "00:10:00" }, time: clock);
         var portal = await fixture.InstallAndBindAsync(minTimeout: 3600);
 
         AddDeal(fixture, portal, "rings");
         await fixture.WaitUntilDrainedAsync(portal);
+        var scheduler = fixture.Service.Get<DrainScheduler>();
+        await Wait.UntilAsync(() => scheduler.InFlight == 0, "the doorbell's turn has ended");
         AddDeal(fixture, portal, "suppressed one");
         AddDeal(fixture, portal, "suppressed two");
         await fixture.World.WhenDeliveriesIdleAsync(TestContext.Current.CancellationToken);
+        Assert.Equal(2, portal.Queue.Depth(fixture.World.DefaultApp, error: false));
+
+        clock.Advance(TimeSpan.FromMinutes(11));
         await fixture.WaitUntilDrainedAsync(portal);
 
         Assert.Equal(2, portal.Deliveries.Records.Count(r => r.Suppressed));

@@ -3,6 +3,7 @@ using Bitrix24OfflineSync.Sync.Passes;
 using Bitrix24OfflineSync.Sync.Scheduling;
 using Bitrix24OfflineSync.TestKit;
 using Bitrix24OfflineSync.Tests.Infrastructure;
+using Microsoft.Extensions.Time.Testing;
 
 namespace Bitrix24OfflineSync.Tests.Sync.Scheduling;
 
@@ -57,18 +58,34 @@ public sealed class SchedulingEndToEndTests
     [Fact]
     public async Task AQuietPortal_IsWokenForItsDriftCheckWhenItFallsDue_NotAtTheNextPoll()
     {
-        await using var fixture = await SyncFixture.StartAsync(new Dictionary<string, string?>
-        {
-            ["Sync:PollInterval"] = "01:00:00",
-            ["Sync:ReconcileInterval"] = "00:00:02",
-        });
+        // The service and the emulator share a fake clock: five minutes pass when the test says so, and not before.
+        var clock = new FakeTimeProvider(TestClock.Start);
+        var reconcile = TimeSpan.FromMinutes(5);
+        await using var fixture = await SyncFixture.StartAsync(
+            new Dictionary<string, string?>
+            {
+                ["Sync:PollInterval"] = "01:00:00",
+                ["Sync:ReconcileInterval"] = "00:05:00",
+            },
+            time: clock);
         var portal = await fixture.InstallAndBindAsync();
         var passes = fixture.Service.Get<IPassStore>();
+        var scheduler = fixture.Service.Get<DrainScheduler>();
+        await Wait.UntilAsync(() => scheduler.InFlight == 0 && scheduler.TimersPending > 0, "the load's turn ended with the check's due time set");
+        var loaded = (await passes.ForPortalAsync(portal.MemberId, Ct)).Where(p => p.Kind == PassKind.Load).Min(p => p.FinishedAt!.Value);
+
+        // A second before it falls due nothing wakes the portal: the timers fire inside Advance, so a woken portal
+        // would be ready or in a turn now.
+        clock.Advance(loaded + reconcile - clock.GetUtcNow() - TimeSpan.FromSeconds(1));
+        Assert.Equal(0, scheduler.ReadyIn(ReadyLine.Background) + scheduler.ReadyIn(ReadyLine.Urgent) + scheduler.InFlight);
 
         // Nothing rings and the poll is an hour away: only the scheduler knowing the check's due time wakes the portal.
+        clock.Advance(TimeSpan.FromSeconds(2));
         await Wait.UntilAsync(
             async () => (await passes.ForPortalAsync(portal.MemberId, Ct)).Any(p => p.Kind == PassKind.Check && p.IsDone),
             "a drift check of the quiet portal has run");
+        var checks = (await passes.ForPortalAsync(portal.MemberId, Ct)).Where(p => p.Kind == PassKind.Check).ToList();
+        Assert.All(checks, c => Assert.True(c.StartedAt >= loaded + reconcile, $"{c.Entity} checked at {c.StartedAt:O}, due at {loaded + reconcile:O}"));
         Assert.DoesNotContain(portal.Deliveries.Records, r => r.EventName == "ONOFFLINEEVENT");
     }
 }
