@@ -8,7 +8,9 @@ namespace Bitrix24OfflineSync.Sync.Scheduling;
 /// poll is due (<see cref="IPollSchedule"/>: a turn moves it a poll interval on, so a portal drained recently is not
 /// due), at most twice the fleet's average rate per slice, and readies them in the background line, behind any doorbell.
 /// Replicas on one database claim different portals. At start a replica claims the whole fleet once (the start-up
-/// pass: doorbells rung while it was down are lost). It also warns, page by page, about portals not drained for long.
+/// pass: doorbells rung while it was down are lost), giving the pages it claims next polls spread evenly over the
+/// following interval, so the fleet it asked at once is not polled at once ever after. It also warns, page by page,
+/// about portals not drained for long.
 /// </summary>
 internal sealed class SafetyNet(
     IPollSchedule polls,
@@ -22,13 +24,25 @@ internal sealed class SafetyNet(
     /// <summary>The portals claimed by one statement at most.</summary>
     internal const int PageSize = 1000;
 
-    /// <summary>The interval is swept in slices this long: a hundredth of it, between 20 ms and 5 s.</summary>
+    /// <summary>
+    /// The interval is swept in slices this long: a hundredth of it, between 20 ms and 1 s (a slice's portals are asked
+    /// at once, so a longer slice would make a second of bursts and a second of silence out of an even rate).
+    /// </summary>
     public static TimeSpan SliceOf(TimeSpan pollInterval) =>
-        TimeSpan.FromTicks(Math.Clamp(pollInterval.Ticks / 100, TimeSpan.FromMilliseconds(20).Ticks, TimeSpan.FromSeconds(5).Ticks));
+        TimeSpan.FromTicks(Math.Clamp(pollInterval.Ticks / 100, TimeSpan.FromMilliseconds(20).Ticks, TimeSpan.FromSeconds(1).Ticks));
+
+    /// <summary>The portals a slice polls on average in a fleet of <paramref name="active"/> portals, at least one.</summary>
+    public static int AveragePerSlice(int active, TimeSpan pollInterval) =>
+        (int)Math.Clamp(Math.Ceiling((double)active * SliceOf(pollInterval).Ticks / pollInterval.Ticks), 1, int.MaxValue);
 
     /// <summary>The portals one slice claims at most: twice the average of a fleet of <paramref name="active"/> portals, at least one.</summary>
     public static int LimitPerSlice(int active, TimeSpan pollInterval) =>
         (int)Math.Clamp(Math.Ceiling(2.0 * active * SliceOf(pollInterval).Ticks / pollInterval.Ticks), 1, int.MaxValue);
+
+    private volatile bool _startUpPassDone;
+
+    /// <summary>Whether the start-up pass (when asked for) has claimed the fleet (for tests).</summary>
+    public bool StartUpPassDone => _startUpPassDone;
 
     /// <summary>Slices swept since the start (for the scheduler's gauges and tests).</summary>
     public int SlicesSwept => Volatile.Read(ref _slices);
@@ -44,6 +58,7 @@ internal sealed class SafetyNet(
             if (startUpPass)
             {
                 await StartUpPassAsync(stoppingToken).ConfigureAwait(false);
+                _startUpPassDone = true;
             }
 
             var limit = 1;
@@ -87,24 +102,29 @@ internal sealed class SafetyNet(
 
     /// <summary>
     /// The start-up pass: doorbells rung while no replica ran were lost, so a starting replica claims every active
-    /// portal, a page at a time, and readies it in the background line (doorbells go first). Replicas starting together
-    /// share the fleet, as each claim moves the portals' next poll a poll interval on.
+    /// portal, a page at a time, and readies it in the background line (doorbells go first). Each page is a slice's
+    /// average, and its next poll is a step further into the interval after this one, so the sweeps after it find the
+    /// fleet due evenly (a turn moves a next poll on, never back). Replicas starting together share the fleet, as each
+    /// claim moves the portals' next poll past the bound.
     /// </summary>
     private async Task StartUpPassAsync(CancellationToken stoppingToken)
     {
-        var start = time.GetUtcNow();
-        var bound = start + options.Value.PollInterval;
+        var interval = options.Value.PollInterval;
+        var bound = time.GetUtcNow() + interval;
         try
         {
-            while (true)
+            var active = await polls.CountActiveAsync(stoppingToken).ConfigureAwait(false);
+            var page = AveragePerSlice(active, interval);
+            var step = interval / Math.Max(1, Math.Ceiling((double)active / page));
+            for (var k = 0; ; k++)
             {
-                var claimed = await polls.ClaimDueAsync(bound, bound + TimeSpan.FromMilliseconds(1), PageSize, stoppingToken).ConfigureAwait(false);
+                var claimed = await polls.ClaimDueAsync(bound, bound + TimeSpan.FromMilliseconds(1) + (k * step), page, stoppingToken).ConfigureAwait(false);
                 foreach (var memberId in claimed)
                 {
                     scheduler.Wake(memberId, ReadyLine.Background);
                 }
 
-                if (claimed.Count < PageSize)
+                if (claimed.Count < page)
                 {
                     return;
                 }

@@ -18,7 +18,8 @@ namespace Bitrix24OfflineSync.Tests.Sync.Scheduling;
 /// </summary>
 public abstract class SafetyNetContract(StoreTarget target) : StoreContract(target)
 {
-    private static readonly TimeSpan Interval = TimeSpan.FromMinutes(10);
+    // A hundred slices of a second each.
+    private static readonly TimeSpan Interval = TimeSpan.FromSeconds(100);
     private static readonly DateTimeOffset T0 = new(2031, 1, 6, 9, 0, 0, TimeSpan.Zero);
 
     [Fact]
@@ -36,7 +37,7 @@ public abstract class SafetyNetContract(StoreTarget target) : StoreContract(targ
             await polls.SetNextPollAsync(Member(i), T0 + Interval, Ct);
         }
 
-        var perSlice = await SweepAsync([polls], time, slices: 200);
+        var (_, perSlice) = await SweepAsync([polls], time, slices: 200);
 
         var slice = SafetyNet.SliceOf(Interval);
         var average = fleet * slice.TotalMilliseconds / Interval.TotalMilliseconds;
@@ -60,7 +61,7 @@ public abstract class SafetyNetContract(StoreTarget target) : StoreContract(targ
         var time = new FakeTimeProvider(T0);
         var replicas = new[] { new SqlPollSchedule(database), new SqlPollSchedule(database), new SqlPollSchedule(database) };
 
-        var perSlice = await SweepAsync(replicas, time, slices: 200);
+        var (_, perSlice) = await SweepAsync(replicas, time, slices: 200);
 
         // Slices 1-100 are the first interval: each portal polled once in it by one replica; the sweep goes round again after.
         var first = perSlice.Take(100).SelectMany(s => s.SelectMany(r => r)).ToList();
@@ -69,6 +70,46 @@ public abstract class SafetyNetContract(StoreTarget target) : StoreContract(targ
         var polled = perSlice.SelectMany(s => s.SelectMany(r => r)).GroupBy(m => m).ToList();
         Assert.All(polled, g => Assert.Equal(2, g.Count()));
         Assert.All(Enumerable.Range(0, 3), r => Assert.NotEmpty(perSlice.SelectMany(s => s[r])));
+    }
+
+    [Fact]
+    public async Task TheStartUpPass_AsksTheWholeFleetAtOnce_ThenSpreadsItsNextPollsEvenlyOverTheInterval()
+    {
+        var service = await StartServiceAsync();
+        var database = service.Get<ISqlDatabase>();
+        const int fleet = 600;
+        await InstallAsync(database, fleet);
+        var time = new FakeTimeProvider(T0);
+
+        var (startUp, perSlice) = await SweepAsync([new SqlPollSchedule(database)], time, slices: 200, startUpPass: true);
+
+        Assert.Equal(fleet, startUp[0].Distinct().Count());
+        // The interval after the pass polls nobody again; the next polls each portal once, a slice's average at a time
+        // (not the whole fleet at twice the average and then nobody).
+        Assert.All(perSlice.Take(100), wakes => Assert.Empty(wakes[0]));
+        var average = SafetyNet.AveragePerSlice(fleet, Interval);
+        Assert.All(perSlice.Skip(100), wakes => Assert.InRange(wakes[0].Count, 0, average));
+        var polled = perSlice.Skip(100).SelectMany(s => s[0]).ToList();
+        Assert.Equal(fleet, polled.Count);
+        Assert.Equal(fleet, polled.Distinct().Count());
+    }
+
+    [Fact]
+    public async Task ATurnPuttingOffTheNextPoll_KeepsALaterOne_AndSetsAnEarlierOne()
+    {
+        var service = await StartServiceAsync();
+        var database = service.Get<ISqlDatabase>();
+        await InstallAsync(database, 2);
+        var polls = new SqlPollSchedule(database);
+        await polls.SetNextPollAsync(Member(0), T0 + (2 * Interval), Ct);
+        await polls.SetNextPollAsync(Member(1), T0, Ct);
+
+        await polls.PutOffNextPollAsync(Member(0), T0 + Interval, Ct);
+        await polls.PutOffNextPollAsync(Member(1), T0 + Interval, Ct);
+
+        Assert.Empty(await polls.ClaimDueAsync(T0 + Interval - TimeSpan.FromSeconds(1), T0 + (3 * Interval), 10, Ct));
+        Assert.Equal([Member(1)], await polls.ClaimDueAsync(T0 + Interval, T0 + (3 * Interval), 10, Ct));
+        Assert.Equal([Member(0)], await polls.ClaimDueAsync(T0 + (2 * Interval), T0 + (3 * Interval), 10, Ct));
     }
 
     private static string Member(int i) => $"m{i:D5}";
@@ -93,8 +134,12 @@ public abstract class SafetyNetContract(StoreTarget target) : StoreContract(targ
             Ct);
     }
 
-    /// <summary>Runs one safety net per store on one fake clock for the slices; answers, per slice and replica, the portals woken.</summary>
-    private static async Task<List<List<string>[]>> SweepAsync(IReadOnlyList<SqlPollSchedule> stores, FakeTimeProvider time, int slices)
+    /// <summary>
+    /// Runs one safety net per store on one fake clock for the slices; answers, per replica, the portals its start-up
+    /// pass woke, and per slice and replica, the portals woken.
+    /// </summary>
+    private static async Task<(List<string>[] StartUp, List<List<string>[]> PerSlice)> SweepAsync(
+        IReadOnlyList<SqlPollSchedule> stores, FakeTimeProvider time, int slices, bool startUpPass = false)
     {
         var options = Options.Create(new SyncOptions { PollInterval = Interval });
         var replicas = stores.Select(store =>
@@ -103,10 +148,17 @@ public abstract class SafetyNetContract(StoreTarget target) : StoreContract(targ
             return (Scheduler: scheduler, Net: new SafetyNet(store, scheduler, options, time, NullLogger<SafetyNet>.Instance));
         }).ToList();
         using var stop = CancellationTokenSource.CreateLinkedTokenSource(Ct);
-        var runs = replicas.Select(r => r.Net.RunAsync(startUpPass: false, stop.Token)).ToList();
+        var runs = replicas.Select(r => r.Net.RunAsync(startUpPass, stop.Token)).ToList();
         var perSlice = new List<List<string>[]>();
+        var startUp = Array.Empty<List<string>>();
         try
         {
+            if (startUpPass)
+            {
+                await Wait.UntilAsync(() => replicas.All(r => r.Net.StartUpPassDone), "the start-up pass done by every replica");
+                startUp = [.. replicas.Select(r => TakeReady(r.Scheduler))];
+            }
+
             for (var n = 1; n <= slices; n++)
             {
                 time.Advance(SafetyNet.SliceOf(Interval));
@@ -121,7 +173,7 @@ public abstract class SafetyNetContract(StoreTarget target) : StoreContract(targ
             replicas.ForEach(r => r.Scheduler.Dispose());
         }
 
-        return perSlice;
+        return (startUp, perSlice);
     }
 
     /// <summary>Takes every portal ready and ends its turn at once, as a worker would whose turns find nothing.</summary>

@@ -56,6 +56,48 @@ public sealed class SchedulingEndToEndTests
     }
 
     [Fact]
+    public async Task ADoorbellRungDuringASweepOfSlowPortals_IsDrainedBeforeTheSweepReachesThem()
+    {
+        await using var fixture = await SyncFixture.StartAsync(new Dictionary<string, string?>
+        {
+            ["Sync:PollInterval"] = "01:00:00",
+            // Two turns at a time: twenty portals answering in a second each make a sweep of ten seconds.
+            ["Sync:MaxConcurrentDrains"] = "2",
+            ["Installs:Burst"] = "100",
+            ["Installs:PerSecond"] = "100",
+        });
+        var slow = new List<Bitrix24OfflineSync.Emulator.Portals.EmulatedPortal>();
+        for (var i = 0; i < 20; i++)
+        {
+            slow.Add(await fixture.InstallAndBindAsync(fixture.World.CreatePortal($"slow{i}.bitrix24.com")));
+        }
+
+        var ordinary = await fixture.InstallAndBindAsync(fixture.World.CreatePortal("ordinary.bitrix24.com"), doorbell: false);
+        foreach (var portal in slow)
+        {
+            portal.Faults.Latency = TimeSpan.FromSeconds(1);
+        }
+
+        // A new instance's start-up pass asks every portal at once, in the background line; the doorbell rings it.
+        await fixture.RestartServiceAsync();
+        var atStart = slow.ToDictionary(p => p.MemberId, p => p.Stats.Requests);
+        await fixture.BindDoorbellAsync(ordinary);
+        var scheduler = fixture.Service.Get<DrainScheduler>();
+        await Wait.UntilAsync(() => scheduler.InFlight == 2 && scheduler.ReadyIn(ReadyLine.Background) >= 10, "the sweep has begun with most of it still waiting");
+
+        fixture.World.CallAsUser(ordinary, "crm.deal.add", new JsonObject { ["fields"] = new JsonObject { ["TITLE"] = "rung during the sweep" } });
+        await Wait.UntilAsync(async () => (await fixture.Mirror.ListAsync(ordinary.MemberId, Ct)).Count == 1, "the rung portal's deal is in the mirror");
+
+        // Queued behind the sweep, the deal would have waited for every slow portal's turn.
+        var notYetAsked = slow.Count(p => p.Stats.Requests == atStart[p.MemberId]);
+        Assert.True(notYetAsked > 0, "every slow portal of the sweep had its turn before the rung portal");
+        foreach (var portal in slow)
+        {
+            portal.Faults.Latency = TimeSpan.Zero;
+        }
+    }
+
+    [Fact]
     public async Task AQuietPortal_IsWokenForItsDriftCheckWhenItFallsDue_NotAtTheNextPoll()
     {
         // The service and the emulator share a fake clock: five minutes pass when the test says so, and not before.
