@@ -3,6 +3,7 @@ using Bitrix24OfflineSync.Hosting;
 using Bitrix24OfflineSync.Portals;
 using Bitrix24OfflineSync.Security;
 using Bitrix24OfflineSync.Sync.Passes;
+using Bitrix24OfflineSync.Sync.Scheduling;
 using Bitrix24OfflineSync.TestKit;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Hosting.Server;
@@ -123,11 +124,19 @@ public sealed class ServiceHarness : IAsyncDisposable
     public T Get<T>()
         where T : notnull => _factory.Services.GetRequiredService<T>();
 
-    /// <summary>Stores a portal as an install would have, without one: for endpoints, tokens and domains no install gives.</summary>
-    internal Task RegisterPortalAsync(string memberId, Uri endpoint, string domain = "portal.example", string accessToken = "access-token", string refreshToken = "refresh-token") =>
-        Get<IPortalRegistry>().SaveInstallAsync(
+    /// <summary>
+    /// Stores a portal as an install would have, without one: for endpoints, tokens and domains no install gives. The
+    /// tests call the portal themselves, so the safety net is kept from polling it (after the start-up pass, its next
+    /// poll is set a day away at once).
+    /// </summary>
+    internal async Task RegisterPortalAsync(string memberId, Uri endpoint, string domain = "portal.example", string accessToken = "access-token", string refreshToken = "refresh-token")
+    {
+        await Wait.UntilAsync(() => Get<SafetyNet>().StartUpPassDone, "the safety net's start-up pass is over");
+        await Get<IPortalRegistry>().SaveInstallAsync(
             new PortalInstall(memberId, domain, endpoint, accessToken, refreshToken, DateTimeOffset.UtcNow.AddHours(1), Get<ApplicationTokenHasher>().Hash("app-token"), "crm", DateTimeOffset.UtcNow),
             TestContext.Current.CancellationToken);
+        await Get<IPollSchedule>().SetNextPollAsync(memberId, DateTimeOffset.UtcNow.AddDays(1), TestContext.Current.CancellationToken);
+    }
 
     /// <summary>
     /// Waits until the portal's initial load of every synced entity is done: after an install the service binds, then
