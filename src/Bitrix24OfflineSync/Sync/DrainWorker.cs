@@ -145,16 +145,14 @@ internal sealed class DrainWorker(
             return;
         }
 
-        // The safety net polls the portal a poll interval from now (or later, where the start-up pass spread it), or
-        // when something known falls due sooner (a turn cut short is due at once): another replica, or this one after a
-        // restart, takes it up then (a turn the stop cut short may have left its queue unread).
-        var regular = now + settings.PollInterval;
-        var next = Earliest(outcome.End == TurnEnd.MoreWork || stopping.IsCancellationRequested ? now : regular, outcome.Due?.At, outcome.CheckDue);
+        // The safety net polls the portal a poll interval from now, or when something known falls due sooner (a turn
+        // cut short is due at once): another replica, or this one after a restart, takes it up then
+        // (a turn the stop cut short may have left its queue unread).
+        var next = outcome.End == TurnEnd.MoreWork || stopping.IsCancellationRequested ? now : now + settings.PollInterval;
+        next = Earliest(next, outcome.Due?.At, outcome.CheckDue);
         try
         {
-            await (next == regular
-                ? polls.PutOffNextPollAsync(memberId, next, CancellationToken.None)
-                : polls.SetNextPollAsync(memberId, next, CancellationToken.None)).ConfigureAwait(false);
+            await polls.SetNextPollAsync(memberId, next, CancellationToken.None).ConfigureAwait(false);
         }
         catch (Exception ex)
         {

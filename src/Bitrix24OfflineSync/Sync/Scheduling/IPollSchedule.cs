@@ -16,11 +16,8 @@ internal interface IPollSchedule
     /// </summary>
     Task<IReadOnlyList<string>> ClaimDueAsync(DateTimeOffset now, DateTimeOffset next, int limit, CancellationToken cancellationToken);
 
-    /// <summary>Sets when the portal is next due (after a turn, when something falls due sooner than a poll interval on).</summary>
+    /// <summary>Sets when the portal is next due (after a turn: a poll interval on, or sooner when something falls due sooner).</summary>
     Task SetNextPollAsync(string memberId, DateTimeOffset at, CancellationToken cancellationToken);
-
-    /// <summary>Moves the portal's next poll on to <paramref name="at"/> (after a turn: a poll interval on), keeping a later one already set.</summary>
-    Task PutOffNextPollAsync(string memberId, DateTimeOffset at, CancellationToken cancellationToken);
 
     /// <summary>A page of the active portals whose last drain is before <paramref name="before"/>, after <paramref name="afterMemberId"/>.</summary>
     Task<IReadOnlyList<(string MemberId, DateTimeOffset LastDrainAt)>> StalePageAsync(DateTimeOffset before, string afterMemberId, int limit, CancellationToken cancellationToken);

@@ -8,9 +8,8 @@ namespace Bitrix24OfflineSync.Sync.Scheduling;
 /// poll is due (<see cref="IPollSchedule"/>: a turn moves it a poll interval on, so a portal drained recently is not
 /// due), at most twice the fleet's average rate per slice, and readies them in the background line, behind any doorbell.
 /// Replicas on one database claim different portals. At start a replica claims the whole fleet once (the start-up
-/// pass: doorbells rung while it was down are lost), giving the pages it claims next polls spread evenly over the
-/// following interval, so the fleet it asked at once is not polled at once ever after. It also warns, page by page,
-/// about portals not drained for long.
+/// pass: doorbells rung while it was down are lost), giving the pages it claims next polls spread over the following
+/// interval. It also warns, page by page, about portals not drained for long.
 /// </summary>
 internal sealed class SafetyNet(
     IPollSchedule polls,
@@ -103,9 +102,9 @@ internal sealed class SafetyNet(
     /// <summary>
     /// The start-up pass: doorbells rung while no replica ran were lost, so a starting replica claims every active
     /// portal, a page at a time, and readies it in the background line (doorbells go first). Each page is a slice's
-    /// average, and its next poll is a step further into the interval after this one, so the sweeps after it find the
-    /// fleet due evenly (a turn moves a next poll on, never back). Replicas starting together share the fleet, as each
-    /// claim moves the portals' next poll past the bound.
+    /// average, and its next poll is a step further into the interval after this one (a portal's turn then sets it a
+    /// poll interval after the turn). Replicas starting together share the fleet, as each claim moves the portals' next
+    /// poll past the bound.
     /// </summary>
     private async Task StartUpPassAsync(CancellationToken stoppingToken)
     {

@@ -43,12 +43,6 @@ internal sealed class SqlPollSchedule(ISqlDatabase database) : IPollSchedule
             new { memberId, At = database.TimeValue(at) },
             cancellationToken);
 
-    public Task PutOffNextPollAsync(string memberId, DateTimeOffset at, CancellationToken cancellationToken) =>
-        database.ExecuteAsync(
-            "UPDATE portals SET next_poll_at = @At WHERE member_id = @memberId AND (next_poll_at IS NULL OR next_poll_at < @At);",
-            new { memberId, At = database.TimeValue(at) },
-            cancellationToken);
-
     public async Task<IReadOnlyList<(string MemberId, DateTimeOffset LastDrainAt)>> StalePageAsync(
         DateTimeOffset before, string afterMemberId, int limit, CancellationToken cancellationToken) =>
         [.. (await database.QueryAsync<(string MemberId, object LastDrainAt)>(

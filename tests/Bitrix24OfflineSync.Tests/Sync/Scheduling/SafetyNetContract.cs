@@ -94,24 +94,6 @@ public abstract class SafetyNetContract(StoreTarget target) : StoreContract(targ
         Assert.Equal(fleet, polled.Distinct().Count());
     }
 
-    [Fact]
-    public async Task ATurnPuttingOffTheNextPoll_KeepsALaterOne_AndSetsAnEarlierOne()
-    {
-        var service = await StartServiceAsync();
-        var database = service.Get<ISqlDatabase>();
-        await InstallAsync(database, 2);
-        var polls = new SqlPollSchedule(database);
-        await polls.SetNextPollAsync(Member(0), T0 + (2 * Interval), Ct);
-        await polls.SetNextPollAsync(Member(1), T0, Ct);
-
-        await polls.PutOffNextPollAsync(Member(0), T0 + Interval, Ct);
-        await polls.PutOffNextPollAsync(Member(1), T0 + Interval, Ct);
-
-        Assert.Empty(await polls.ClaimDueAsync(T0 + Interval - TimeSpan.FromSeconds(1), T0 + (3 * Interval), 10, Ct));
-        Assert.Equal([Member(1)], await polls.ClaimDueAsync(T0 + Interval, T0 + (3 * Interval), 10, Ct));
-        Assert.Equal([Member(0)], await polls.ClaimDueAsync(T0 + (2 * Interval), T0 + (3 * Interval), 10, Ct));
-    }
-
     private static string Member(int i) => $"m{i:D5}";
 
     private static async Task InstallAsync(ISqlDatabase database, int count)
