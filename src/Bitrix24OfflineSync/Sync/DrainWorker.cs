@@ -145,10 +145,10 @@ internal sealed class DrainWorker(
             return;
         }
 
-        // The safety net polls the portal a poll interval from now, or when something known falls due sooner (a turn
-        // cut short is due at once): another replica, or this one after a restart, takes it up then
-        // (a turn the stop cut short may have left its queue unread).
-        var next = outcome.End == TurnEnd.MoreWork || stopping.IsCancellationRequested ? now : now + settings.PollInterval;
+        // The safety net polls the portal at its next slot (about a poll interval from now, spread over the interval
+        // across the fleet), or when something known falls due sooner (a turn cut short is due at once): another replica,
+        // or this one after a restart, takes it up then (a turn the stop cut short may have left its queue unread).
+        var next = outcome.End == TurnEnd.MoreWork || stopping.IsCancellationRequested ? now : SafetyNet.NextSlot(memberId, now, settings.PollInterval);
         next = Earliest(next, outcome.Due?.At, outcome.CheckDue);
         try
         {

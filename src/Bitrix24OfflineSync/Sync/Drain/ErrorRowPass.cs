@@ -11,7 +11,8 @@ namespace Bitrix24OfflineSync.Sync.Drain;
 /// </summary>
 internal sealed class ErrorRowPass(ReservationRound rounds, IOptions<SyncOptions> options, TimeProvider time)
 {
-    private static readonly TimeSpan LongestDelay = TimeSpan.FromHours(1);
+    /// <summary>The longest wait between passes: the delay doubles up to it while passes find nothing new.</summary>
+    public static readonly TimeSpan LongestDelay = TimeSpan.FromHours(1);
 
     /// <summary>After the turn's rounds (<paramref name="drained"/>): marks bring the pass back to its interval; a drained queue gets the pass when it is due.</summary>
     public async Task<DrainOutcome> AfterRoundsAsync(TurnContext turn, PortalSchedule schedule, TurnResult drained)

@@ -1,5 +1,6 @@
 using System.Collections.Concurrent;
 using Bitrix24OfflineSync.Sync.Journal;
+using Bitrix24OfflineSync.Sync.Scheduling;
 using Microsoft.Extensions.Options;
 
 namespace Bitrix24OfflineSync.Sync.Drain;
@@ -28,7 +29,10 @@ internal sealed class PortalSchedules(IReservationJournal journal, IOptions<Sync
 
     /// <summary>
     /// The portal's schedule. A new one has its orphan scan due at once only when the journal says a reservation's
-    /// answer may have been lost, and its error rows after their interval.
+    /// answer may have been lost. Its pass over the error rows waits as long as it would after passes that found
+    /// nothing new (the process does not know how long the portal's passes had backed off), and the first falls at the
+    /// portal's place in that wait, after one interval at least: after a start a fleet's first passes are spread over
+    /// the hour instead of coming together one interval on. Rows this process marks bring the pass back to its interval.
     /// </summary>
     public async Task<PortalSchedule> ForAsync(string memberId)
     {
@@ -42,10 +46,15 @@ internal sealed class PortalSchedules(IReservationJournal journal, IOptions<Sync
         return _schedules.GetOrAdd(memberId, _ => new PortalSchedule
         {
             OrphanScanDue = mayHaveOrphans ? DateTimeOffset.MinValue : now + options.Value.OrphanScanInterval,
-            ErrorPassDue = now + options.Value.ErrorPassInterval,
-            ErrorPassDelay = options.Value.ErrorPassInterval,
+            ErrorPassDue = now + FirstErrorPassAfter(memberId, options.Value.ErrorPassInterval),
+            ErrorPassDelay = Max(options.Value.ErrorPassInterval, ErrorRowPass.LongestDelay),
         });
     }
+
+    private static TimeSpan FirstErrorPassAfter(string memberId, TimeSpan interval) =>
+        interval + Phases.In(memberId, Max(ErrorRowPass.LongestDelay - interval, TimeSpan.Zero));
+
+    private static TimeSpan Max(TimeSpan a, TimeSpan b) => a > b ? a : b;
 
     /// <summary>A reservation's answer was lost: the server may hold rows no one knows of, so the orphan scan is due at once.</summary>
     public async Task OrphansPossibleAsync(string memberId) =>

@@ -16,7 +16,7 @@ internal interface IPollSchedule
     /// </summary>
     Task<IReadOnlyList<string>> ClaimDueAsync(DateTimeOffset now, DateTimeOffset next, int limit, CancellationToken cancellationToken);
 
-    /// <summary>Sets when the portal is next due (after a turn: a poll interval on, or sooner when something falls due sooner).</summary>
+    /// <summary>Sets when the portal is next due (after a turn: the portal's next slot, about a poll interval on, or sooner when something falls due sooner).</summary>
     Task SetNextPollAsync(string memberId, DateTimeOffset at, CancellationToken cancellationToken);
 
     /// <summary>A page of the active portals whose last drain is before <paramref name="before"/>, after <paramref name="afterMemberId"/>.</summary>

@@ -5,11 +5,13 @@ namespace Bitrix24OfflineSync.Sync.Scheduling;
 /// <summary>
 /// The safety net: every active portal is polled about once per <see cref="SyncOptions.PollInterval"/> even if nothing
 /// wakes it, spread evenly over the interval. Each slice of the interval claims, in the database, the portals whose next
-/// poll is due (<see cref="IPollSchedule"/>: a turn moves it a poll interval on, so a portal drained recently is not
-/// due), at most twice the fleet's average rate per slice, and readies them in the background line, behind any doorbell.
-/// Replicas on one database claim different portals. At start a replica claims the whole fleet once (the start-up
-/// pass: doorbells rung while it was down are lost), giving the pages it claims next polls spread over the following
-/// interval. It also warns, page by page, about portals not drained for long.
+/// poll is due (<see cref="IPollSchedule"/>: a turn moves it to the portal's next slot, about an interval on, so a portal
+/// drained recently is not due), at most twice the fleet's average rate per slice, and readies them in the background
+/// line, behind any doorbell. Replicas on one database claim different portals. At start a replica claims the whole
+/// fleet once (the start-up pass: doorbells rung while it was down are lost), giving the pages it claims next polls
+/// spread over the following interval. After a turn a portal is next due at its own slot of the interval
+/// (<see cref="NextSlot"/>), so the fleet's polls stay spread however its turns bunched. It also warns, page by page,
+/// about portals not drained for long.
 /// </summary>
 internal sealed class SafetyNet(
     IPollSchedule polls,
@@ -37,6 +39,22 @@ internal sealed class SafetyNet(
     /// <summary>The portals one slice claims at most: twice the average of a fleet of <paramref name="active"/> portals, at least one.</summary>
     public static int LimitPerSlice(int active, TimeSpan pollInterval) =>
         (int)Math.Clamp(Math.Ceiling(2.0 * active * SliceOf(pollInterval).Ticks / pollInterval.Ticks), 1, int.MaxValue);
+
+    /// <summary>
+    /// When the safety net next polls a portal a turn has just looked at (at <paramref name="after"/>): the first of the
+    /// portal's slots at least half an interval away. A portal has one slot each interval, at a phase its member id
+    /// fixes (the same on every replica), so the fleet's next polls are spread evenly over the interval however its
+    /// turns bunched (a start-up sweep, a restart, replicas starting together), and a portal only the safety net wakes
+    /// is polled once per interval; one drained by a doorbell is polled between half an interval and one and a half later.
+    /// </summary>
+    public static DateTimeOffset NextSlot(string memberId, DateTimeOffset after, TimeSpan pollInterval)
+    {
+        var period = pollInterval.Ticks;
+        var phase = Phases.In(memberId, pollInterval).Ticks;
+        var earliest = after.UtcTicks + (period / 2);
+        var late = ((earliest - phase) % period + period) % period;
+        return new DateTimeOffset(earliest + (late == 0 ? 0 : period - late), TimeSpan.Zero);
+    }
 
     private volatile bool _startUpPassDone;
 
@@ -101,15 +119,16 @@ internal sealed class SafetyNet(
 
     /// <summary>
     /// The start-up pass: doorbells rung while no replica ran were lost, so a starting replica claims every active
-    /// portal, a page at a time, and readies it in the background line (doorbells go first). Each page is a slice's
-    /// average, and its next poll is a step further into the interval after this one (a portal's turn then sets it a
-    /// poll interval after the turn). Replicas starting together share the fleet, as each claim moves the portals' next
-    /// poll past the bound.
+    /// portal, a page at a time, and readies it in the background line (doorbells go first): every portal whose next
+    /// poll is within the bound, an interval and a half on, the furthest a turn sets it (<see cref="NextSlot"/>). Each
+    /// page is a slice's average, and its next poll a step further into the interval after the bound (a portal's turn
+    /// then sets it to the portal's next slot). Replicas starting together share the fleet, as each claim moves the
+    /// portals' next poll past the bound.
     /// </summary>
     private async Task StartUpPassAsync(CancellationToken stoppingToken)
     {
         var interval = options.Value.PollInterval;
-        var bound = time.GetUtcNow() + interval;
+        var bound = time.GetUtcNow() + (interval * 1.5);
         try
         {
             var active = await polls.CountActiveAsync(stoppingToken).ConfigureAwait(false);

@@ -81,15 +81,16 @@ public abstract class SafetyNetContract(StoreTarget target) : StoreContract(targ
         await InstallAsync(database, fleet);
         var time = new FakeTimeProvider(T0);
 
-        var (startUp, perSlice) = await SweepAsync([new SqlPollSchedule(database)], time, slices: 200, startUpPass: true);
+        var (startUp, perSlice) = await SweepAsync([new SqlPollSchedule(database)], time, slices: 250, startUpPass: true);
 
         Assert.Equal(fleet, startUp[0].Distinct().Count());
-        // The interval after the pass polls nobody again; the next polls each portal once, a slice's average at a time
-        // (not the whole fleet at twice the average and then nobody).
-        Assert.All(perSlice.Take(100), wakes => Assert.Empty(wakes[0]));
+        // The interval and a half after the pass (the furthest a turn sets a next poll) polls nobody again; the next
+        // interval polls each portal once, a slice's average at a time (not the whole fleet at twice the average and
+        // then nobody).
+        Assert.All(perSlice.Take(150), wakes => Assert.Empty(wakes[0]));
         var average = SafetyNet.AveragePerSlice(fleet, Interval);
-        Assert.All(perSlice.Skip(100), wakes => Assert.InRange(wakes[0].Count, 0, average));
-        var polled = perSlice.Skip(100).SelectMany(s => s[0]).ToList();
+        Assert.All(perSlice.Skip(150), wakes => Assert.InRange(wakes[0].Count, 0, average));
+        var polled = perSlice.Skip(150).SelectMany(s => s[0]).ToList();
         Assert.Equal(fleet, polled.Count);
         Assert.Equal(fleet, polled.Distinct().Count());
     }

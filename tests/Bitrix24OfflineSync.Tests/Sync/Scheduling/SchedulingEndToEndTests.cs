@@ -1,4 +1,5 @@
 using System.Text.Json.Nodes;
+using Bitrix24OfflineSync.Persistence;
 using Bitrix24OfflineSync.Sync.Passes;
 using Bitrix24OfflineSync.Sync.Scheduling;
 using Bitrix24OfflineSync.TestKit;
@@ -95,6 +96,45 @@ public sealed class SchedulingEndToEndTests
         {
             portal.Faults.Latency = TimeSpan.Zero;
         }
+    }
+
+    [Fact]
+    public async Task TurnsThatEndTogether_LeaveTheirPortalsNextPollsSpreadOverTheInterval()
+    {
+        // On a fake clock that stands still every install's turn ends at one instant: a next poll a poll interval after
+        // the turn would be one instant for the whole fleet, however even the sweep that asked them was.
+        var clock = new FakeTimeProvider(TestClock.Start);
+        var interval = TimeSpan.FromHours(1);
+        await using var fixture = await SyncFixture.StartAsync(
+            new Dictionary<string, string?>
+            {
+                ["Sync:PollInterval"] = "01:00:00",
+                ["Sync:ReconcileInterval"] = "7.00:00:00",
+                ["Installs:Burst"] = "100",
+                ["Installs:PerSecond"] = "100",
+            },
+            time: clock);
+        var members = new List<string>();
+        for (var i = 0; i < 20; i++)
+        {
+            members.Add((await fixture.InstallAndBindAsync(fixture.World.CreatePortal($"together{i}.bitrix24.com"), doorbell: false)).MemberId);
+        }
+
+        var ended = clock.GetUtcNow();
+        var database = fixture.Service.Get<ISqlDatabase>();
+        var next = new Dictionary<string, DateTimeOffset>();
+        await Wait.UntilAsync(
+            async () =>
+            {
+                next = (await database.QueryAsync<(string MemberId, object At)>("SELECT member_id, next_poll_at FROM portals WHERE next_poll_at IS NOT NULL;", null, Ct))
+                    .ToDictionary(r => r.MemberId, r => database.ReadTime(r.At)!.Value);
+                return members.All(m => next.TryGetValue(m, out var at) && at > ended);
+            },
+            "every install's turn has set its portal's next poll");
+
+        Assert.All(members, m => Assert.InRange(next[m], ended + (interval / 2), ended + (interval * 1.5)));
+        var spread = members.Max(m => next[m]) - members.Min(m => next[m]);
+        Assert.True(spread > interval / 2, $"twenty portals whose turns ended together are next polled within {spread} of each other");
     }
 
     [Fact]
