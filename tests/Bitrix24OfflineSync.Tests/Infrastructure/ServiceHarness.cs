@@ -126,16 +126,21 @@ public sealed class ServiceHarness : IAsyncDisposable
 
     /// <summary>
     /// Stores a portal as an install would have, without one: for endpoints, tokens and domains no install gives. The
-    /// tests call the portal themselves, so the safety net is kept from polling it (after the start-up pass, its next
-    /// poll is set a day away at once).
+    /// tests call the portal themselves, so the safety net is kept from polling it (<see cref="SaveUnpolledAsync"/>).
     /// </summary>
-    internal async Task RegisterPortalAsync(string memberId, Uri endpoint, string domain = "portal.example", string accessToken = "access-token", string refreshToken = "refresh-token")
+    internal Task RegisterPortalAsync(string memberId, Uri endpoint, string domain = "portal.example", string accessToken = "access-token", string refreshToken = "refresh-token") =>
+        SaveUnpolledAsync(new PortalInstall(memberId, domain, endpoint, accessToken, refreshToken, DateTimeOffset.UtcNow.AddHours(1), Get<ApplicationTokenHasher>().Hash("app-token"), "crm", DateTimeOffset.UtcNow));
+
+    /// <summary>
+    /// Saves an install the test made, keeping the service's own safety net from polling the portal (its turns would
+    /// call the portal, spend its tokens and open transactions the test counts): after the start-up pass, its next
+    /// poll is set a day away at once.
+    /// </summary>
+    internal async Task SaveUnpolledAsync(PortalInstall install)
     {
         await Wait.UntilAsync(() => Get<SafetyNet>().StartUpPassDone, "the safety net's start-up pass is over");
-        await Get<IPortalRegistry>().SaveInstallAsync(
-            new PortalInstall(memberId, domain, endpoint, accessToken, refreshToken, DateTimeOffset.UtcNow.AddHours(1), Get<ApplicationTokenHasher>().Hash("app-token"), "crm", DateTimeOffset.UtcNow),
-            TestContext.Current.CancellationToken);
-        await Get<IPollSchedule>().SetNextPollAsync(memberId, DateTimeOffset.UtcNow.AddDays(1), TestContext.Current.CancellationToken);
+        await Get<IPortalRegistry>().SaveInstallAsync(install, TestContext.Current.CancellationToken);
+        await Get<IPollSchedule>().SetNextPollAsync(install.MemberId, DateTimeOffset.UtcNow.AddDays(1), TestContext.Current.CancellationToken);
     }
 
     /// <summary>

@@ -15,7 +15,7 @@ public abstract class TokenRefreshContract(StoreTarget target) : StoreContract(t
         var service = await StartServiceAsync();
         var stores = PortalStores.Of(service);
         var elsewhere = await StoreAsync<IPortalTokenStore>();
-        await stores.Registry.SaveInstallAsync(Install(service, "m1", "one.bitrix24.com"), Ct);
+        await service.SaveUnpolledAsync(Install(service, "m1", "one.bitrix24.com"));
         var spent = new List<string>();
         var before = DateTimeOffset.UtcNow;
 
@@ -36,7 +36,7 @@ public abstract class TokenRefreshContract(StoreTarget target) : StoreContract(t
     {
         var service = await StartServiceAsync();
         var stores = PortalStores.Of(service);
-        await stores.Registry.SaveInstallAsync(Install(service, "m1", "one.bitrix24.com"), Ct);
+        await service.SaveUnpolledAsync(Install(service, "m1", "one.bitrix24.com"));
         var spent = new List<string>();
 
         var result = await stores.Tokens.RefreshTokensAsync("m1", "an-older-access-token", Answer(spent, "m1", "access-2", "refresh-2"), Ct);
@@ -51,7 +51,7 @@ public abstract class TokenRefreshContract(StoreTarget target) : StoreContract(t
     {
         var service = await StartServiceAsync();
         var stores = PortalStores.Of(service);
-        await stores.Registry.SaveInstallAsync(Install(service, "m1", "one.bitrix24.com"), Ct);
+        await service.SaveUnpolledAsync(Install(service, "m1", "one.bitrix24.com"));
 
         var result = await stores.Tokens.RefreshTokensAsync("m1", "access-m1", (_, _) => Task.FromResult(TokenGrant.Failed("invalid_grant")), Ct);
 
@@ -71,7 +71,7 @@ public abstract class TokenRefreshContract(StoreTarget target) : StoreContract(t
     {
         var service = await StartServiceAsync();
         var stores = PortalStores.Of(service);
-        await stores.Registry.SaveInstallAsync(Install(service, "m1", "one.bitrix24.com"), Ct);
+        await service.SaveUnpolledAsync(Install(service, "m1", "one.bitrix24.com"));
         // No error code: an answer that names another portal.
         var answer = error is null
             ? new TokenGrant("someone-else", "access-x", "refresh-x", TimeSpan.FromHours(1), null)
@@ -89,7 +89,7 @@ public abstract class TokenRefreshContract(StoreTarget target) : StoreContract(t
     {
         var service = await StartServiceAsync();
         var stores = PortalStores.Of(service);
-        await stores.Registry.SaveInstallAsync(Install(service, "m1", "one.bitrix24.com"), Ct);
+        await service.SaveUnpolledAsync(Install(service, "m1", "one.bitrix24.com"));
 
         await Assert.ThrowsAsync<HttpRequestException>(() =>
             stores.Tokens.RefreshTokensAsync("m1", "access-m1", (_, _) => throw new HttpRequestException("connection reset"), Ct));
@@ -105,7 +105,7 @@ public abstract class TokenRefreshContract(StoreTarget target) : StoreContract(t
     {
         var service = await StartServiceAsync();
         var stores = PortalStores.Of(service);
-        await stores.Registry.SaveInstallAsync(Install(service, "m1", "one.bitrix24.com"), Ct);
+        await service.SaveUnpolledAsync(Install(service, "m1", "one.bitrix24.com"));
         await stores.Registry.MarkUninstalledAsync("m1", Ct);
         var spent = new List<string>();
 
@@ -123,7 +123,7 @@ public abstract class TokenRefreshContract(StoreTarget target) : StoreContract(t
     {
         var first = await StartServiceAsync();
         var second = await StartServiceAsync();
-        await first.Get<IPortalRegistry>().SaveInstallAsync(Install(first, "m1", "one.bitrix24.com"), Ct);
+        await first.SaveUnpolledAsync(Install(first, "m1", "one.bitrix24.com"));
         var spent = new List<string>();
         var refresh = Answer(spent, "m1", "access-2", "refresh-2");
 
@@ -142,7 +142,7 @@ public abstract class TokenRefreshContract(StoreTarget target) : StoreContract(t
     {
         var service = await StartServiceAsync();
         var stores = PortalStores.Of(service);
-        await stores.Registry.SaveInstallAsync(Install(service, "m1", "one.bitrix24.com"), Ct);
+        await service.SaveUnpolledAsync(Install(service, "m1", "one.bitrix24.com"));
         long? writtenDuringTheCall = null;
         long? openTransactions = null;
 
