@@ -1,6 +1,6 @@
 using Bitrix24OfflineSync.Benchmarks;
 
-// Benchmarks print figures; they assert nothing. Usage: dotnet run -c Release --project tests/Bitrix24OfflineSync.Benchmarks [doorbell|client|drain|load|keyset|trickle|small|replicas|sweep-doorbell|idle|writes] [--changes N] [--seconds N] [--every-ms N] [--objects N] [--samples N] [--portals N] [--per-portal N] [--round-trip-ms N] [--slow-ms N] [--poll-seconds N] [--polls N]
+// Benchmarks print figures; they assert nothing. Usage: dotnet run -c Release --project tests/Bitrix24OfflineSync.Benchmarks [doorbell|client|drain|load|keyset|trickle|small|replicas|sweep-doorbell|idle|writes] [--changes N] [--seconds N] [--every-ms N] [--objects N] [--samples N] [--portals N] [--per-portal N] [--round-trip-ms N] [--slow-ms N] [--poll-seconds N] [--polls N] [--memory-limit-mb N]
 int Option(string name, int fallback) => args.SkipWhile(a => a != name).Skip(1).Select(int.Parse).FirstOrDefault(fallback);
 var which = args.FirstOrDefault(a => !a.StartsWith("--", StringComparison.Ordinal) && !int.TryParse(a, out _)) ?? "all";
 
@@ -62,7 +62,7 @@ if (which is "sweep-doorbell")
 
 if (which is "idle")
 {
-    await IdleFleetBenchmark.RunAsync(Option("--portals", 100_000), TimeSpan.FromSeconds(Option("--poll-seconds", 60)), Option("--polls", 3));
+    await IdleFleetBenchmark.RunAsync(Option("--portals", 100_000), TimeSpan.FromSeconds(Option("--poll-seconds", 60)), Option("--polls", 3), Option("--memory-limit-mb", 0));
 }
 
 return 0;
