@@ -93,8 +93,7 @@ internal sealed class BitrixClient(
 
     private async Task<BitrixResponse> AttemptAsync(string memberId, string method, JsonObject? parameters, CancellationToken cancellationToken)
     {
-        var budget = budgets.For(memberId);
-        if (budget.Operating.NotBefore(method) is var notBefore && notBefore > time.GetUtcNow())
+        if (budgets.For(memberId).Operating.NotBefore(method) is var notBefore && notBefore > time.GetUtcNow())
         {
             // Known to be blocked or paced: asking would only spend the request budget on a refusal.
             throw new BitrixMethodPausedException(memberId, method, notBefore);
@@ -121,13 +120,14 @@ internal sealed class BitrixClient(
 
         if (answer.Error is not { } error)
         {
-            ReadOperating(budget.Operating, method, answer.Response!.Time);
+            // Looked up again, not kept across the call: a budget is only ever dropped when nothing was sent for a while.
+            ReadOperating(budgets.For(memberId).Operating, method, answer.Response!.Time);
             return answer.Response!;
         }
 
         if (error.IsOperationTimeLimit)
         {
-            var until = budget.Operating.Blocked(method, answer.OperatingResetAt);
+            var until = budgets.For(memberId).Operating.Blocked(method, answer.OperatingResetAt);
             BitrixLog.OperationTimeLimit(logger, memberId, method, (until - time.GetUtcNow()).TotalMilliseconds);
             metrics.OperatingBlocked(memberId, method);
             throw new BitrixMethodPausedException(memberId, method, until);

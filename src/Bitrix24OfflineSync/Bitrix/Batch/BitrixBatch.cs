@@ -19,12 +19,12 @@ internal sealed class BitrixBatch(BitrixClient client, PortalBudgets budgets, Bi
     /// <summary>The results in the order of <paramref name="commands"/>, one for each.</summary>
     public async Task<IReadOnlyList<BatchCommandResult>> RunAsync(string memberId, IReadOnlyList<BatchCommand> commands, CancellationToken cancellationToken)
     {
-        var operating = budgets.For(memberId).Operating;
+        var admitting = budgets.For(memberId).Operating;
         var results = new Dictionary<string, BatchCommandResult>(StringComparer.Ordinal);
         var send = new List<BatchCommand>(commands.Count);
         foreach (var method in commands.GroupBy(c => c.Method, StringComparer.OrdinalIgnoreCase))
         {
-            var (admitted, restAfter) = operating.Admit(method.Key, method.Count());
+            var (admitted, restAfter) = admitting.Admit(method.Key, method.Count());
             send.AddRange(method.Take(admitted));
             foreach (var held in method.Skip(admitted))
             {
@@ -44,6 +44,7 @@ internal sealed class BitrixBatch(BitrixClient client, PortalBudgets budgets, Bi
 
             var response = await client.CallAsync(memberId, "batch", new JsonObject { ["halt"] = 0, ["cmd"] = cmd }, cancellationToken).ConfigureAwait(false);
             var sections = response.Result as JsonObject;
+            var operating = budgets.For(memberId).Operating;
             foreach (var command in chunk)
             {
                 BitrixClient.ReadOperating(operating, command.Method, Section(sections, "result_time", command.Key));

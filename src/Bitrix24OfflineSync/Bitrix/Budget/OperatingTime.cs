@@ -10,6 +10,9 @@ namespace Bitrix24OfflineSync.Bitrix.Budget;
 /// </summary>
 internal sealed class OperatingTime(RequestBudgetOptions options, TimeProvider time)
 {
+    /// <summary>The most calls of a method one request asks for: a batch's 50 commands.</summary>
+    private const int CallsAtOnce = 50;
+
     private readonly Lock _sync = new();
     private readonly Dictionary<string, MethodUsage> _methods = new(StringComparer.OrdinalIgnoreCase);
 
@@ -95,6 +98,28 @@ internal sealed class OperatingTime(RequestBudgetOptions options, TimeProvider t
         lock (_sync)
         {
             return _methods.TryGetValue(method, out var usage) ? usage.NotBefore : DateTimeOffset.MinValue;
+        }
+    }
+
+    /// <summary>
+    /// Nothing known that could hold a call back: no method blocked or paced, and none whose figures would admit fewer
+    /// than a full batch of <see cref="CallsAtOnce"/> calls (a fresh budget admits them all, and learns the figures
+    /// again from the next answer).
+    /// </summary>
+    public bool AtRest(DateTimeOffset now)
+    {
+        var limit = options.OperatingLimit.TotalSeconds * options.OperatingSlowdownShare;
+        lock (_sync)
+        {
+            foreach (var usage in _methods.Values)
+            {
+                if (usage.NotBefore > now || (usage.Known(now) ? usage.Seconds : 0) + (usage.CostPerCall * CallsAtOnce) >= limit)
+                {
+                    return false;
+                }
+            }
+
+            return true;
         }
     }
 

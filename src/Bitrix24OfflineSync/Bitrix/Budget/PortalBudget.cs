@@ -3,7 +3,8 @@ namespace Bitrix24OfflineSync.Bitrix.Budget;
 /// <summary>
 /// One portal's request budget, mirroring the server's leaky bucket: each request reserves a slot, and a request
 /// whose slot lies beyond the burst waits until the bucket has drained to it. A 503 fills the bucket. The portal's
-/// per-method operating time is kept beside it (<see cref="Operating"/>).
+/// per-method operating time is kept beside it (<see cref="Operating"/>). A budget at rest may be retired
+/// (<see cref="TryRetire"/>): it takes no slot after that, and its portal gets a fresh one, the same as it would be.
 /// </summary>
 internal sealed class PortalBudget(int burstLimit, double drainPerSecond, RequestBudgetOptions options, TimeProvider time)
 {
@@ -14,6 +15,8 @@ internal sealed class PortalBudget(int burstLimit, double drainPerSecond, Reques
     private double _level;
     private DateTimeOffset _updatedAt = time.GetUtcNow();
     private DateTimeOffset _blockedUntil;
+    private DateTimeOffset _usedAt = time.GetUtcNow();
+    private bool _retired;
 
     public int BurstLimit { get; } = burstLimit;
 
@@ -21,12 +24,17 @@ internal sealed class PortalBudget(int burstLimit, double drainPerSecond, Reques
 
     public OperatingTime Operating { get; } = new(options, time);
 
-    /// <summary>Waits until a request fits the portal's budget, then takes its slot.</summary>
-    public async Task AcquireAsync(CancellationToken cancellationToken)
+    /// <summary>Waits until a request fits the portal's budget, then takes its slot; false when the budget was retired.</summary>
+    public async Task<bool> TryAcquireAsync(CancellationToken cancellationToken)
     {
         while (true)
         {
-            var (wait, reserved) = Reserve();
+            var (wait, reserved, retired) = Reserve();
+            if (retired)
+            {
+                return false;
+            }
+
             if (wait > TimeSpan.Zero)
             {
                 await Task.Delay(wait, time, cancellationToken).ConfigureAwait(false);
@@ -34,8 +42,27 @@ internal sealed class PortalBudget(int burstLimit, double drainPerSecond, Reques
 
             if (reserved)
             {
-                return;
+                return true;
             }
+        }
+    }
+
+    /// <summary>
+    /// Retires the budget when a fresh one would be the same: unused for <paramref name="restAfter"/>, its bucket drained,
+    /// not paused, and nothing of its operating time able to hold a call back (<see cref="OperatingTime.AtRest"/>).
+    /// </summary>
+    public bool TryRetire(DateTimeOffset now, TimeSpan restAfter)
+    {
+        lock (_sync)
+        {
+            Drain(now);
+            if (_retired || now - _usedAt < restAfter || _level > 0 || _blockedUntil > now || !Operating.AtRest(now))
+            {
+                return false;
+            }
+
+            _retired = true;
+            return true;
         }
     }
 
@@ -58,19 +85,25 @@ internal sealed class PortalBudget(int burstLimit, double drainPerSecond, Reques
     }
 
     /// <summary>While the portal is paused: how long, nothing reserved. Otherwise: a slot, and how long until it is due.</summary>
-    private (TimeSpan Wait, bool Reserved) Reserve()
+    private (TimeSpan Wait, bool Reserved, bool Retired) Reserve()
     {
         lock (_sync)
         {
+            if (_retired)
+            {
+                return (TimeSpan.Zero, false, true);
+            }
+
             var now = time.GetUtcNow();
+            _usedAt = now;
             if (_blockedUntil > now)
             {
-                return (_blockedUntil - now, false);
+                return (_blockedUntil - now, false, false);
             }
 
             Drain(now);
             _level += 1;
-            return (_level <= _capacity ? TimeSpan.Zero : TimeSpan.FromSeconds((_level - _capacity) / DrainPerSecond), true);
+            return (_level <= _capacity ? TimeSpan.Zero : TimeSpan.FromSeconds((_level - _capacity) / DrainPerSecond), true, false);
         }
     }
 

@@ -18,8 +18,7 @@ internal sealed partial class PortalAttemptHandler(PortalBudgets budgets, Portal
     {
         var memberId = BitrixRequest.MemberId(request);
         var method = BitrixRequest.Method(request);
-        var budget = budgets.For(memberId);
-        await budget.AcquireAsync(cancellationToken).ConfigureAwait(false);
+        var budget = await budgets.AcquireAsync(memberId, cancellationToken).ConfigureAwait(false);
         HttpResponseMessage response;
         try
         {
