@@ -7,12 +7,16 @@ namespace Bitrix24OfflineSync.Bitrix.Budget;
 /// The budgets of all portals; one portal's waits never touch another's. A budget lives while it holds something a
 /// fresh one would not: a portal idle for <see cref="RestAfter"/> whose bucket has drained and whose operating time
 /// cannot hold a call back (<see cref="PortalBudget.TryRetire"/>) is dropped (looked at every
-/// <see cref="IdleTrim.Every"/>), so an instance holds the budgets of the portals it is talking to, not of its whole fleet.
+/// <see cref="TrimEvery"/>), so an instance holds the budgets of the portals it is talking to, not of its whole fleet.
 /// </summary>
 internal sealed class PortalBudgets(IOptions<RequestBudgetOptions> options, IOptions<ResilienceOptions> resilience, TimeProvider time)
 {
+    /// <summary>How often at most the budgets are looked over, off the caller's path (on the thread pool).</summary>
+    public static readonly TimeSpan TrimEvery = TimeSpan.FromSeconds(30);
+
     private readonly ConcurrentDictionary<string, PortalBudget> _budgets = new(StringComparer.Ordinal);
-    private readonly IdleTrim _trim = new(time);
+    private long _trimmedAt = time.GetTimestamp();
+    private int _trimming;
 
     /// <summary>
     /// How long a budget goes unused before it may be dropped: twice an attempt's timeout, at least a minute, so that no
@@ -52,16 +56,33 @@ internal sealed class PortalBudgets(IOptions<RequestBudgetOptions> options, IOpt
         }
     }
 
-    private void TrimIfDue() => _trim.RunIfDue(() =>
+    /// <summary>Looks the budgets over when due: a lookup starts it, so an instance with no traffic does no work.</summary>
+    private void TrimIfDue()
     {
-        var now = time.GetUtcNow();
-        var rest = RestAfter;
-        foreach (var (memberId, budget) in _budgets)
+        if (time.GetElapsedTime(Interlocked.Read(ref _trimmedAt)) < TrimEvery || Interlocked.Exchange(ref _trimming, 1) == 1)
         {
-            if (budget.TryRetire(now, rest))
-            {
-                _budgets.TryRemove(KeyValuePair.Create(memberId, budget));
-            }
+            return;
         }
-    });
+
+        Interlocked.Exchange(ref _trimmedAt, time.GetTimestamp());
+        _ = Task.Run(() =>
+        {
+            try
+            {
+                var now = time.GetUtcNow();
+                var rest = RestAfter;
+                foreach (var (memberId, budget) in _budgets)
+                {
+                    if (budget.TryRetire(now, rest))
+                    {
+                        _budgets.TryRemove(KeyValuePair.Create(memberId, budget));
+                    }
+                }
+            }
+            finally
+            {
+                Volatile.Write(ref _trimming, 0);
+            }
+        });
+    }
 }

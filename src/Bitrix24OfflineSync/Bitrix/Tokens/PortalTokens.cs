@@ -6,30 +6,20 @@ namespace Bitrix24OfflineSync.Bitrix.Tokens;
 /// <summary>
 /// Access tokens for REST calls. Within the process one refresh per portal runs at a time (single flight), and
 /// callers that raced on the same expired token take the result; across processes the registry's lock does the rest.
-/// Nothing refreshes ahead of expiry or on a timer: only an <c>expired_token</c> answer does. The decrypted
-/// credentials are kept while the portal is being talked to, and dropped once unused for <see cref="RestAfter"/> (a
-/// portal the safety net asks every few minutes reads them again then): memory grows with the portals in flight, not
-/// with the fleet, and no more tokens sit decrypted in memory than are in use.
+/// Nothing refreshes ahead of expiry or on a timer: only an <c>expired_token</c> answer does.
 /// </summary>
-internal sealed class PortalTokens(IPortalTokenStore store, OAuthClient oauth, BitrixMetrics metrics, TimeProvider time, ILogger<PortalTokens> logger)
+internal sealed class PortalTokens(IPortalTokenStore store, OAuthClient oauth, BitrixMetrics metrics, ILogger<PortalTokens> logger)
 {
-    /// <summary>Longer than a turn, whose requests share one read; shorter than the safety net's interval.</summary>
-    public static readonly TimeSpan RestAfter = TimeSpan.FromMinutes(1);
-
-    private readonly ConcurrentDictionary<string, Entry> _entries = new(StringComparer.Ordinal);
-    private readonly IdleTrim _trim = new(time);
-
-    /// <summary>The portals whose credentials are kept now.</summary>
-    public int Count => _entries.Count;
+    private readonly ConcurrentDictionary<string, PortalCredentials> _cache = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, SemaphoreSlim> _refreshLocks = new(StringComparer.Ordinal);
 
     public async Task<PortalCredentials> GetAsync(string memberId, CancellationToken cancellationToken)
     {
-        var entry = Use(memberId);
-        if (entry.Credentials is not { } credentials)
+        if (!_cache.TryGetValue(memberId, out var credentials))
         {
             credentials = await store.ReadCredentialsAsync(memberId, cancellationToken).ConfigureAwait(false)
                 ?? throw new BitrixUnavailableException(memberId, "(any)", "the portal is unknown or has no tokens");
-            entry.Credentials ??= credentials;
+            _cache[memberId] = credentials;
         }
 
         return credentials.Status == PortalStatus.NeedsReauth ? throw new PortalNeedsReauthException(memberId) : credentials;
@@ -38,12 +28,11 @@ internal sealed class PortalTokens(IPortalTokenStore store, OAuthClient oauth, B
     /// <summary>Called after <paramref name="expiredAccessToken"/> was answered <c>expired_token</c>.</summary>
     public async Task<PortalCredentials> RefreshAsync(string memberId, string expiredAccessToken, CancellationToken cancellationToken)
     {
-        var entry = Use(memberId);
-        var gate = entry.Gate;
+        var gate = _refreshLocks.GetOrAdd(memberId, _ => new SemaphoreSlim(1, 1));
         await gate.WaitAsync(cancellationToken).ConfigureAwait(false);
         try
         {
-            if (entry.Credentials is { } cached && cached.AccessToken != expiredAccessToken)
+            if (_cache.TryGetValue(memberId, out var cached) && cached.AccessToken != expiredAccessToken)
             {
                 return cached.Status == PortalStatus.NeedsReauth ? throw new PortalNeedsReauthException(memberId) : cached;
             }
@@ -52,14 +41,14 @@ internal sealed class PortalTokens(IPortalTokenStore store, OAuthClient oauth, B
             switch (result.Outcome)
             {
                 case TokenRefreshOutcome.Refreshed or TokenRefreshOutcome.AlreadyRefreshed:
-                    entry.Credentials = result.Credentials!;
+                    _cache[memberId] = result.Credentials!;
                     BitrixLog.TokenRefreshed(logger, memberId, result.Outcome == TokenRefreshOutcome.Refreshed);
                     metrics.TokenRefresh(memberId, result.Outcome == TokenRefreshOutcome.Refreshed ? "refreshed" : "already_refreshed");
                     return result.Credentials!;
                 case TokenRefreshOutcome.NeedsReauth:
-                    if (entry.Credentials is { } known)
+                    if (cached is not null)
                     {
-                        entry.Credentials = known with { Status = PortalStatus.NeedsReauth };
+                        _cache[memberId] = cached with { Status = PortalStatus.NeedsReauth };
                     }
 
                     BitrixLog.NeedsReauth(logger, memberId, result.Error ?? "refused");
@@ -85,47 +74,5 @@ internal sealed class PortalTokens(IPortalTokenStore store, OAuthClient oauth, B
     }
 
     /// <summary>Drops what is cached of a portal (after an install, reinstall or uninstall).</summary>
-    public void Forget(string memberId) => _entries.TryRemove(memberId, out _);
-
-    /// <summary>The portal's entry, marked as used now; a trim of the unused ones runs when due.</summary>
-    private Entry Use(string memberId)
-    {
-        _trim.RunIfDue(() =>
-        {
-            var before = time.GetTimestamp() - (long)(RestAfter.TotalSeconds * time.TimestampFrequency);
-            foreach (var (id, entry) in _entries)
-            {
-                // A refresh under way keeps its entry: the callers that wait on its gate take its result.
-                if (entry.UsedAt < before && entry.Idle)
-                {
-                    _entries.TryRemove(KeyValuePair.Create(id, entry));
-                }
-            }
-        });
-        var entry = _entries.GetOrAdd(memberId, static _ => new Entry());
-        entry.UsedAt = time.GetTimestamp();
-        return entry;
-    }
-
-    /// <summary>
-    /// One portal's cached credentials and the gate its refreshes pass one at a time. Dropped between a lookup and its
-    /// use, an entry only costs a read again, or a refresh that the store's lock answers "already refreshed".
-    /// </summary>
-    private sealed class Entry
-    {
-        private SemaphoreSlim? _gate;
-        private long _usedAt;
-
-        public PortalCredentials? Credentials { get; set; }
-
-        public long UsedAt
-        {
-            get => Volatile.Read(ref _usedAt);
-            set => Volatile.Write(ref _usedAt, value);
-        }
-
-        public SemaphoreSlim Gate => LazyInitializer.EnsureInitialized(ref _gate, static () => new SemaphoreSlim(1, 1));
-
-        public bool Idle => Volatile.Read(ref _gate) is not { CurrentCount: 0 };
-    }
+    public void Forget(string memberId) => _cache.TryRemove(memberId, out _);
 }

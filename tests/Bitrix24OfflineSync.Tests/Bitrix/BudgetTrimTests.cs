@@ -1,23 +1,17 @@
 using Bitrix24OfflineSync.Bitrix;
 using Bitrix24OfflineSync.Bitrix.Budget;
-using Bitrix24OfflineSync.Bitrix.Tokens;
-using Bitrix24OfflineSync.Portals;
-using Bitrix24OfflineSync.Telemetry;
 using Bitrix24OfflineSync.TestKit;
-using Microsoft.Extensions.DependencyInjection;
-using System.Diagnostics.Metrics;
-using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
 using Microsoft.Extensions.Time.Testing;
 
 namespace Bitrix24OfflineSync.Tests.Bitrix;
 
 /// <summary>
-/// What an instance keeps of each portal it talks to (the request budget, the decrypted credentials) it keeps while it
-/// talks to it: a fleet of 100,000 portals polled every few minutes holds the state of the few in flight, not of all.
-/// Nothing is dropped that a fresh copy would not have: a budget holding a wait, a block or a pace stays.
+/// An instance keeps a portal's request budget while it talks to the portal: a fleet of 100,000 portals polled every
+/// few minutes holds the budgets of the few in flight, not of all. Nothing is dropped that a fresh budget would not
+/// have: one holding a wait, a block or a pace stays.
 /// </summary>
-public sealed class IdleTrimTests
+public sealed class BudgetTrimTests
 {
     private static CancellationToken Ct => TestContext.Current.CancellationToken;
 
@@ -39,7 +33,7 @@ public sealed class IdleTrimTests
         // A cheap one: its figures cannot hold a call back.
         idle.Operating.Observe("event.offline.get", 0.01, time.GetUtcNow() + TimeSpan.FromMinutes(9));
 
-        time.Advance(budgets.RestAfter + IdleTrim.Every);
+        time.Advance(budgets.RestAfter + PortalBudgets.TrimEvery);
         budgets.For("someone");
         await Wait.UntilAsync(() => budgets.Count == 4, "the idle budgets are dropped");
 
@@ -79,49 +73,5 @@ public sealed class IdleTrimTests
         Assert.False(budget.TryRetire(time.GetUtcNow(), budgets.RestAfter));
         time.Advance(TimeSpan.FromSeconds(100));
         Assert.True(budget.TryRetire(time.GetUtcNow(), budgets.RestAfter));
-    }
-
-    [Fact]
-    public async Task APortalsCredentials_AreReadOncePerTurn_AndReadAgainAfterTheyWentUnused()
-    {
-        var time = new FakeTimeProvider(TestClock.Start);
-        var store = new CountingStore();
-        using var services = new ServiceCollection().AddMetrics().BuildServiceProvider();
-        using var http = new HttpClient();
-        var tokens = new PortalTokens(
-            store,
-            new OAuthClient(http, Options.Create(new Bitrix24Options())),
-            new BitrixMetrics(services.GetRequiredService<IMeterFactory>(), new PortalTags(Options.Create(new MetricsOptions()))),
-            time,
-            NullLogger<PortalTokens>.Instance);
-
-        await tokens.GetAsync("quiet", Ct);
-        await tokens.GetAsync("quiet", Ct);
-        Assert.Equal(1, store.Reads("quiet"));
-
-        time.Advance(PortalTokens.RestAfter + IdleTrim.Every);
-        await tokens.GetAsync("busy", Ct);
-        await Wait.UntilAsync(() => tokens.Count == 1, "the unused credentials are dropped");
-        await tokens.GetAsync("quiet", Ct);
-
-        Assert.Equal(2, store.Reads("quiet"));
-        Assert.Equal(1, store.Reads("busy"));
-    }
-
-    /// <summary>The token store's reads, counted; its tokens are made up (the cache is what is under test).</summary>
-    private sealed class CountingStore : IPortalTokenStore
-    {
-        private readonly System.Collections.Concurrent.ConcurrentDictionary<string, int> _reads = new(StringComparer.Ordinal);
-
-        public int Reads(string memberId) => _reads.GetValueOrDefault(memberId);
-
-        public Task<PortalCredentials?> ReadCredentialsAsync(string memberId, CancellationToken cancellationToken)
-        {
-            _reads.AddOrUpdate(memberId, 1, (_, n) => n + 1);
-            return Task.FromResult<PortalCredentials?>(new PortalCredentials(memberId, new Uri($"https://{memberId}.bitrix24.test/rest/"), $"access-{memberId}", PortalStatus.Active));
-        }
-
-        public Task<TokenRefreshResult> RefreshTokensAsync(string memberId, string staleAccessToken, Func<string, CancellationToken, Task<TokenGrant>> refresh, CancellationToken cancellationToken) =>
-            throw new NotSupportedException("no refresh in these tests");
     }
 }
