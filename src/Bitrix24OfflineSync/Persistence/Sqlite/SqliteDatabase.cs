@@ -1,4 +1,5 @@
 using System.Data.Common;
+using System.Runtime.CompilerServices;
 using Dapper;
 using Microsoft.Data.Sqlite;
 using Microsoft.Extensions.Options;
@@ -11,6 +12,11 @@ internal sealed class SqliteDatabase : ISqlDatabase
     private const int SqliteTooBig = 18;
     private const int SqliteConstraint = 19;
     private const int SqliteMismatch = 20;
+
+    private static readonly object Prepared = new();
+
+    /// <summary>The pooled SQLite connections whose settings are made (<see cref="OpenAsync"/>), forgotten with them.</summary>
+    private readonly ConditionalWeakTable<SQLitePCL.sqlite3, object> _prepared = [];
 
     public SqliteDatabase(IConfiguration configuration, IOptions<StorageOptions> options, IHostEnvironment host)
     {
@@ -139,8 +145,14 @@ internal sealed class SqliteDatabase : ISqlDatabase
         var connection = new SqliteConnection(ConnectionString);
         await connection.OpenAsync(cancellationToken).ConfigureAwait(false);
         // busy_timeout lets a writer wait for another instead of failing; FULL makes a commit survive power loss,
-        // which "nothing is lost" needs once a clear depends on it.
-        await connection.ExecuteAsync("PRAGMA busy_timeout = 10000; PRAGMA synchronous = FULL;").ConfigureAwait(false);
+        // which "nothing is lost" needs once a clear depends on it. Both belong to the SQLite connection and stay with
+        // it in the pool: set once when it is made, not on each of the many opens of a turn.
+        if (!_prepared.TryGetValue(connection.Handle!, out _))
+        {
+            await connection.ExecuteAsync("PRAGMA busy_timeout = 10000; PRAGMA synchronous = FULL;").ConfigureAwait(false);
+            _prepared.AddOrUpdate(connection.Handle!, Prepared);
+        }
+
         return connection;
     }
 }
