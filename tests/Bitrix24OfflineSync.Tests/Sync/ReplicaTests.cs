@@ -209,7 +209,16 @@ public sealed class ReplicaTests : IAsyncDisposable
         var successor = await StartReplicaAsync(world, new Dictionary<string, string?> { ["Sync:PollInterval"] = "00:00:00.500" });
         await WaitUntilDrainedAsync(world, portal, successor);
         resume.TrySetResult();
-        await Wait.UntilAsync(() => pausedReplica.Logs.Of(1351).Count > 0, "the paused replica has logged that its lease was taken over (1351)", TimeSpan.FromSeconds(30));
+        // Failing, it says what the paused replica did instead (the last of its log).
+        await Wait.UntilPassesAsync(
+            () =>
+            {
+                Assert.True(
+                    pausedReplica.Logs.Of(1351).Count > 0,
+                    $"The paused replica has not logged that its lease was taken over (1351). Its log ends:\n{string.Join('\n', pausedReplica.Logs.Lines.TakeLast(25))}");
+                return Task.CompletedTask;
+            },
+            TimeSpan.FromSeconds(30));
 
         Assert.Equal(0, Volatile.Read(ref commits));
         await MirrorAssert.MatchesEmulatorAsync(successor.Get<IMirrorStore>(), portal);
