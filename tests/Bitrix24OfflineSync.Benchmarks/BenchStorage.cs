@@ -59,7 +59,7 @@ internal sealed class BenchStorage : IAsyncDisposable
             // The emulator serves every portal on one host: the per-host cap would otherwise be the fleet's.
             ["Bitrix24__MaxConnectionsPerHost"] = "1024",
             ["Sync__PollInterval"] = "01:00:00",
-            ["Serilog__MinimumLevel__Default"] = "Warning",
+            ["Serilog__MinimumLevel__Default"] = Environment.GetEnvironmentVariable("B24SYNC_BENCH_LOG_LEVEL") ?? "Warning",
         };
         foreach (var (key, value) in BenchService.UnlimitedInstalls)
         {

@@ -61,6 +61,9 @@ internal static class ReplicaBenchmark
         var memory = string.Join(", ", result.PeakMemoryMb.Select(m => m.ToString("0", CultureInfo.InvariantCulture)));
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
             $"    profile {profile,-10} drained {result.Mirrored} objects in {result.Seconds,6:0.0} s ({result.Mirrored / result.Seconds:0} objects/s); {result.Requests} REST requests, {(double)result.Requests / portals:0.00} a portal, {result.Requests / result.Seconds:0} requests/s over the fleet; {result.Handshakes} handshakes ({(double)result.Handshakes / portals:0.000} a portal); peak memory per instance {memory} MB"));
+        var cpu = string.Join(", ", result.CpuSeconds.Select(c => c.ToString("0.0", CultureInfo.InvariantCulture)));
+        Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+            $"               CPU: instances {cpu} s (from their launch, start-up included), the emulator's process {result.EmulatorCpuSeconds:0.0} s, PostgreSQL {result.PostgresCpuSeconds:0.0} s; {(result.CpuSeconds.Sum() + result.EmulatorCpuSeconds + result.PostgresCpuSeconds) / result.Seconds:0.00} cores on average"));
         Console.WriteLine($"               requests: {string.Join(", ", result.ByMethod.OrderByDescending(m => m.Value).Select(m => $"{m.Key} {m.Value}"))}");
     }
 
@@ -116,23 +119,40 @@ internal static class ReplicaBenchmark
         var requestsBefore = portals.Sum(p => p.Stats.Requests);
         var handshakesBefore = world.ConnectionsAccepted;
         var mark = world.NextSequence();
+        var emulatorCpuBefore = Process.GetCurrentProcess().TotalProcessorTime.TotalSeconds;
+        var postgresCpuBefore = PostgresCpuSeconds();
         var watch = Stopwatch.StartNew();
         var instances = await Task.WhenAll(Enumerable.Range(0, instanceCount).Select(_ => ServiceInstance.StartAsync(settings, storage.Data)));
         try
         {
             using var deadline = new CancellationTokenSource(Limit);
-            while (portals.Any(p => p.Queue.Count > 0))
+            var reported = false;
+            var (left, progressAt) = (portals.Count, watch.Elapsed);
+            while (portals.Count(p => p.Queue.Count > 0) is var now and > 0)
             {
+                if (now < left)
+                {
+                    (left, progressAt) = (now, watch.Elapsed);
+                }
+
                 if (instances.FirstOrDefault(i => i.HasExited) is { } dead)
                 {
                     throw new InvalidOperationException($"An instance exited during the drain:\n{dead.Output}");
                 }
 
                 await Task.Delay(50, deadline.Token);
+                if (watch.Elapsed - progressAt > TimeSpan.FromMinutes(1) && !reported)
+                {
+                    reported = true;
+                    await ReportStallAsync(storage, portals, instances);
+                }
             }
 
             var seconds = watch.Elapsed.TotalSeconds;
             var peaks = instances.Select(i => i.PeakMemoryMb()).ToList();
+            var cpu = instances.Select(i => i.CpuSeconds()).ToList();
+            var emulatorCpu = Process.GetCurrentProcess().TotalProcessorTime.TotalSeconds - emulatorCpuBefore;
+            var postgresCpu = PostgresCpuSeconds() - postgresCpuBefore;
             var mirrored = (int)await storage.ScalarAsync("SELECT count(*) FROM mirror WHERE NOT deleted") - mirroredBefore;
             if (mirrored != rows)
             {
@@ -141,7 +161,7 @@ internal static class ReplicaBenchmark
 
             var byMethod = portals.SelectMany(p => p.Stats.CallLog).Where(c => c.Sequence > mark)
                 .GroupBy(c => c.Method).ToDictionary(g => g.Key, g => g.Count(), StringComparer.Ordinal);
-            return new Result(mirrored, seconds, portals.Sum(p => p.Stats.Requests) - requestsBefore, world.ConnectionsAccepted - handshakesBefore, peaks, byMethod);
+            return new Result(mirrored, seconds, portals.Sum(p => p.Stats.Requests) - requestsBefore, world.ConnectionsAccepted - handshakesBefore, peaks, cpu, emulatorCpu, postgresCpu, byMethod);
         }
         finally
         {
@@ -152,5 +172,45 @@ internal static class ReplicaBenchmark
         }
     }
 
-    private sealed record Result(int Mirrored, double Seconds, long Requests, long Handshakes, IReadOnlyList<double> PeakMemoryMb, IReadOnlyDictionary<string, int> ByMethod);
+    /// <summary>The CPU time every PostgreSQL server process on this machine has used so far (0 where there is none), from /proc.</summary>
+    private static double PostgresCpuSeconds()
+    {
+        var seconds = 0.0;
+        foreach (var directory in Directory.EnumerateDirectories("/proc").Where(d => Path.GetFileName(d).All(char.IsAsciiDigit)))
+        {
+            try
+            {
+                var stat = File.ReadAllText(Path.Combine(directory, "stat"));
+                if (stat.Contains("(postgres)", StringComparison.Ordinal))
+                {
+                    seconds += ServiceInstance.CpuSeconds(stat);
+                }
+            }
+            catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+            {
+                // The process left while it was read, or is not ours to read.
+            }
+        }
+
+        return seconds;
+    }
+
+    /// <summary>Says, once, where a drain that has emptied no queue for a minute stands: what one portal left holds, when it is next polled, what the instances logged of it.</summary>
+    private static async Task ReportStallAsync(BenchStorage storage, List<EmulatedPortal> portals, ServiceInstance[] instances)
+    {
+        var left = portals.Where(p => p.Queue.Count > 0).ToList();
+        var first = left[0];
+        Console.WriteLine($"    no queue emptied for a minute; {left.Count} portals still hold rows; the first, {first.MemberId}: {string.Join("; ", first.Queue.Snapshot().Take(5).Select(r => $"{r.EventName} app {r.AppId} connector '{r.ConnectorId}' process '{r.ProcessId}' error {r.Error}"))}");
+        var nextPoll = await storage.ScalarAsync(storage.Database is null
+            ? $"SELECT CAST((julianday(next_poll_at) - julianday('now')) * 86400 AS INTEGER) FROM portals WHERE member_id = '{first.MemberId}'"
+            : $"SELECT CAST(extract(epoch FROM next_poll_at - now()) AS bigint) FROM portals WHERE member_id = '{first.MemberId}'");
+        Console.WriteLine($"    its next poll is {nextPoll} s from now");
+        foreach (var (instance, n) in instances.Select((instance, n) => (instance, n)))
+        {
+            var lines = instance.Output.Split('\n').Where(l => l.Contains(first.MemberId, StringComparison.Ordinal)).ToList();
+            Console.WriteLine($"    instance {n + 1} logged {lines.Count} lines about it (B24SYNC_BENCH_LOG_LEVEL=Debug for more):\n      {string.Join("\n      ", lines)}");
+        }
+    }
+
+    private sealed record Result(int Mirrored, double Seconds, long Requests, long Handshakes, IReadOnlyList<double> PeakMemoryMb, IReadOnlyList<double> CpuSeconds, double EmulatorCpuSeconds, double PostgresCpuSeconds, IReadOnlyDictionary<string, int> ByMethod);
 }

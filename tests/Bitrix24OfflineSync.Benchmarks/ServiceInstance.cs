@@ -63,9 +63,11 @@ internal sealed class ServiceInstance : IAsyncDisposable
     public int ProcessId => _process.Id;
 
     /// <summary>The CPU time (user and system) the instance has used so far, read from /proc.</summary>
-    public double CpuSeconds()
+    public double CpuSeconds() => CpuSeconds(File.ReadAllText($"/proc/{_process.Id}/stat"));
+
+    /// <summary>The CPU time (user and system) in a process's /proc stat line.</summary>
+    public static double CpuSeconds(string stat)
     {
-        var stat = File.ReadAllText($"/proc/{_process.Id}/stat");
         var fields = stat[(stat.LastIndexOf(')') + 2)..].Split(' ');
         // utime and stime are fields 14 and 15 of the line, 12 and 13 after the name; in clock ticks of 1/100 s.
         return (long.Parse(fields[11], CultureInfo.InvariantCulture) + long.Parse(fields[12], CultureInfo.InvariantCulture)) / 100.0;

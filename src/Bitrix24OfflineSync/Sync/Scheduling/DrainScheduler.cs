@@ -46,12 +46,15 @@ internal sealed class DrainScheduler : IPortalWaker, IDisposable
     /// <summary>Due times waiting in the heap (a gauge).</summary>
     public int TimersPending => _timers.Count;
 
-    public void Wake(string memberId) => Wake(memberId, ReadyLine.Urgent);
+    public void Wake(string memberId) => _ = Wake(memberId, ReadyLine.Urgent);
 
     public void WakeAgainAfter(string memberId, TimeSpan delay) => _timers.Set(memberId, DueReason.FollowUp, _time.GetUtcNow() + delay);
 
-    /// <summary>Readies the portal in <paramref name="line"/>, or, in its turn or rest, has it go round once more after.</summary>
-    public void Wake(string memberId, ReadyLine line)
+    /// <summary>
+    /// Readies the portal in <paramref name="line"/>, or, in its turn or rest, has it go round once more after. Answers
+    /// false when the wake-up is dropped: a background one during the portal's turn or rest, which that turn answers.
+    /// </summary>
+    public bool Wake(string memberId, ReadyLine line)
     {
         lock (_sync)
         {
@@ -71,9 +74,16 @@ internal sealed class DrainScheduler : IPortalWaker, IDisposable
             }
             else if (line == ReadyLine.Urgent)
             {
-                // News during a turn or its rest: another turn after. The safety net's asking is answered by this turn.
+                // News during a turn or its rest: another turn after.
                 slot.WokenFor = ReadyLine.Urgent;
             }
+            else
+            {
+                // The safety net's asking is answered by this turn.
+                return false;
+            }
+
+            return true;
         }
     }
 
@@ -145,6 +155,15 @@ internal sealed class DrainScheduler : IPortalWaker, IDisposable
         }
     }
 
+    /// <summary>The portals ready in either line, not yet taken.</summary>
+    public IReadOnlyList<string> ReadyPortals()
+    {
+        lock (_sync)
+        {
+            return [.. _slots.Where(s => s.Value.Phase == Phase.Ready).Select(s => s.Key)];
+        }
+    }
+
     public void Dispose()
     {
         _timers.Dispose();
@@ -155,7 +174,7 @@ internal sealed class DrainScheduler : IPortalWaker, IDisposable
     {
         if (reason != DueReason.RestEnds)
         {
-            Wake(memberId, reason == DueReason.DriftCheck ? ReadyLine.Background : ReadyLine.Urgent);
+            _ = Wake(memberId, reason == DueReason.DriftCheck ? ReadyLine.Background : ReadyLine.Urgent);
             return;
         }
 

@@ -93,10 +93,7 @@ internal sealed class SafetyNet(
                     }
 
                     var claimed = await polls.ClaimDueAsync(now, now + interval, limit, stoppingToken).ConfigureAwait(false);
-                    foreach (var memberId in claimed)
-                    {
-                        scheduler.Wake(memberId, ReadyLine.Background);
-                    }
+                    await AnsweredByTheirTurnsAsync(WakeAll(claimed), now, stoppingToken).ConfigureAwait(false);
 
                     if (now - warned >= interval)
                     {
@@ -123,7 +120,9 @@ internal sealed class SafetyNet(
     /// poll is within the bound, an interval and a half on, the furthest a turn sets it (<see cref="NextSlot"/>). Each
     /// page is a slice's average, and its next poll a step further into the interval after the bound (a portal's turn
     /// then sets it to the portal's next slot). Replicas starting together share the fleet, as each claim moves the
-    /// portals' next poll past the bound.
+    /// portals' next poll past the bound. The pass walks the fleet in member id order, so it asks each portal once
+    /// however many turns end meanwhile. A portal it claims that is in its turn or rest, or that is still waiting in the
+    /// line when the instance stops (<see cref="DrainWorker"/>), gets its next poll back within the next start's bound.
     /// </summary>
     private async Task StartUpPassAsync(CancellationToken stoppingToken)
     {
@@ -134,23 +133,40 @@ internal sealed class SafetyNet(
             var active = await polls.CountActiveAsync(stoppingToken).ConfigureAwait(false);
             var page = AveragePerSlice(active, interval);
             var step = interval / Math.Max(1, Math.Ceiling((double)active / page));
+            var after = "";
             for (var k = 0; ; k++)
             {
-                var claimed = await polls.ClaimDueAsync(bound, bound + TimeSpan.FromMilliseconds(1) + (k * step), page, stoppingToken).ConfigureAwait(false);
-                foreach (var memberId in claimed)
-                {
-                    scheduler.Wake(memberId, ReadyLine.Background);
-                }
-
+                var claimed = await polls.ClaimPageAsync(after, bound, bound + TimeSpan.FromMilliseconds(1) + (k * step), page, stoppingToken).ConfigureAwait(false);
+                await AnsweredByTheirTurnsAsync(WakeAll(claimed), time.GetUtcNow(), stoppingToken).ConfigureAwait(false);
                 if (claimed.Count < page)
                 {
                     return;
                 }
+
+                after = claimed.Max(StringComparer.Ordinal)!;
             }
         }
         catch (Exception ex) when (ex is not OperationCanceledException)
         {
             SyncLog.WorkerLoopFailed(logger, ex);
+        }
+    }
+
+    /// <summary>Readies the claimed portals in the background line; answers those in their turn or rest, whose turn answers the claim.</summary>
+    private List<string> WakeAll(IReadOnlyList<string> claimed) => [.. claimed.Where(memberId => !scheduler.Wake(memberId, ReadyLine.Background))];
+
+    /// <summary>
+    /// A claim moves a portal's next poll on (past the start-up pass's bound, for a claim of that pass); its turn sets it
+    /// to the portal's next slot. A portal claimed in its turn or rest has that turn for an answer, and its turn has set
+    /// (or is about to set) its next poll, which the claim overwrote: it is set again here. Left as the claim set it, a
+    /// portal drained just before a start-up pass would be beyond the next start's bound, and a replica starting within
+    /// the interval would not look at it.
+    /// </summary>
+    private async Task AnsweredByTheirTurnsAsync(List<string> answered, DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        foreach (var memberId in answered)
+        {
+            await polls.SetNextPollAsync(memberId, NextSlot(memberId, now, options.Value.PollInterval), cancellationToken).ConfigureAwait(false);
         }
     }
 

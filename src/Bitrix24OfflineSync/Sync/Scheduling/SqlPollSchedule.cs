@@ -37,11 +37,46 @@ internal sealed class SqlPollSchedule(ISqlDatabase database) : IPollSchedule
             },
             cancellationToken);
 
+    public Task<IReadOnlyList<string>> ClaimPageAsync(string afterMemberId, DateTimeOffset due, DateTimeOffset next, int limit, CancellationToken cancellationToken) =>
+        database.RunAsync<IReadOnlyList<string>>(
+            async connection =>
+            {
+                await using var transaction = await database.BeginWriteAsync(connection, cancellationToken).ConfigureAwait(false);
+                var claimed = (await connection.QueryAsync<string>(new CommandDefinition(
+                    $"""
+                    UPDATE portals SET next_poll_at = @Next
+                    WHERE member_id IN (
+                        SELECT member_id FROM portals
+                        WHERE status = @Active AND member_id{database.ByteOrder} > @After AND (next_poll_at IS NULL OR next_poll_at <= @Due)
+                        ORDER BY member_id{database.ByteOrder}
+                        LIMIT @Limit{database.SkipLocked})
+                    RETURNING member_id;
+                    """,
+                    new { Active, After = afterMemberId, Due = database.TimeValue(due), Next = database.TimeValue(next), Limit = limit },
+                    transaction,
+                    cancellationToken: cancellationToken)).ConfigureAwait(false)).ToList();
+                await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
+                return claimed;
+            },
+            cancellationToken);
+
     public Task SetNextPollAsync(string memberId, DateTimeOffset at, CancellationToken cancellationToken) =>
         database.ExecuteAsync(
             "UPDATE portals SET next_poll_at = @At WHERE member_id = @memberId;",
             new { memberId, At = database.TimeValue(at) },
             cancellationToken);
+
+    public async Task SetNextPollsAsync(IReadOnlyCollection<string> memberIds, DateTimeOffset at, CancellationToken cancellationToken)
+    {
+        // A statement's parameters are bounded (SQLite: 32,766): a page at a time.
+        foreach (var page in memberIds.Chunk(SafetyNet.PageSize))
+        {
+            await database.ExecuteAsync(
+                "UPDATE portals SET next_poll_at = @At WHERE member_id IN @Page;",
+                new { Page = page, At = database.TimeValue(at) },
+                cancellationToken).ConfigureAwait(false);
+        }
+    }
 
     public async Task<IReadOnlyList<(string MemberId, DateTimeOffset LastDrainAt)>> StalePageAsync(
         DateTimeOffset before, string afterMemberId, int limit, CancellationToken cancellationToken) =>

@@ -95,6 +95,58 @@ public abstract class SafetyNetContract(StoreTarget target) : StoreContract(targ
         Assert.Equal(fleet, polled.Distinct().Count());
     }
 
+    [Fact]
+    public async Task APortalResting_WhenTheStartUpPassClaimsIt_IsLeftWhereTheNextStartsPassFindsIt()
+    {
+        var service = await StartServiceAsync();
+        var database = service.Get<ISqlDatabase>();
+        const int fleet = 50;
+        await InstallAsync(database, fleet);
+        var time = new FakeTimeProvider(T0);
+        var polls = new SqlPollSchedule(database);
+        var options = Options.Create(new SyncOptions { PollInterval = Interval });
+        using var scheduler = new DrainScheduler(time);
+
+        // Ten portals have just had a turn (an install's, say) and rest; their turns set their next polls.
+        var resting = Enumerable.Range(0, 10).Select(Member).ToList();
+        foreach (var memberId in resting)
+        {
+            scheduler.Wake(memberId);
+            Assert.Equal(memberId, await scheduler.TakeAsync(Ct));
+            scheduler.Finished(memberId, goAgain: false, TimeSpan.FromMinutes(1));
+            await polls.SetNextPollAsync(memberId, SafetyNet.NextSlot(memberId, T0, Interval), Ct);
+        }
+
+        var first = await StartUpPassAsync(new SafetyNet(polls, scheduler, options, time, NullLogger<SafetyNet>.Instance), scheduler);
+
+        // Their rest drops the pass's asking (the turn answered it): the rest of the fleet is readied.
+        Assert.Equal(fleet - resting.Count, first.Count);
+        Assert.DoesNotContain(first, resting.Contains);
+
+        // An instance started a little later (this one stopped before the others' turns) looks at the portals that
+        // had no turn since the pass and at the resting ones: none is beyond its reach.
+        time.Advance(TimeSpan.FromSeconds(10));
+        using var next = new DrainScheduler(time);
+        var second = await StartUpPassAsync(new SafetyNet(polls, next, options, time, NullLogger<SafetyNet>.Instance), next);
+        Assert.Equal(resting.Order(StringComparer.Ordinal), second.Where(resting.Contains).Order(StringComparer.Ordinal));
+    }
+
+    private static async Task<List<string>> StartUpPassAsync(SafetyNet net, DrainScheduler scheduler)
+    {
+        using var stop = CancellationTokenSource.CreateLinkedTokenSource(Ct);
+        var run = net.RunAsync(startUpPass: true, stop.Token);
+        try
+        {
+            await Wait.UntilAsync(() => net.StartUpPassDone, "the start-up pass done");
+            return TakeReady(scheduler);
+        }
+        finally
+        {
+            await stop.CancelAsync();
+            await run;
+        }
+    }
+
     private static string Member(int i) => $"m{i:D5}";
 
     private static async Task InstallAsync(ISqlDatabase database, int count)

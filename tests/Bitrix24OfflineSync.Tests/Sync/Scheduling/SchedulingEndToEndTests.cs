@@ -99,6 +99,45 @@ public sealed class SchedulingEndToEndTests
     }
 
     [Fact]
+    public async Task PortalsAStoppedInstanceClaimedAndDidNotAsk_AreAskedByTheNextStartsPass()
+    {
+        await using var fixture = await SyncFixture.StartAsync(new Dictionary<string, string?>
+        {
+            ["Sync:PollInterval"] = "01:00:00",
+            ["Sync:MaxConcurrentDrains"] = "2",
+            ["Installs:Burst"] = "100",
+            ["Installs:PerSecond"] = "100",
+        });
+        var slow = new List<Bitrix24OfflineSync.Emulator.Portals.EmulatedPortal>();
+        for (var i = 0; i < 12; i++)
+        {
+            slow.Add(await fixture.InstallAndBindAsync(fixture.World.CreatePortal($"slow{i}.bitrix24.com"), doorbell: false));
+        }
+
+        foreach (var portal in slow)
+        {
+            portal.Faults.Latency = TimeSpan.FromSeconds(2);
+        }
+
+        // The start-up pass claims the fleet (moving each next poll an interval and a half on, and further); two turns
+        // run, the rest wait in the line when the instance stops.
+        await fixture.RestartServiceAsync();
+        var atStart = slow.ToDictionary(p => p.MemberId, p => p.Stats.Requests);
+        var scheduler = fixture.Service.Get<DrainScheduler>();
+        await Wait.UntilAsync(() => scheduler.InFlight == 2 && scheduler.ReadyIn(ReadyLine.Background) >= 8, "the sweep has begun with most of it still waiting");
+        var notAsked = slow.Where(p => p.Stats.Requests == atStart[p.MemberId]).ToList();
+        Assert.True(notAsked.Count >= 8, $"{notAsked.Count} portals not asked yet");
+        await fixture.RestartServiceAsync();
+        foreach (var portal in slow)
+        {
+            portal.Faults.Latency = TimeSpan.Zero;
+        }
+
+        // Doorbells rung while no instance ran are lost: the next start's pass must ask these too, not an interval later.
+        await Wait.UntilAsync(() => notAsked.All(p => p.Stats.Requests > atStart[p.MemberId]), "every portal the stopped instance left unasked is asked");
+    }
+
+    [Fact]
     public async Task TurnsThatEndTogether_LeaveTheirPortalsNextPollsSpreadOverTheInterval()
     {
         // On a fake clock that stands still every install's turn ends at one instant: a next poll a poll interval after
