@@ -40,8 +40,16 @@ internal sealed class DrainWorker(
         var settings = options.Value;
         gauges.Observe();
         using var slots = new SemaphoreSlim(settings.MaxConcurrentDrains, settings.MaxConcurrentDrains);
-        var active = await polls.CountActiveAsync(stoppingToken).ConfigureAwait(false);
-        SyncLog.WorkerStarted(logger, active, settings.PollInterval, settings.MaxConcurrentDrains);
+        try
+        {
+            SyncLog.WorkerStarted(logger, await polls.CountActiveAsync(stoppingToken).ConfigureAwait(false), settings.PollInterval, settings.MaxConcurrentDrains);
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException)
+        {
+            // Only the count for the log: a database away at start must not stop the service (readiness says so).
+            SyncLog.WorkerLoopFailed(logger, ex);
+        }
+
         SyncLog.LeaseOwnerStarted(logger, owner.Id, settings.LeaseDuration);
         var sweep = safetyNet.RunAsync(startUpPass: true, stoppingToken);
         var scan = ScanSignalsAsync(stoppingToken);

@@ -15,29 +15,21 @@ internal sealed class SqlPollSchedule(ISqlDatabase database) : IPollSchedule
             System.Globalization.CultureInfo.InvariantCulture);
 
     public Task<IReadOnlyList<string>> ClaimDueAsync(DateTimeOffset now, DateTimeOffset next, int limit, CancellationToken cancellationToken) =>
-        database.RunAsync<IReadOnlyList<string>>(
-            async connection =>
-            {
-                await using var transaction = await database.BeginWriteAsync(connection, cancellationToken).ConfigureAwait(false);
-                var claimed = (await connection.QueryAsync<string>(new CommandDefinition(
-                    $"""
-                    UPDATE portals SET next_poll_at = @Next
-                    WHERE member_id IN (
-                        SELECT member_id FROM portals
-                        WHERE status = @Active AND (next_poll_at IS NULL OR next_poll_at <= @Now)
-                        ORDER BY next_poll_at NULLS FIRST, member_id
-                        LIMIT @Limit{database.SkipLocked})
-                    RETURNING member_id;
-                    """,
-                    new { Active, Now = database.TimeValue(now), Next = database.TimeValue(next), Limit = limit },
-                    transaction,
-                    cancellationToken: cancellationToken)).ConfigureAwait(false)).ToList();
-                await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
-                return claimed;
-            },
+        ClaimAsync(
+            "(next_poll_at IS NULL OR next_poll_at <= @Due)",
+            "next_poll_at NULLS FIRST, member_id",
+            new { Active, Due = database.TimeValue(now), Next = database.TimeValue(next), Limit = limit },
             cancellationToken);
 
     public Task<IReadOnlyList<string>> ClaimPageAsync(string afterMemberId, DateTimeOffset due, DateTimeOffset next, int limit, CancellationToken cancellationToken) =>
+        ClaimAsync(
+            $"member_id{database.ByteOrder} > @After AND (next_poll_at IS NULL OR next_poll_at <= @Due)",
+            $"member_id{database.ByteOrder}",
+            new { Active, After = afterMemberId, Due = database.TimeValue(due), Next = database.TimeValue(next), Limit = limit },
+            cancellationToken);
+
+    /// <summary>Moves the next poll of up to @Limit active portals matching <paramref name="where"/>, first in <paramref name="order"/>, to @Next; answers them.</summary>
+    private Task<IReadOnlyList<string>> ClaimAsync(string where, string order, object parameters, CancellationToken cancellationToken) =>
         database.RunAsync<IReadOnlyList<string>>(
             async connection =>
             {
@@ -47,12 +39,12 @@ internal sealed class SqlPollSchedule(ISqlDatabase database) : IPollSchedule
                     UPDATE portals SET next_poll_at = @Next
                     WHERE member_id IN (
                         SELECT member_id FROM portals
-                        WHERE status = @Active AND member_id{database.ByteOrder} > @After AND (next_poll_at IS NULL OR next_poll_at <= @Due)
-                        ORDER BY member_id{database.ByteOrder}
+                        WHERE status = @Active AND {where}
+                        ORDER BY {order}
                         LIMIT @Limit{database.SkipLocked})
                     RETURNING member_id;
                     """,
-                    new { Active, After = afterMemberId, Due = database.TimeValue(due), Next = database.TimeValue(next), Limit = limit },
+                    parameters,
                     transaction,
                     cancellationToken: cancellationToken)).ConfigureAwait(false)).ToList();
                 await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);

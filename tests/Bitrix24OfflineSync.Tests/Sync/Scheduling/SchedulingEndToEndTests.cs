@@ -4,6 +4,7 @@ using Bitrix24OfflineSync.Sync.Passes;
 using Bitrix24OfflineSync.Sync.Scheduling;
 using Bitrix24OfflineSync.TestKit;
 using Bitrix24OfflineSync.Tests.Infrastructure;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Time.Testing;
 
 namespace Bitrix24OfflineSync.Tests.Sync.Scheduling;
@@ -59,19 +60,9 @@ public sealed class SchedulingEndToEndTests
     [Fact]
     public async Task ADoorbellRungDuringASweepOfSlowPortals_IsDrainedBeforeTheSweepReachesThem()
     {
-        await using var fixture = await SyncFixture.StartAsync(new Dictionary<string, string?>
-        {
-            ["Sync:PollInterval"] = "01:00:00",
-            // Two turns at a time: twenty portals answering in a second each make a sweep of ten seconds.
-            ["Sync:MaxConcurrentDrains"] = "2",
-            ["Installs:Burst"] = "100",
-            ["Installs:PerSecond"] = "100",
-        });
-        var slow = new List<Bitrix24OfflineSync.Emulator.Portals.EmulatedPortal>();
-        for (var i = 0; i < 20; i++)
-        {
-            slow.Add(await fixture.InstallAndBindAsync(fixture.World.CreatePortal($"slow{i}.bitrix24.com")));
-        }
+        // Two turns at a time: twenty portals answering in a second each make a sweep of ten seconds.
+        await using var fixture = await SyncFixture.StartAsync(TwoTurnsAtOnce());
+        var slow = await InstallManyAsync(fixture, 20, doorbell: true);
 
         var ordinary = await fixture.InstallAndBindAsync(fixture.World.CreatePortal("ordinary.bitrix24.com"), doorbell: false);
         foreach (var portal in slow)
@@ -101,18 +92,8 @@ public sealed class SchedulingEndToEndTests
     [Fact]
     public async Task PortalsAStoppedInstanceClaimedAndDidNotAsk_AreAskedByTheNextStartsPass()
     {
-        await using var fixture = await SyncFixture.StartAsync(new Dictionary<string, string?>
-        {
-            ["Sync:PollInterval"] = "01:00:00",
-            ["Sync:MaxConcurrentDrains"] = "2",
-            ["Installs:Burst"] = "100",
-            ["Installs:PerSecond"] = "100",
-        });
-        var slow = new List<Bitrix24OfflineSync.Emulator.Portals.EmulatedPortal>();
-        for (var i = 0; i < 12; i++)
-        {
-            slow.Add(await fixture.InstallAndBindAsync(fixture.World.CreatePortal($"slow{i}.bitrix24.com"), doorbell: false));
-        }
+        await using var fixture = await SyncFixture.StartAsync(TwoTurnsAtOnce());
+        var slow = await InstallManyAsync(fixture, 12, doorbell: false);
 
         foreach (var portal in slow)
         {
@@ -135,6 +116,19 @@ public sealed class SchedulingEndToEndTests
 
         // Doorbells rung while no instance ran are lost: the next start's pass must ask these too, not an interval later.
         await Wait.UntilAsync(() => notAsked.All(p => p.Stats.Requests > atStart[p.MemberId]), "every portal the stopped instance left unasked is asked");
+    }
+
+    [Fact]
+    public async Task ADatabaseAwayWhenTheWorkerCountsTheFleetAtStart_DoesNotStopTheWorker()
+    {
+        await using var fixture = await SyncFixture.StartAsync(
+            new Dictionary<string, string?> { ["Sync:PollInterval"] = "00:00:10" },
+            services: s => s.AddSingleton<IPollSchedule>(sp => new FirstCountFails(new SqlPollSchedule(sp.GetRequiredService<ISqlDatabase>()))));
+
+        // The count for the start-up log failed; the sweep, which runs inside the worker, goes on.
+        var net = fixture.Service.Get<SafetyNet>();
+        await Wait.UntilAsync(() => net.SlicesSwept > 0, "the safety net sweeps a slice");
+        Assert.False(fixture.Service.Services.GetServices<Microsoft.Extensions.Hosting.IHostedService>().OfType<Bitrix24OfflineSync.Sync.DrainWorker>().Single().ExecuteTask!.IsCompleted);
     }
 
     [Fact]
@@ -208,5 +202,48 @@ public sealed class SchedulingEndToEndTests
         var checks = (await passes.ForPortalAsync(portal.MemberId, Ct)).Where(p => p.Kind == PassKind.Check).ToList();
         Assert.All(checks, c => Assert.True(c.StartedAt >= loaded + reconcile, $"{c.Entity} checked at {c.StartedAt:O}, due at {loaded + reconcile:O}"));
         Assert.DoesNotContain(portal.Deliveries.Records, r => r.EventName == "ONOFFLINEEVENT");
+    }
+
+    /// <summary>An hour's poll interval and two turns at a time; installs unthrottled (they are the test's setup).</summary>
+    private static Dictionary<string, string?> TwoTurnsAtOnce() => new()
+    {
+        ["Sync:PollInterval"] = "01:00:00",
+        ["Sync:MaxConcurrentDrains"] = "2",
+        ["Installs:Burst"] = "100",
+        ["Installs:PerSecond"] = "100",
+    };
+
+    private static async Task<List<Bitrix24OfflineSync.Emulator.Portals.EmulatedPortal>> InstallManyAsync(SyncFixture fixture, int count, bool doorbell)
+    {
+        var portals = new List<Bitrix24OfflineSync.Emulator.Portals.EmulatedPortal>();
+        for (var i = 0; i < count; i++)
+        {
+            portals.Add(await fixture.InstallAndBindAsync(fixture.World.CreatePortal($"slow{i}.bitrix24.com"), doorbell: doorbell));
+        }
+
+        return portals;
+    }
+
+    /// <summary>The fleet's first count fails, as with a database gone for a moment at start.</summary>
+    private sealed class FirstCountFails(IPollSchedule inner) : IPollSchedule
+    {
+        private int _counts;
+
+        public Task<int> CountActiveAsync(CancellationToken cancellationToken) =>
+            Interlocked.Increment(ref _counts) == 1 ? throw new InvalidOperationException("The database is away") : inner.CountActiveAsync(cancellationToken);
+
+        public Task<IReadOnlyList<string>> ClaimDueAsync(DateTimeOffset now, DateTimeOffset next, int limit, CancellationToken cancellationToken) =>
+            inner.ClaimDueAsync(now, next, limit, cancellationToken);
+
+        public Task<IReadOnlyList<string>> ClaimPageAsync(string afterMemberId, DateTimeOffset due, DateTimeOffset next, int limit, CancellationToken cancellationToken) =>
+            inner.ClaimPageAsync(afterMemberId, due, next, limit, cancellationToken);
+
+        public Task SetNextPollAsync(string memberId, DateTimeOffset at, CancellationToken cancellationToken) => inner.SetNextPollAsync(memberId, at, cancellationToken);
+
+        public Task SetNextPollsAsync(IReadOnlyCollection<string> memberIds, DateTimeOffset at, CancellationToken cancellationToken) =>
+            inner.SetNextPollsAsync(memberIds, at, cancellationToken);
+
+        public Task<IReadOnlyList<(string MemberId, DateTimeOffset LastDrainAt)>> StalePageAsync(DateTimeOffset before, string afterMemberId, int limit, CancellationToken cancellationToken) =>
+            inner.StalePageAsync(before, afterMemberId, limit, cancellationToken);
     }
 }
