@@ -63,7 +63,7 @@ internal static class ReplicaBenchmark
             $"    profile {profile,-10} drained {result.Mirrored} objects in {result.Seconds,6:0.0} s ({result.Mirrored / result.Seconds:0} objects/s); {result.Requests} REST requests, {(double)result.Requests / portals:0.00} a portal, {result.Requests / result.Seconds:0} requests/s over the fleet; {result.Handshakes} handshakes ({(double)result.Handshakes / portals:0.000} a portal); peak memory per instance {memory} MB"));
         var cpu = string.Join(", ", result.CpuSeconds.Select(c => c.ToString("0.0", CultureInfo.InvariantCulture)));
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-            $"               CPU: instances {cpu} s (from their launch, start-up included), the emulator's process {result.EmulatorCpuSeconds:0.0} s, PostgreSQL {result.PostgresCpuSeconds:0.0} s; {(result.CpuSeconds.Sum() + result.EmulatorCpuSeconds + result.PostgresCpuSeconds) / result.Seconds:0.00} cores on average"));
+            $"               CPU: instances {cpu} s (from their launch, start-up included), the emulator's process {result.EmulatorCpuSeconds:0.0} s, PostgreSQL {result.PostgresCpuSeconds:0.0} s; {(result.CpuSeconds.Sum() + result.EmulatorCpuSeconds + result.PostgresCpuSeconds) / result.Seconds:0.00} cores on average; PostgreSQL transactions {result.Transactions}, {(double)result.Transactions / portals:0.0} a portal"));
         Console.WriteLine($"               requests: {string.Join(", ", result.ByMethod.OrderByDescending(m => m.Value).Select(m => $"{m.Key} {m.Value}"))}");
     }
 
@@ -119,10 +119,12 @@ internal static class ReplicaBenchmark
         var requestsBefore = portals.Sum(p => p.Stats.Requests);
         var handshakesBefore = world.ConnectionsAccepted;
         var mark = world.NextSequence();
+        var transactionsBefore = await TransactionsAsync(storage);
         var emulatorCpuBefore = Process.GetCurrentProcess().TotalProcessorTime.TotalSeconds;
         var postgresCpuBefore = PostgresCpuSeconds();
         var watch = Stopwatch.StartNew();
         var instances = await Task.WhenAll(Enumerable.Range(0, instanceCount).Select(_ => ServiceInstance.StartAsync(settings, storage.Data)));
+        Result result;
         try
         {
             using var deadline = new CancellationTokenSource(Limit);
@@ -161,7 +163,7 @@ internal static class ReplicaBenchmark
 
             var byMethod = portals.SelectMany(p => p.Stats.CallLog).Where(c => c.Sequence > mark)
                 .GroupBy(c => c.Method).ToDictionary(g => g.Key, g => g.Count(), StringComparer.Ordinal);
-            return new Result(mirrored, seconds, portals.Sum(p => p.Stats.Requests) - requestsBefore, world.ConnectionsAccepted - handshakesBefore, peaks, cpu, emulatorCpu, postgresCpu, byMethod);
+            result = new Result(mirrored, seconds, portals.Sum(p => p.Stats.Requests) - requestsBefore, world.ConnectionsAccepted - handshakesBefore, peaks, cpu, emulatorCpu, postgresCpu, byMethod);
         }
         finally
         {
@@ -170,7 +172,14 @@ internal static class ReplicaBenchmark
                 await instance.DisposeAsync();
             }
         }
+
+        // Counted once the instances have left: a server process reports its transactions when its session ends.
+        return result with { Transactions = await TransactionsAsync(storage) - transactionsBefore };
     }
+
+    /// <summary>The transactions committed in the benchmark's PostgreSQL database so far (0 on SQLite).</summary>
+    private static async Task<long> TransactionsAsync(BenchStorage storage) =>
+        storage.Database is null ? 0 : await storage.ScalarAsync("SELECT xact_commit FROM pg_stat_database WHERE datname = current_database()");
 
     /// <summary>The CPU time every PostgreSQL server process on this machine has used so far (0 where there is none), from /proc.</summary>
     private static double PostgresCpuSeconds()
@@ -212,5 +221,9 @@ internal static class ReplicaBenchmark
         }
     }
 
-    private sealed record Result(int Mirrored, double Seconds, long Requests, long Handshakes, IReadOnlyList<double> PeakMemoryMb, IReadOnlyList<double> CpuSeconds, double EmulatorCpuSeconds, double PostgresCpuSeconds, IReadOnlyDictionary<string, int> ByMethod);
+    private sealed record Result(int Mirrored, double Seconds, long Requests, long Handshakes, IReadOnlyList<double> PeakMemoryMb, IReadOnlyList<double> CpuSeconds, double EmulatorCpuSeconds, double PostgresCpuSeconds, IReadOnlyDictionary<string, int> ByMethod)
+    {
+        /// <summary>PostgreSQL transactions committed while the instances drained (0 on SQLite).</summary>
+        public long Transactions { get; init; }
+    }
 }

@@ -42,6 +42,9 @@ internal sealed class PostgresDatabase : ISqlDatabase, IAsyncDisposable, IDispos
         Host = builder.Host;
         Port = builder.Port;
         Database = builder.Database ?? builder.Username ?? "postgres";
+        // The service keeps no state in a session (its settings and locks live in transactions): a connection going back
+        // to the pool needs no DISCARD ALL, a round trip and a transaction of the server's on each of a turn's many opens.
+        builder.NoResetOnClose = true;
         _dataSource = NpgsqlDataSource.Create(builder);
     }
 
