@@ -84,30 +84,7 @@ internal sealed class DrainWorker(
         await Task.WhenAll(_turns.Keys).ConfigureAwait(false);
         await sweep.ConfigureAwait(false);
         await scan.ConfigureAwait(false);
-        await HandOverReadyAsync().ConfigureAwait(false);
-    }
-
-    /// <summary>
-    /// The portals still waiting for a turn at the stop were claimed (their next poll moved on, past the start-up pass's
-    /// bound for a claim of that pass) and are not asked: they are due at once, for another replica's sweep or the next
-    /// start's pass.
-    /// </summary>
-    private async Task HandOverReadyAsync()
-    {
-        var ready = scheduler.ReadyPortals();
-        if (ready.Count == 0)
-        {
-            return;
-        }
-
-        try
-        {
-            await polls.SetNextPollsAsync(ready, time.GetUtcNow(), CancellationToken.None).ConfigureAwait(false);
-        }
-        catch (Exception ex)
-        {
-            SyncLog.WorkerLoopFailed(logger, ex);
-        }
+        await safetyNet.HandOverReadyAsync().ConfigureAwait(false);
     }
 
     private async Task TurnAsync(string memberId, SemaphoreSlim slots, CancellationToken stopping)

@@ -122,7 +122,7 @@ internal sealed class SafetyNet(
     /// then sets it to the portal's next slot). Replicas starting together share the fleet, as each claim moves the
     /// portals' next poll past the bound. The pass walks the fleet in member id order, so it asks each portal once
     /// however many turns end meanwhile. A portal it claims that is in its turn or rest, or that is still waiting in the
-    /// line when the instance stops (<see cref="DrainWorker"/>), gets its next poll back within the next start's bound.
+    /// line when the instance stops (<see cref="HandOverReadyAsync"/>), gets its next poll back within the next start's bound.
     /// </summary>
     private async Task StartUpPassAsync(CancellationToken stoppingToken)
     {
@@ -147,6 +147,29 @@ internal sealed class SafetyNet(
             }
         }
         catch (Exception ex) when (ex is not OperationCanceledException)
+        {
+            SyncLog.WorkerLoopFailed(logger, ex);
+        }
+    }
+
+    /// <summary>
+    /// At the stop, after the last turn: the portals still waiting for a turn were claimed (their next poll moved on,
+    /// past the start-up pass's bound for a claim of that pass) and are not asked. They are due at once, for another
+    /// replica's sweep or the next start's pass.
+    /// </summary>
+    public async Task HandOverReadyAsync()
+    {
+        var ready = scheduler.ReadyPortals();
+        if (ready.Count == 0)
+        {
+            return;
+        }
+
+        try
+        {
+            await polls.SetNextPollsAsync(ready, time.GetUtcNow(), CancellationToken.None).ConfigureAwait(false);
+        }
+        catch (Exception ex)
         {
             SyncLog.WorkerLoopFailed(logger, ex);
         }
