@@ -1,6 +1,7 @@
 using Bitrix24OfflineSync.Portals;
 using Bitrix24OfflineSync.Security;
 using Bitrix24OfflineSync.Sync.Leases;
+using Bitrix24OfflineSync.TestKit;
 using Bitrix24OfflineSync.Tests.Infrastructure;
 
 namespace Bitrix24OfflineSync.Tests.Persistence;
@@ -93,8 +94,10 @@ public abstract class PortalRegistryContract(StoreTarget target) : StoreContract
         var stores = PortalStores.Of(service);
         await stores.Registry.SaveInstallAsync(Install(service, "m1", "one.bitrix24.com"), Ct);
         // The portal's drain is another replica's for the test: the instance's own worker (the safety net asks a new
-        // portal at once) consumes no signal of it.
-        Assert.NotNull(await service.Get<IDrainLeases>().TryAcquireAsync("m1", "another-replica", TimeSpan.FromHours(1), Ct));
+        // portal at once) consumes no signal of it. That first turn may hold the lease for a while: wait it out.
+        await Wait.UntilAsync(
+            async () => await service.Get<IDrainLeases>().TryAcquireAsync("m1", "another-replica", TimeSpan.FromHours(1), Ct) is not null,
+            "another replica holds the portal's lease");
 
         Assert.Equal(1, await stores.State.SignalAsync("m1", Ct));
         Assert.Equal(2, await stores.State.SignalAsync("m1", Ct));
