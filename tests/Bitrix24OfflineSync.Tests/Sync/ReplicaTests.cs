@@ -194,19 +194,29 @@ public sealed class ReplicaTests : IAsyncDisposable
         var commits = 0;
         var pause = new DrainProbe
         {
-            OnFetched = (_, _) => _ = paused.TrySetResult() && resume.Task.Wait(TimeSpan.FromSeconds(60), CancellationToken.None),
+            OnFetched = (_, _) => _ = paused.TrySetResult() && resume.Task.Wait(TimeSpan.FromMinutes(5), CancellationToken.None),
             OnCommitted = (_, _) => Interlocked.Increment(ref commits),
         };
         _release = () => resume.TrySetResult();
         var pausedReplica = await StartReplicaAsync(world, new Dictionary<string, string?> { ["Sync:LeaseDuration"] = "00:00:01" }, s => s.AddSingleton<IDrainProgress>(pause));
-        var (portal, _) = await InstallAsync(world, pausedReplica);
+        var (portal, applicationToken) = await InstallAsync(world, pausedReplica);
         for (var i = 0; i < 5; i++)
         {
             world.CallAsUser(portal, "crm.deal.add", new JsonObject { ["fields"] = new JsonObject { ["TITLE"] = $"deal {i}" } });
         }
 
         await Wait.ForAsync(paused.Task, "the replica has paused after its first fetch", TimeSpan.FromSeconds(30));
-        var successor = await StartReplicaAsync(world, new Dictionary<string, string?> { ["Sync:PollInterval"] = "00:00:00.500" });
+        var successor = await StartReplicaAsync(
+            world, new Dictionary<string, string?> { ["Sync:PollInterval"] = "00:00:00.500", ["Sync:SignalScanInterval"] = "00:00:00.200" });
+        // Another instance takes a stalled one's portal over at the portal's next poll or doorbell once the lease has
+        // expired. The next poll is the paused replica's slot, minutes out; whether a doorbell of the five deals came
+        // after the paused turn took the signals is up to timing. So a doorbell reaches the successor, as a later
+        // change behind a load balancer would: until the lease expires its turns are turned away and the signal waits.
+        using (var doorbell = await successor.Http.PostAsync(successor.EventsUrl, EventForms.Doorbell(portal.MemberId, applicationToken), Ct))
+        {
+            Assert.True(doorbell.IsSuccessStatusCode);
+        }
+
         await WaitUntilDrainedAsync(world, portal, successor);
         resume.TrySetResult();
         // Failing, it says what the paused replica did instead (the last of its log).
