@@ -25,7 +25,7 @@ internal sealed class DrainWorker(
     IPortalSyncState syncState,
     DirtyPortals dirty,
     PortalTurnRunner turns,
-    IDrainLeases leases,
+    DrainTurnLease leases,
     LeaseOwner owner,
     DrainHeartbeat heartbeat,
     SchedulingGauges gauges,

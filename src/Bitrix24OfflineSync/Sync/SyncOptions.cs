@@ -75,8 +75,8 @@ internal sealed class SyncOptions
     public TimeSpan OrphanScanInterval { get; set; } = TimeSpan.FromMinutes(30);
 
     /// <summary>
-    /// How long a replica's hold on a portal lasts without renewal (it renews between rounds, before each commit and
-    /// clear); a crashed replica's portals are taken over by another after this.
+    /// How long a replica's hold on a portal lasts without renewal (it checks it between rounds, before each commit and
+    /// clear, and renews it once a third of this has passed); a crashed replica's portals are taken over by another after this.
     /// </summary>
     [Range(typeof(TimeSpan), "00:00:00.100", "1.00:00:00")]
     public TimeSpan LeaseDuration { get; set; } = TimeSpan.FromMinutes(2);

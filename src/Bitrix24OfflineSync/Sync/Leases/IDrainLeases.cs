@@ -18,4 +18,11 @@ internal interface IDrainLeases
 }
 
 /// <summary>One acquisition of a portal's lease.</summary>
-internal sealed record DrainLease(string MemberId, string Owner, long Fence, TimeSpan Duration);
+internal sealed record DrainLease(string MemberId, string Owner, long Fence, TimeSpan Duration)
+{
+    /// <summary>
+    /// When the store last confirmed the lease (its acquisition or a renewal), as a <see cref="TimeProvider"/>
+    /// timestamp taken before the statement was sent; null until then. <see cref="DrainTurnLease"/> keeps it.
+    /// </summary>
+    public long? ConfirmedAt { get; set; }
+}

@@ -15,7 +15,7 @@ internal interface IPortalTurnStep
 }
 
 /// <summary>
-/// What a turn step may do in the turn: renew and check the lease, commit to the sinks fenced by it, ask for more or
+/// What a turn step may do in the turn: check the lease, commit to the sinks fenced by it, ask for more or
 /// pause. The step's requests are gathered here and handed to the turn as its <see cref="Result"/>.
 /// </summary>
 internal sealed class PortalTurn(TurnContext context)

@@ -20,11 +20,14 @@ internal sealed class TurnContext(PortalRecord portal, DrainLease lease, DrainTu
     /// <summary>An operator asked for dead letters of the portal to be replayed: the error rows get their pass now, then the letters.</summary>
     public bool ReplayRequested => replayRequested;
 
-    /// <summary>Renews the lease, or throws <see cref="DrainLeaseLostException"/>: called right before anything is sent.</summary>
+    /// <summary>
+    /// Checks the lease is still the turn's (renewed in the store once a third of it has passed since the store last
+    /// confirmed it), or throws <see cref="DrainLeaseLostException"/>: called right before anything is sent.
+    /// </summary>
     public Task EnsureHeldAsync(CancellationToken cancellationToken) => fencing.EnsureHeldAsync(lease, cancellationToken);
 
     /// <summary>
-    /// Commits <paramref name="changes"/> of the portal to the sinks as one batch, under the lease (renewed right before,
+    /// Commits <paramref name="changes"/> of the portal to the sinks as one batch, under the lease (checked right before,
     /// and fenced inside the sink where it can be), never cancelled half-way. The batch's id is derived from
     /// <paramref name="content"/>, what the batch holds (message ids, process ids, cursors), after
     /// <paramref name="idPrefix"/>, the kind of batch: a retried batch has the id the sink already saw, across restarts too.

@@ -7,10 +7,17 @@ internal sealed class HeldLeases : IDrainLeases
 {
     public bool Lost { get; set; }
 
+    /// <summary>How often the store was asked to renew a lease.</summary>
+    public int Renewals { get; private set; }
+
     public Task<DrainLease?> TryAcquireAsync(string memberId, string owner, TimeSpan duration, CancellationToken cancellationToken) =>
         Task.FromResult<DrainLease?>(Lost ? null : new DrainLease(memberId, owner, 1, duration));
 
-    public Task<bool> RenewAsync(DrainLease lease, CancellationToken cancellationToken) => Task.FromResult(!Lost);
+    public Task<bool> RenewAsync(DrainLease lease, CancellationToken cancellationToken)
+    {
+        Renewals++;
+        return Task.FromResult(!Lost);
+    }
 
     public Task ReleaseAsync(DrainLease lease, CancellationToken cancellationToken) => Task.CompletedTask;
 }

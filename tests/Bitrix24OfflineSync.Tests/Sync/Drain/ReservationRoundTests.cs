@@ -188,7 +188,12 @@ public sealed class ReservationRoundTests
         using var kit = new RoundKit();
         kit.Queue.Add(Deal("ONCRMDEALUPDATE", 7));
         var reserved = await kit.ReserveAsync();
-        kit.Sink.OnCommit = () => kit.Leases.Lost = true;
+        // Taken over while the sink commits: only after the lease has run out, a whole duration after it was confirmed.
+        kit.Sink.OnCommit = () =>
+        {
+            kit.Clock.Advance(kit.Turn.Lease.Duration);
+            kit.Leases.Lost = true;
+        };
 
         await Assert.ThrowsAsync<DrainLeaseLostException>(() => kit.Round.ProcessAsync(kit.Turn, reserved.Reservations));
 

@@ -84,6 +84,9 @@ internal sealed class RoundKit : IDisposable
 
     public ReservationRound Round => _provider.GetRequiredService<ReservationRound>();
 
+    public T Get<T>()
+        where T : notnull => _provider.GetRequiredService<T>();
+
     /// <summary>Reserves one reservation of up to 50 rows, as a turn's first round does.</summary>
     public Task<Reserved> ReserveAsync(int gets = 1, int limit = 50, CommittedRound? clearing = null) =>
         Round.ReserveAsync(Turn, gets, limit, errorQueue: false, clearing);
