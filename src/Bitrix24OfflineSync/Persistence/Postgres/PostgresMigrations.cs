@@ -269,5 +269,13 @@ internal static class PostgresMigrations
         ALTER TABLE portals ADD COLUMN refresh_claimed_until timestamptz NULL;
         CREATE INDEX ix_portals_next_poll ON portals (next_poll_at);
         """,
+        // The portals whose queue may hold rows the service marked with event.offline.error: only they need passes with
+        // error=1. Portals installed before this note was kept get it, so each has a pass that finds out.
+        """
+        CREATE TABLE drain_error_rows (
+            member_id  text PRIMARY KEY
+        );
+        INSERT INTO drain_error_rows (member_id) SELECT member_id FROM portals;
+        """,
     ];
 }

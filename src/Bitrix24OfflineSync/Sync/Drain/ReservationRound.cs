@@ -220,6 +220,12 @@ internal sealed class ReservationRound(
             var marked = reservation.Events.Select(e => e.MessageId).Where(poisonIds.Contains).ToList();
             if (marked.Count > 0)
             {
+                if (!markedAny)
+                {
+                    // Noted before the rows are marked: a crash in between leaves a pass that finds nothing, not rows unseen.
+                    await journal.ErrorRowsMarkedAsync(memberId, CancellationToken.None).ConfigureAwait(false);
+                }
+
                 await queue.MarkErrorAsync(memberId, reservation.ProcessId, marked, CancellationToken.None).ConfigureAwait(false);
                 markedAny = true;
             }

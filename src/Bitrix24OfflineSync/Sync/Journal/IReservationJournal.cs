@@ -20,6 +20,18 @@ internal interface IReservationJournal
 
     Task RecordAsync(string memberId, IReadOnlyCollection<string> processIds, bool errorQueue, CancellationToken cancellationToken);
 
+    /// <summary>
+    /// Notes that rows of the portal are about to be marked with <c>event.offline.error</c>: until
+    /// <see cref="NoErrorRowsAsync"/>, its queue may hold error rows, which only a pass with <c>error=1</c> brings back.
+    /// </summary>
+    Task ErrorRowsMarkedAsync(string memberId, CancellationToken cancellationToken);
+
+    /// <summary>A pass over the error rows found none: nothing this service marked is left in the portal's queue.</summary>
+    Task NoErrorRowsAsync(string memberId, CancellationToken cancellationToken);
+
+    /// <summary>Whether rows of the portal were marked (by any replica, at any time) and no pass has found the error rows empty since.</summary>
+    Task<bool> MayHaveErrorRowsAsync(string memberId, CancellationToken cancellationToken);
+
     /// <summary>Reservations not yet done whose next attempt is due at <paramref name="now"/>, oldest first.</summary>
     Task<IReadOnlyList<JournalEntry>> PendingAsync(string memberId, DateTimeOffset now, CancellationToken cancellationToken);
 

@@ -30,6 +30,15 @@ internal sealed class SqlReservationJournal(ISqlDatabase database, TimeProvider 
             cancellationToken);
     }
 
+    public Task ErrorRowsMarkedAsync(string memberId, CancellationToken cancellationToken) =>
+        database.ExecuteAsync("INSERT INTO drain_error_rows (member_id) VALUES (@memberId) ON CONFLICT (member_id) DO NOTHING;", new { memberId }, cancellationToken);
+
+    public Task NoErrorRowsAsync(string memberId, CancellationToken cancellationToken) =>
+        database.ExecuteAsync("DELETE FROM drain_error_rows WHERE member_id = @memberId;", new { memberId }, cancellationToken);
+
+    public async Task<bool> MayHaveErrorRowsAsync(string memberId, CancellationToken cancellationToken) =>
+        await database.ScalarAsync("SELECT 1 FROM drain_error_rows WHERE member_id = @memberId;", new { memberId }, cancellationToken).ConfigureAwait(false) is not null and not DBNull;
+
     public async Task<IReadOnlyList<JournalEntry>> PendingAsync(string memberId, DateTimeOffset now, CancellationToken cancellationToken) =>
         [.. (await database.QueryAsync<(string ProcessId, object ErrorQueue, object Attempts)>(
             $"""

@@ -42,8 +42,12 @@ internal sealed class InMemoryOfflineQueue : IOfflineQueue
     /// <summary>The rows marked with <c>event.offline.error</c>.</summary>
     public IReadOnlyList<OfflineEvent> ErrorRows => [.. _rows.Where(r => r.Error).Select(r => r.Event)];
 
+    /// <summary>Each reservation request, by whether it asked for the error rows (<c>error=1</c>).</summary>
+    public List<bool> Requests { get; } = [];
+
     public Task<QueueRead> ReserveAsync(string memberId, int gets, int limit, bool errorQueue, CancellationToken cancellationToken)
     {
+        Requests.Add(errorQueue);
         if (GetsPausedUntil is { } until)
         {
             return Task.FromResult(new QueueRead([], until, null));

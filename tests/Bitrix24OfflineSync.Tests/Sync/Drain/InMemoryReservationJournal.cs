@@ -26,6 +26,23 @@ internal sealed class InMemoryReservationJournal : IReservationJournal
 
     public Task<bool> MayHaveOrphansAsync(string memberId, CancellationToken cancellationToken) => Task.FromResult(_reserving);
 
+    /// <summary>Whether rows were marked with <c>event.offline.error</c> and no pass has found the error rows empty since.</summary>
+    public bool ErrorRows { get; set; }
+
+    public Task ErrorRowsMarkedAsync(string memberId, CancellationToken cancellationToken)
+    {
+        ErrorRows = true;
+        return Task.CompletedTask;
+    }
+
+    public Task NoErrorRowsAsync(string memberId, CancellationToken cancellationToken)
+    {
+        ErrorRows = false;
+        return Task.CompletedTask;
+    }
+
+    public Task<bool> MayHaveErrorRowsAsync(string memberId, CancellationToken cancellationToken) => Task.FromResult(ErrorRows);
+
     public Task RecordAsync(string memberId, IReadOnlyCollection<string> processIds, bool errorQueue, CancellationToken cancellationToken)
     {
         foreach (var processId in processIds)

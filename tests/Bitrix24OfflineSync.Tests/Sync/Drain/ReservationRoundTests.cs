@@ -65,6 +65,7 @@ public sealed class ReservationRoundTests
 
         var entry = kit.Journal.Entries["p1"];
         Assert.Equal(poison, result.MarkedErrorRows);
+        Assert.Equal(poison, kit.Journal.ErrorRows);
         Assert.Equal(1, result.Objects);
         if (poison)
         {
